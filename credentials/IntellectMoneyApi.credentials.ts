@@ -1,0 +1,193 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestOptions,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import {
+	computeHash,
+	computeSign,
+	findSignedEndpoint,
+	SIGNED_FIELDS,
+} from '../nodes/IntellectMoney/transport/signature';
+
+export const DEFAULT_BASE_URL = 'https://api.intellectmoney.ru/';
+
+/** The decrypted credential, as n8n hands it to `authenticate`. */
+export interface IntellectMoneyCredentialData {
+	eshopId: string;
+	bearerToken: string;
+	signSecretKey: string;
+	shopSecretKey?: string;
+	login?: string;
+	password?: string;
+	baseUrl?: string;
+}
+
+/**
+ * Signs one request in place of n8n: the only code that reads the token, the keys and the password.
+ *
+ * The node builds the body from non-secret fields; this adds `Authorization`, the SHA-256 `Sign`
+ * header, the MD5 body `Hash`/`PurchaseHash` (when the shop has a secret key), Login and Password for
+ * the user-token request, and serializes the body as a form, so the signed values are the bytes sent.
+ * Form encoding is what both original doc pages send (seeds/000 and seeds/004 code samples).
+ */
+export async function signIntellectMoneyRequest(
+	credentials: ICredentialDataDecryptedObject,
+	requestOptions: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	const data = credentials as unknown as IntellectMoneyCredentialData;
+	const endpoint = findSignedEndpoint(requestOptions.url);
+	if (endpoint === undefined) {
+		// Never send an unsigned request to a payment API.
+		throw new Error(`No IntellectMoney signature recipe for "${requestOptions.url}"`);
+	}
+	const recipe = SIGNED_FIELDS[endpoint];
+
+	const body: Record<string, string> = {};
+	const givenBody =
+		typeof requestOptions.body === 'object' && requestOptions.body !== null
+			? (requestOptions.body as Record<string, unknown>)
+			: {};
+	for (const [name, value] of Object.entries(givenBody)) {
+		if (value !== undefined && value !== null) body[name] = String(value);
+	}
+	if (recipe.addsLogin) {
+		body.Login = data.login ?? '';
+		body.Password = data.password ?? '';
+	}
+
+	const shopSecretKey = data.shopSecretKey ?? '';
+	if (shopSecretKey !== '') {
+		const hash = computeHash(endpoint, body, shopSecretKey);
+		if (hash !== undefined) {
+			// seeds/004: Hash and PurchaseHash share one formula; the doc's own sample sends both.
+			body.Hash = hash;
+			body.PurchaseHash = hash;
+		}
+	}
+
+	return {
+		...requestOptions,
+		baseURL: normalizeBaseUrl(data.baseUrl),
+		headers: {
+			...requestOptions.headers,
+			Accept: 'application/json',
+			'Content-Type': 'application/x-www-form-urlencoded',
+			Authorization: `Bearer ${data.bearerToken ?? ''}`,
+			Sign: computeSign(endpoint, body, data.signSecretKey ?? ''),
+		},
+		body: new URLSearchParams(body).toString(),
+	};
+}
+
+function normalizeBaseUrl(baseUrl: string | undefined): string {
+	const url = (baseUrl ?? '').trim() || DEFAULT_BASE_URL;
+	return url.endsWith('/') ? url : `${url}/`;
+}
+
+const cabinetApiPage = 'lk.intellectmoney.ru → Profile → Security → API';
+
+export class IntellectMoneyApi implements ICredentialType {
+	name = 'intellectMoneyApi';
+
+	displayName = 'IntellectMoney API';
+
+	documentationUrl =
+		'https://github.com/n8n-nodes-intellectmoney/n8n-nodes-intellectmoney#credentials';
+
+	icon = {
+		light: 'file:../icons/intellectMoney.svg',
+		dark: 'file:../icons/intellectMoney.dark.svg',
+	} as const;
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Eshop ID',
+			name: 'eshopId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. 450000',
+			description:
+				'Your shop number (up to 6 digits). Cabinet: lk.intellectmoney.ru → Shops (Магазины), the number next to the shop name.',
+		},
+		{
+			displayName: 'Bearer Token',
+			name: 'bearerToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: `API access token, issued after the contract together with the Sign Secret Key. Cabinet: ${cabinetApiPage}.`,
+		},
+		{
+			displayName: 'Sign Secret Key',
+			name: 'signSecretKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: `Key for the SHA-256 Sign header (SignSecretKey), issued with the Bearer Token. Cabinet: ${cabinetApiPage}.`,
+		},
+		{
+			displayName: 'Shop Secret Key',
+			name: 'shopSecretKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Key for the MD5 body Hash. You set it yourself: lk.intellectmoney.ru → Shops → your shop → "Подключение магазина" (Shop connection) tab → Secret key. IntellectMoney leaves it empty by default; leave this empty too in that case.',
+		},
+		{
+			displayName: 'Login',
+			name: 'login',
+			type: 'string',
+			default: '',
+			description:
+				'Login of your IntellectMoney personal cabinet (lk.intellectmoney.ru). Needed for payouts (Personal/Payout API): the node gets a user token with it for each execution.',
+		},
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'Password of the same personal cabinet login. Needed for payouts only.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: DEFAULT_BASE_URL,
+			description:
+				'Leave as is for IntellectMoney. Change only for a proxy in front of the API or the bundled sandbox (http://127.0.0.1:8085/).',
+		},
+	];
+
+	authenticate = signIntellectMoneyRequest;
+
+	// Gets a user token: proves the Bearer Token, the Sign Secret Key, Login and Password in one harmless
+	// call. IntellectMoney answers a refusal with HTTP 200 and codes, so the rule looks at the body: no
+	// UserToken means refused. The Shop Secret Key can only be proven by a real capture (README).
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl}}',
+			url: 'personal/user/getUserToken',
+			method: 'POST',
+		},
+		rules: [
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'Result.UserToken',
+					value: undefined,
+					message:
+						'IntellectMoney refused the credentials: check the Bearer Token, Sign Secret Key, Login and Password',
+				},
+			},
+		],
+	};
+}

@@ -1,0 +1,322 @@
+// @ts-check
+/**
+ * Runs workflow JSON through n8n-core's real execution engine (`WorkflowExecute`), the way n8n tests
+ * its own nodes (packages/core/nodes-testing/node-test-harness.ts in n8n-io/n8n), outside the monorepo:
+ * - this package is loaded from dist/ by n8n-core's own `PackageDirectoryLoader` (the package.json
+ *   `n8n` field), so type ids are `n8n-nodes-intellectmoney.intellectMoney`, as in a real install;
+ * - a credentials helper hands out the given credential data and runs the credential's real
+ *   `authenticate` (signing happens there, exactly as in n8n);
+ * - requests go through n8n-core's real `httpRequestWithAuthentication` and HTTP stack.
+ * The one stand-in is `n8n-nodes-base.manualTrigger` (n8n-nodes-base is not a dependency): a start node
+ * that passes the given input items on, so fixtures import unchanged into a real n8n.
+ * Used by the engine tests and by `npm start`.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const PACKAGE_NAME = 'n8n-nodes-intellectmoney';
+export const NODE_TYPE = `${PACKAGE_NAME}.intellectMoney`;
+export const CREDENTIAL_TYPE = 'intellectMoneyApi';
+
+const require = createRequire(path.join(PROJECT_ROOT, 'package.json'));
+
+// n8n-core keeps instance settings in the user folder: never the user's own ~/.n8n.
+const userFolder = process.env.N8N_USER_FOLDER ?? mkdtempSync(path.join(tmpdir(), 'n8n-im-engine-'));
+process.env.N8N_USER_FOLDER = userFolder;
+const instanceConfig = path.join(userFolder, '.n8n', 'config');
+if (!existsSync(instanceConfig)) {
+	// A throwaway key, written up front so n8n-core does not announce generating one.
+	mkdirSync(path.dirname(instanceConfig), { recursive: true });
+	writeFileSync(instanceConfig, JSON.stringify({ encryptionKey: randomBytes(24).toString('hex') }), {
+		mode: 0o600,
+	});
+}
+
+/** @type {typeof import('n8n-core')} */
+const core = require('n8n-core');
+/** @type {typeof import('n8n-workflow')} */
+const workflowLib = require('n8n-workflow');
+
+/**
+ * @typedef {import('n8n-workflow').INodeExecutionData} INodeExecutionData
+ * @typedef {import('n8n-workflow').IWorkflowBase} IWorkflowBase
+ * @typedef {import('n8n-workflow').INodeType} INodeType
+ * @typedef {import('n8n-workflow').IRun} IRun
+ * @typedef {import('n8n-workflow').ICredentialDataDecryptedObject} ICredentialDataDecryptedObject
+ *
+ * @typedef {{ json: Record<string, unknown>, pairedItem?: unknown, error?: unknown }} OutputItem
+ * @typedef {object} RunResult
+ * @property {string} status           n8n's execution status: 'success', 'error', …
+ * @property {Error | undefined} error the execution's error (a node that stopped the workflow)
+ * @property {(nodeName: string) => OutputItem[]} output  the items a node put out (its first output)
+ * @property {(nodeName: string) => Error | undefined} nodeError  the error a node stopped with
+ * @property {IRun} run                the full IRun
+ */
+
+/** Start node stand-in: passes the execution's input items on, like Manual Trigger's single item. */
+class ManualTriggerStandIn {
+	/** @type {import('n8n-workflow').INodeTypeDescription} */
+	description = {
+		displayName: 'Manual Trigger',
+		name: 'manualTrigger',
+		group: ['trigger'],
+		version: 1,
+		description: 'Test stand-in for n8n-nodes-base.manualTrigger',
+		defaults: { name: 'Manual Trigger' },
+		inputs: [],
+		outputs: ['main'],
+		properties: [],
+	};
+
+	/** @this {import('n8n-workflow').IExecuteFunctions} */
+	async execute() {
+		return [this.getInputData()];
+	}
+}
+
+/** Loads this package from dist/ (run `npm run build` first). */
+async function loadPackage() {
+	const loader = new core.PackageDirectoryLoader(PROJECT_ROOT);
+	await loader.loadAll();
+	if (loader.packageName !== PACKAGE_NAME) {
+		throw new Error(`expected package ${PACKAGE_NAME}, loaded ${loader.packageName}`);
+	}
+	/** @type {Record<string, INodeType>} */
+	const nodeTypes = {
+		'n8n-nodes-base.manualTrigger': /** @type {INodeType} */ (
+			/** @type {unknown} */ (new ManualTriggerStandIn())
+		),
+	};
+	for (const [name, { type }] of Object.entries(loader.nodeTypes)) {
+		nodeTypes[`${PACKAGE_NAME}.${name}`] = /** @type {INodeType} */ (type);
+	}
+	/** @type {Record<string, import('n8n-workflow').ICredentialType>} */
+	const credentialTypes = {};
+	for (const [name, { type }] of Object.entries(loader.credentialTypes)) {
+		credentialTypes[name] = type;
+	}
+	return { nodeTypes, credentialTypes };
+}
+
+/**
+ * @param {Record<string, INodeType>} types
+ * @returns {import('n8n-workflow').INodeTypes}
+ */
+function nodeTypesAdapter(types) {
+	/** @param {string} type */
+	const get = (type) => {
+		const nodeType = types[type];
+		if (!nodeType) throw new Error(`Unrecognized node type: ${type}`);
+		return nodeType;
+	};
+	return {
+		getByName: get,
+		getByNameAndVersion: (type) => get(type),
+		getKnownTypes: () => ({}),
+	};
+}
+
+/**
+ * Hands out credential data by type and applies the credential's own `authenticate` function.
+ * @param {Record<string, import('n8n-workflow').ICredentialType>} credentialTypes
+ * @param {() => Record<string, ICredentialDataDecryptedObject>} currentCredentials
+ */
+function createCredentialsHelper(credentialTypes, currentCredentials) {
+	class EngineCredentialsHelper extends workflowLib.ICredentialsHelper {
+		getParentTypes() {
+			return [];
+		}
+
+		isCredentialUsableByNode() {
+			return true;
+		}
+
+		async runPreAuthentication() {
+			return undefined;
+		}
+
+		/** @type {import('n8n-workflow').ICredentialsHelper['authenticate']} */
+		async authenticate(credentials, typeName, requestOptions) {
+			const authenticate = credentialTypes[typeName]?.authenticate;
+			if (typeof authenticate === 'function') {
+				return await authenticate(credentials, /** @type {any} */ (requestOptions));
+			}
+			return /** @type {any} */ (requestOptions);
+		}
+
+		async preAuthentication() {
+			return undefined;
+		}
+
+		/** @type {import('n8n-workflow').ICredentialsHelper['getCredentials']} */
+		async getCredentials() {
+			return new core.Credentials({ id: null, name: '' }, '', '');
+		}
+
+		/** @type {import('n8n-workflow').ICredentialsHelper['getDecrypted']} */
+		async getDecrypted(_additionalData, _nodeCredentials, type) {
+			const data = currentCredentials()[type];
+			if (!data) throw new Error(`No test credential of type ${type}`);
+			// A copy, as n8n decrypts a fresh object for every use.
+			return structuredClone(data);
+		}
+
+		async updateCredentials() {}
+
+		async updateCredentialsOauthTokenData() {}
+
+		getCredentialsProperties() {
+			return [];
+		}
+	}
+	return new EngineCredentialsHelper();
+}
+
+/**
+ * Creates an engine for this package. One engine can run many workflows.
+ * @param {{ credentials?: Record<string, ICredentialDataDecryptedObject> }} [options]
+ */
+export async function createEngine(options = {}) {
+	const { nodeTypes, credentialTypes } = await loadPackage();
+	let credentials = options.credentials ?? {};
+	const credentialsHelper = createCredentialsHelper(credentialTypes, () => credentials);
+	let executionCounter = 0;
+
+	return {
+		nodeTypes,
+		credentialTypes,
+		/** @param {Record<string, ICredentialDataDecryptedObject>} next */
+		setCredentials(next) {
+			credentials = next;
+		},
+		/**
+		 * Runs a workflow from its start node, which receives `items` as its input (default: the start
+		 * node's pinned data, as a manual run in n8n uses it, else one empty item).
+		 * @param {IWorkflowBase | { nodes: any[], connections: any, settings?: any, name?: string, pinData?: any }} workflowData
+		 * @param {{ items?: Array<Record<string, unknown>> }} [runOptions]
+		 * @returns {Promise<RunResult>}
+		 */
+		async run(workflowData, runOptions = {}) {
+			executionCounter += 1;
+			const executionId = String(executionCounter);
+			const workflow = new workflowLib.Workflow({
+				id: 'engine',
+				name: workflowData.name ?? 'engine',
+				nodes: workflowData.nodes,
+				connections: workflowData.connections,
+				nodeTypes: nodeTypesAdapter(nodeTypes),
+				settings: { executionOrder: 'v1', ...(workflowData.settings ?? {}) },
+				active: false,
+			});
+			const startNode = workflow.getStartNode();
+			if (!startNode) throw new Error('workflow has no start node');
+
+			/** @type {IWorkflowBase} */
+			const workflowBase = /** @type {any} */ ({
+				id: 'engine',
+				name: workflow.name,
+				nodes: workflowData.nodes,
+				connections: workflowData.connections,
+				active: false,
+				settings: workflow.settings,
+				createdAt: new Date(),
+				updatedAt: new Date(),
+			});
+			const hooks = new core.ExecutionLifecycleHooks('manual', executionId, workflowBase);
+			/** @type {Promise<IRun>} */
+			const finished = new Promise((resolve) => {
+				hooks.addHandler('workflowExecuteAfter', (fullRunData) => resolve(fullRunData));
+			});
+
+			/** @type {import('n8n-workflow').IWorkflowExecuteAdditionalData} */
+			const additionalData = /** @type {any} */ ({
+				executionId,
+				hooks,
+				credentialsHelper,
+				currentNodeParameters: undefined,
+				restApiUrl: 'http://localhost/rest',
+				instanceBaseUrl: 'http://localhost/',
+				formWaitingBaseUrl: 'http://localhost/form-waiting',
+				webhookBaseUrl: 'http://localhost/webhook',
+				webhookWaitingBaseUrl: 'http://localhost/webhook-waiting',
+				webhookTestBaseUrl: 'http://localhost/webhook-test',
+				variables: {},
+				logAiEvent: () => {},
+				setExecutionStatus: () => {},
+				sendDataToUI: () => {},
+				executeWorkflow: async () => {
+					throw new Error('sub-workflows are not available in the engine runner');
+				},
+				getRunExecutionData: async () => undefined,
+			});
+
+			/** @type {Array<{ json: Record<string, unknown> }> | undefined} */
+			const pinned = workflowData.pinData?.[startNode.name];
+			const items = runOptions.items ? runOptions.items.map((json) => ({ json })) : (pinned ?? [{ json: {} }]);
+			const runExecutionData = workflowLib.createRunExecutionData({
+				executionData: {
+					nodeExecutionStack: [{ node: startNode, data: { main: [items] }, source: null }],
+				},
+			});
+			const workflowExecute = new core.WorkflowExecute(additionalData, 'manual', runExecutionData);
+			await workflowExecute.processRunExecutionData(workflow);
+			const run = await finished;
+
+			const runData = run.data.resultData.runData;
+			return {
+				status: run.status,
+				error: /** @type {Error | undefined} */ (run.data.resultData.error),
+				output: (nodeName) =>
+					/** @type {OutputItem[]} */ (runData[nodeName]?.[0]?.data?.main?.[0] ?? []),
+				nodeError: (nodeName) => /** @type {Error | undefined} */ (runData[nodeName]?.[0]?.error),
+				run,
+			};
+		},
+	};
+}
+
+/** Removes the engine's scratch user folder (only the one this module created). */
+export function removeEngineUserFolder() {
+	if (path.basename(userFolder).startsWith('n8n-im-engine-')) {
+		rmSync(userFolder, { recursive: true, force: true });
+	}
+}
+
+/**
+ * A workflow "Manual Trigger → IntellectMoney" with the given node parameters.
+ * @param {Record<string, unknown>} parameters  the IntellectMoney node's parameters
+ * @param {{ continueOnFail?: boolean, name?: string }} [options]
+ */
+export function singleNodeWorkflow(parameters, options = {}) {
+	return {
+		name: options.name ?? 'IntellectMoney',
+		nodes: [
+			{
+				id: 'b7a1c2d3-0000-4000-8000-000000000001',
+				name: 'Manual Trigger',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: 'b7a1c2d3-0000-4000-8000-000000000002',
+				name: 'IntellectMoney',
+				type: NODE_TYPE,
+				typeVersion: 1,
+				position: [220, 0],
+				parameters,
+				credentials: { [CREDENTIAL_TYPE]: { id: '1', name: 'IntellectMoney account' } },
+				...(options.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
+			},
+		],
+		connections: {
+			'Manual Trigger': { main: [[{ node: 'IntellectMoney', type: 'main', index: 0 }]] },
+		},
+	};
+}

@@ -1,0 +1,12 @@
+export { IntellectMoney } from './dist/nodes/IntellectMoney/IntellectMoney.node';
+export { IntellectMoneyApi, signIntellectMoneyRequest } from './dist/credentials/IntellectMoneyApi.credentials';
+export {
+	ENDPOINTS,
+	SIGNED_FIELDS,
+	buildSignatureString,
+	sha256Hex,
+	md5Hex,
+	computeSign,
+	computeHash,
+	describeRecipe,
+} from './dist/nodes/IntellectMoney/transport/signature';

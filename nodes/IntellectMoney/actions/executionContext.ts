@@ -1,0 +1,41 @@
+/**
+ * State that lives for one execution of the node and is shared by its items: the shop settings read
+ * from the credential and the Payout API user token. Nothing here outlives the execution (no module
+ * state), so concurrent executions and queue-mode workers never share a token.
+ */
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { validateShopSettings } from '../helpers/inputValidation';
+import { CREDENTIAL_TYPE } from '../transport';
+import { UserTokenSession } from '../transport/userToken';
+
+export interface ShopSettings {
+	eshopId: string;
+	baseUrl: string;
+}
+
+export interface ExecutionContext {
+	/** The credential's Eshop ID and Base URL, validated for this item. */
+	shop(itemIndex: number): Promise<ShopSettings>;
+	userTokens: UserTokenSession;
+}
+
+/** One operation: its UI properties and what it does with one item. */
+export interface OperationModule {
+	description: INodeProperties[];
+	execute(this: IExecuteFunctions, itemIndex: number, context: ExecutionContext): Promise<IDataObject>;
+}
+
+export function createExecutionContext(node: IExecuteFunctions): ExecutionContext {
+	let credentials: Promise<IDataObject> | undefined;
+	return {
+		async shop(itemIndex) {
+			// Only the two non-secret fields are read here; keys, token and password stay in the
+			// credential's authenticate.
+			credentials ??= node.getCredentials(CREDENTIAL_TYPE, itemIndex);
+			const { eshopId, baseUrl } = await credentials;
+			return validateShopSettings(node, itemIndex, eshopId, baseUrl);
+		},
+		userTokens: new UserTokenSession(node),
+	};
+}

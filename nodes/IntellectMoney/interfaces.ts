@@ -1,0 +1,94 @@
+/**
+ * Types of IntellectMoney's answers and of this node's output items. The output field names are a
+ * public contract: the README documents the same names, and IF/Switch nodes downstream branch on them.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+// ---- IntellectMoney's response envelope (reference §4) ----
+
+/** `{ Code, Desc }`, used by both `OperationState` and `Result.State`. */
+export interface ImState {
+	Code: number;
+	Desc?: string;
+}
+
+/** Fields every `Result` may carry; `ErrorSourceParam` names the parameter a refusal is about. */
+export interface ImResultBase {
+	State?: ImState;
+	ErrorSourceParam?: string;
+}
+
+/** Every IntellectMoney API answer (HTTP 200, JSON when asked with `Accept: application/json`). */
+export interface ImEnvelope<TResult extends ImResultBase = ImResultBase> {
+	/** 0 processed, 1 queued (answer comes later), 2 could not be processed. */
+	OperationState?: ImState;
+	OperationId?: string;
+	EshopId?: number | string;
+	/** `null` when the request was only queued. */
+	Result?: TResult | null;
+}
+
+/** `PurchaseActionData` (purchaseToPaid): not published beyond `State` (reference §7 Q6). */
+export interface ImPurchaseActionData extends ImResultBase {
+	InvoiceId?: string | number;
+	OrderId?: string;
+}
+
+/** `PayoutOperationData` (seeds/000): only `InProcess` and `Failed` states are published. */
+export interface ImPayoutOperationData extends ImResultBase {
+	PayoutOperationId?: string;
+	PayoutOperationState?: string;
+	ErrorMessage?: string;
+}
+
+export interface ImUserTokenData extends ImResultBase {
+	UserToken?: string;
+}
+
+// ---- Output items ----
+
+/** IntellectMoney's `{ Code, Desc }`, renamed for n8n users. */
+export interface StateOutput {
+	code: number;
+	description: string;
+}
+
+/** What every output item says about how IntellectMoney took the request. */
+export interface OperationOutput {
+	/** `Result.State` (null when IntellectMoney only queued the request). */
+	state: StateOutput | null;
+	/** `OperationState`: code 1 means queued, not done. */
+	operationState: StateOutput;
+	operationId: string | null;
+	/** `Result.State.Desc` when IntellectMoney answered "success with warnings" (code 1). */
+	warning: string | null;
+	/** The whole answer, only with the "Include Raw Response" option. */
+	raw?: IDataObject;
+}
+
+/** Purchase → Capture. */
+export interface CapturePurchaseOutput extends OperationOutput {
+	eshopId: string;
+	orderId: string | null;
+	invoiceId: string | null;
+	/** True only when IntellectMoney confirmed the capture; false while it is queued. */
+	captured: boolean;
+	status: 'captured' | 'queued';
+}
+
+/** Payout → Execute. */
+export interface ExecutePayoutOutput extends OperationOutput {
+	payoutOperationId: string;
+	/** `PayoutOperationState` as IntellectMoney sends it: `InProcess`, `Failed`, … */
+	payoutState: string | null;
+	/** True when IntellectMoney says the payout failed; `errorMessage` says why. */
+	failed: boolean;
+	errorMessage: string | null;
+	status: 'processing' | 'failed' | 'queued';
+}
+
+// ---- Node parameters ----
+
+export type Resource = 'purchase' | 'payout';
+
+export type CaptureIdentifier = 'orderId' | 'invoiceId';

@@ -1,0 +1,123 @@
+/**
+ * IntellectMoney request signing: pure functions, no I/O, no n8n state.
+ *
+ * Recipe (developer.intellectmoney.ru/info/signature, confirmed): the values in the documented order,
+ * joined with `::`, the secret appended as the last segment, UTF-8, lower-case hex.
+ * - `Sign` header: SHA-256 with the Sign Secret Key (issued together with the Bearer token).
+ * - body `Hash` / `PurchaseHash`: MD5 with the shop Secret Key (empty by default in the cabinet).
+ * An absent value is an EMPTY segment (`a::::c`), never dropped: dropping it is the most common bug in
+ * IntellectMoney client code (see shared/reference/intellectmoney-api.md §3 "Pitfalls").
+ *
+ * The credential's `authenticate` is the only caller at run time; `index.js` re-exports these helpers so
+ * code outside n8n signs exactly the same way.
+ */
+import { createHash } from 'crypto';
+
+/** A signed segment: either a body field (by its exact name) or a literal written into the string. */
+export type SignedSegment = string | { literal: string };
+
+export interface EndpointSignature {
+	/** Segments of the SHA-256 `Sign` header, before the Sign Secret Key. */
+	sign: SignedSegment[];
+	/** Segments of the MD5 body `Hash` (and `PurchaseHash`), before the shop Secret Key; absent = no hash. */
+	hash?: SignedSegment[];
+	/** Whether the credential adds Login and Password to the body (only the user-token request). */
+	addsLogin?: boolean;
+}
+
+/** Endpoint paths, relative to the Base URL, exactly as IntellectMoney publishes them. */
+export const ENDPOINTS = {
+	capturePurchase: 'merchant/purchaseToPaid',
+	executePayout: 'personal/payout/executeOperation',
+	// Issues the Personal/Payout API user token.
+	userSession: 'personal/user/getUserToken',
+} as const;
+
+export type IntellectMoneyEndpoint = (typeof ENDPOINTS)[keyof typeof ENDPOINTS];
+
+const capturePurchaseSegments: SignedSegment[] = ['EshopId', 'OrderId', { literal: 'ToPaid' }];
+
+/**
+ * The one table of endpoint → signed fields. An endpoint missing here is never sent: the credential
+ * refuses to send a request it cannot sign.
+ */
+export const SIGNED_FIELDS: Record<IntellectMoneyEndpoint, EndpointSignature> = {
+	// seeds/004 (purchaseToPaid): Sign = EshopId::OrderId::ToPaid::SignSecretKey, and Hash/PurchaseHash =
+	// EshopId::OrderId::ToPaid::SecretKey. `ToPaid` is the literal action name: purchaseToRefund has the
+	// literal `Refund` in the same slot, and the legacy hold form posted action=ToPaid (reference §0).
+	'merchant/purchaseToPaid': { sign: capturePurchaseSegments, hash: capturePurchaseSegments },
+	// seeds/000 (executeOperation): Sign = UserToken::PayoutOperationId::SignSecretKey. No body hash.
+	'personal/payout/executeOperation': { sign: ['UserToken', 'PayoutOperationId'] },
+	// getUserToken's Sign is not published. The one client that signs it uses `::Login::Password::::key`
+	// (Magomedov-Magomed/python-intellectmoney, reference §2.2, inference); other clients send no Sign,
+	// which a server that does not check it ignores, so sending this one is the safe reading.
+	'personal/user/getUserToken': {
+		sign: [{ literal: '' }, 'Login', 'Password', { literal: '' }],
+		addsLogin: true,
+	},
+};
+
+/** Joins the segment values with `::` and appends the secret; `undefined`/`null` become empty segments. */
+export function buildSignatureString(
+	values: ReadonlyArray<string | number | null | undefined>,
+	secret: string,
+): string {
+	return [...values, secret].map((value) => (value === undefined || value === null ? '' : String(value))).join('::');
+}
+
+export function sha256Hex(text: string): string {
+	return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+export function md5Hex(text: string): string {
+	return createHash('md5').update(text, 'utf8').digest('hex');
+}
+
+/** The values of `segments`, read from a request body. */
+export function segmentValues(
+	segments: readonly SignedSegment[],
+	body: Readonly<Record<string, string | undefined>>,
+): string[] {
+	return segments.map((segment) =>
+		typeof segment === 'string' ? (body[segment] ?? '') : segment.literal,
+	);
+}
+
+/** The field order of a recipe, for error messages: `EshopId::OrderId::ToPaid::<secret>`. */
+export function describeRecipe(segments: readonly SignedSegment[], secretName: string): string {
+	return [...segments.map((s) => (typeof s === 'string' ? s : s.literal)), `<${secretName}>`].join('::');
+}
+
+/** SHA-256 `Sign` for an endpoint's body. */
+export function computeSign(
+	endpoint: IntellectMoneyEndpoint,
+	body: Readonly<Record<string, string | undefined>>,
+	signSecretKey: string,
+): string {
+	return sha256Hex(buildSignatureString(segmentValues(SIGNED_FIELDS[endpoint].sign, body), signSecretKey));
+}
+
+/** MD5 body `Hash` for an endpoint's body, or `undefined` when the endpoint has none. */
+export function computeHash(
+	endpoint: IntellectMoneyEndpoint,
+	body: Readonly<Record<string, string | undefined>>,
+	shopSecretKey: string,
+): string | undefined {
+	const segments = SIGNED_FIELDS[endpoint].hash;
+	if (!segments) return undefined;
+	return md5Hex(buildSignatureString(segmentValues(segments, body), shopSecretKey));
+}
+
+/** The signed endpoint a request URL points at, or `undefined` when it is not in the table. */
+export function findSignedEndpoint(url: string): IntellectMoneyEndpoint | undefined {
+	let path = url;
+	const schemeEnd = path.indexOf('://');
+	if (schemeEnd !== -1) {
+		const pathStart = path.indexOf('/', schemeEnd + 3);
+		path = pathStart === -1 ? '' : path.slice(pathStart);
+	}
+	path = path.split('?')[0].replace(/^\/+|\/+$/g, '');
+	return (Object.keys(SIGNED_FIELDS) as IntellectMoneyEndpoint[]).find(
+		(endpoint) => path === endpoint || path.endsWith(`/${endpoint}`),
+	);
+}

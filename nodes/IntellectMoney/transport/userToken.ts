@@ -1,0 +1,66 @@
+/**
+ * The Personal/Payout API user token for one execution.
+ *
+ * IntellectMoney's tokens expire and its docs advise getting one before Payout calls (wiki/88768545).
+ * The node gets one per execution, shared by every item, and renews it once when IntellectMoney refuses
+ * it. Login and Password are added by the credential's `authenticate`; the token lives only in this
+ * object, which dies with the execution, and never goes into an output item or an error.
+ */
+import { NodeApiError } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import type { ImEnvelope, ImUserTokenData } from '../interfaces';
+import { intellectMoneyApiRequest, throwIfRefused } from './index';
+import { ENDPOINTS } from './signature';
+
+export class UserTokenSession {
+	private current: Promise<string> | undefined;
+
+	private renewals = 0;
+
+	constructor(private readonly context: IExecuteFunctions) {}
+
+	/** The execution's token; the first caller fetches it, the others wait for the same answer. */
+	async get(itemIndex: number): Promise<string> {
+		// A failed fetch is kept too: every item gets the same error instead of one more login each.
+		this.current ??= this.fetch(itemIndex);
+		return await this.current;
+	}
+
+	/**
+	 * Renews the token after IntellectMoney refused `rejected`, once per execution: items that saw the
+	 * same stale token share one renewal; a second refusal of a fresh token is a real error.
+	 */
+	async renew(rejected: string, itemIndex: number): Promise<string | undefined> {
+		const now = await this.current?.catch(() => undefined);
+		if (now !== rejected) return now;
+		if (this.renewals >= 1) return undefined;
+		this.renewals += 1;
+		this.current = this.fetch(itemIndex);
+		return await this.current;
+	}
+
+	private async fetch(itemIndex: number): Promise<string> {
+		const envelope: ImEnvelope<ImUserTokenData> = await intellectMoneyApiRequest.call(
+			this.context,
+			ENDPOINTS.userSession,
+			{},
+			itemIndex,
+		);
+		throwIfRefused.call(this.context, envelope, ENDPOINTS.userSession, itemIndex);
+		const token = envelope.Result?.UserToken;
+		if (typeof token !== 'string' || token === '') {
+			throw new NodeApiError(
+				this.context.getNode(),
+				{ message: 'no UserToken in the answer' },
+				{
+					message: 'IntellectMoney did not issue a user token',
+					description:
+						'personal/user/getUserToken answered without a UserToken. Check Login and Password in the IntellectMoney credential.',
+					itemIndex,
+				},
+			);
+		}
+		return token;
+	}
+}

@@ -1,0 +1,129 @@
+// @ts-check
+/**
+ * Engine-test harness: one sandbox and one n8n-core engine per test file, the credential pointing at
+ * the sandbox, workflow fixtures, and the secret scan used by every engine test.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { createEngine, CREDENTIAL_TYPE, removeEngineUserFolder } from '../../dev/engine.mjs';
+import { startSandbox } from '../../dev/sandbox.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * @typedef {import('../../dev/sandbox.mjs').Sandbox} Sandbox
+ * @typedef {Awaited<ReturnType<typeof createEngine>>} Engine
+ * @typedef {Awaited<ReturnType<Engine['run']>>} RunResult
+ * @typedef {{ eshopId: string, bearerToken: string, signSecretKey: string, shopSecretKey: string, login: string, password: string, baseUrl: string }} CredentialData
+ */
+
+/** The credential an operator would enter for the sandbox's shop. */
+/** @param {Sandbox} sandbox @param {Partial<CredentialData>} [overrides] @returns {CredentialData} */
+export function credentialsFor(sandbox, overrides = {}) {
+	const { eshopId, bearerToken, signSecretKey, shopSecretKey, login, password } = sandbox.shop;
+	return { eshopId, bearerToken, signSecretKey, shopSecretKey, login, password, baseUrl: sandbox.url, ...overrides };
+}
+
+/**
+ * Starts a sandbox and an engine whose credential points at it.
+ * @param {{ shop?: Partial<import('../../dev/sandbox.mjs').ShopConfig> }} [options]
+ */
+export async function startHarness(options = {}) {
+	const sandbox = await startSandbox({ shop: options.shop });
+	const engine = await createEngine({ credentials: { [CREDENTIAL_TYPE]: credentialsFor(sandbox) } });
+	/** Every output and error text seen by this harness, for the secret scan. */
+	/** @type {string[]} */
+	const seen = [];
+	return {
+		sandbox,
+		engine,
+		seen,
+		/**
+		 * Runs a workflow with `credentials` (default: the right ones) and records what came out.
+		 * @param {any} workflow
+		 * @param {{ items?: Array<Record<string, unknown>>, credentials?: Partial<CredentialData> }} [options]
+		 */
+		async run(workflow, options = {}) {
+			engine.setCredentials({ [CREDENTIAL_TYPE]: credentialsFor(sandbox, options.credentials) });
+			const result = await engine.run(workflow, { items: options.items });
+			seen.push(...visibleTexts(result));
+			return result;
+		},
+		/** Requests the sandbox received for one endpoint. @param {string} endpoint */
+		requestsTo(endpoint) {
+			return sandbox.log.filter((entry) => entry.endpoint === endpoint);
+		},
+		async stop() {
+			await sandbox.stop();
+		},
+	};
+}
+
+/** Reads a workflow fixture from test/engine/workflows/. @param {string} name */
+export function loadWorkflow(name) {
+	return JSON.parse(readFileSync(path.join(here, '..', 'engine', 'workflows', `${name}.json`), 'utf8'));
+}
+
+/**
+ * A copy of `workflow` with the IntellectMoney node's parameters changed.
+ * @param {any} workflow @param {Record<string, unknown>} parameters @param {{ continueOnFail?: boolean }} [options]
+ */
+export function withParameters(workflow, parameters, options = {}) {
+	const copy = structuredClone(workflow);
+	const node = copy.nodes.find((/** @type {any} */ n) => n.type.endsWith('.intellectMoney'));
+	node.parameters = { ...node.parameters, ...parameters };
+	if (options.continueOnFail) node.onError = 'continueRegularOutput';
+	return copy;
+}
+
+/** Output items of the IntellectMoney node, `json` only. @param {RunResult} result */
+export function outputJson(result, nodeName = 'IntellectMoney') {
+	return result.output(nodeName).map((item) => item.json);
+}
+
+/**
+ * Everything a user could see from a run: output items, and the node's error with its message,
+ * description, context and cause, as n8n would store and show them.
+ * @param {RunResult} result
+ */
+export function visibleTexts(result) {
+	const texts = [JSON.stringify(result.run.data.resultData.runData)];
+	for (const error of [result.error, ...Object.keys(result.run.data.resultData.runData).map(result.nodeError)]) {
+		if (!error) continue;
+		const e = /** @type {any} */ (error);
+		texts.push(String(e.message), String(e.description ?? ''), String(e.stack ?? ''));
+		texts.push(JSON.stringify(e, Object.getOwnPropertyNames(e)));
+		texts.push(JSON.stringify(e.cause ?? null), JSON.stringify(e.context ?? null));
+	}
+	return texts;
+}
+
+/**
+ * The secret values a credential and a sandbox hold: keys, token, password and every user token.
+ * @param {Sandbox} sandbox @param {Array<Partial<CredentialData>>} [extraCredentials]
+ */
+export function secretsOf(sandbox, extraCredentials = []) {
+	const values = [sandbox.shop.bearerToken, sandbox.shop.signSecretKey, sandbox.shop.shopSecretKey, sandbox.shop.password];
+	for (const credential of extraCredentials) {
+		values.push(credential.bearerToken ?? '', credential.signSecretKey ?? '', credential.shopSecretKey ?? '', credential.password ?? '');
+	}
+	values.push(...sandbox.issuedUserTokens());
+	return [...new Set(values.filter((value) => value.length >= 6))];
+}
+
+/**
+ * Which secrets appear in `texts`, in plain, URL-encoded or JSON-escaped form.
+ * @param {string[]} texts @param {string[]} secrets
+ */
+export function findLeaks(texts, secrets) {
+	const haystack = texts.join('\n');
+	return secrets.filter((secret) =>
+		[secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2), JSON.stringify(secret).slice(1, -1)].some(
+			(form) => haystack.includes(form),
+		),
+	);
+}
+
+export { removeEngineUserFolder };

@@ -1,0 +1,234 @@
+/**
+ * Signing, checked against the worked examples in shared/reference/intellectmoney-api.md §3 and against
+ * our own vectors (Cyrillic, empty segments, amounts), whose digests were computed independently with
+ * Python's hashlib, not with this code.
+ */
+import type { IHttpRequestOptions } from 'n8n-workflow';
+
+import { signIntellectMoneyRequest } from '../../credentials/IntellectMoneyApi.credentials';
+import {
+	buildSignatureString,
+	computeHash,
+	computeSign,
+	describeRecipe,
+	findSignedEndpoint,
+	md5Hex,
+	SIGNED_FIELDS,
+	sha256Hex,
+} from '../../nodes/IntellectMoney/transport/signature';
+
+describe('reference §3 worked examples', () => {
+	test('1: purchaseToPaid Sign', () => {
+		expect(buildSignatureString(['450000', 'order-42', 'ToPaid'], 'SIGNSECRET')).toBe(
+			'450000::order-42::ToPaid::SIGNSECRET',
+		);
+		expect(
+			computeSign('merchant/purchaseToPaid', { EshopId: '450000', OrderId: 'order-42' }, 'SIGNSECRET'),
+		).toBe('a716062543a46b303cb7c61e77bb6f91ffa5de73616a6d4227806ca6a0b23172');
+	});
+
+	test('2: purchaseToPaid body Hash', () => {
+		expect(
+			computeHash('merchant/purchaseToPaid', { EshopId: '450000', OrderId: 'order-42' }, 'SHOPSECRET'),
+		).toBe('02b97afdd4e6b246f11c4eda6116018e');
+	});
+
+	test('3: purchaseToPaid Sign with only InvoiceId keeps an empty OrderId segment', () => {
+		const body = { EshopId: '450000', InvoiceId: '3000000001' };
+		expect(computeSign('merchant/purchaseToPaid', body, 'SIGNSECRET')).toBe(
+			'687a43cd4661cb6ad143289fc6e2422b56cef3aba82ed4aa326a58fe14307a5e',
+		);
+	});
+
+	test('4: purchaseToRefund Sign (literal Refund in the action slot)', () => {
+		expect(sha256Hex(buildSignatureString(['450000', 'order-42', 'Refund'], 'SIGNSECRET'))).toBe(
+			'68944ac1e851007dbaabb246b27d42ba41b187b537c4acde0cf34ea317e55328',
+		);
+	});
+
+	test('5: executeOperation Sign', () => {
+		const body = { UserToken: 'b1f0c3de', PayoutOperationId: '5d3c1b9e-8f2a-4e0b-9a51-0c2f6e7d1a23' };
+		expect(computeSign('personal/payout/executeOperation', body, 'SIGNSECRET')).toBe(
+			'c28b886d14ccd0fbf7e5c8c04610fa47a313a74eaf3325b68caf1a2e28bb2a4b',
+		);
+	});
+
+	test('6: createInvoice Sign with 15 segments, empty ones kept', () => {
+		const values = ['450000', 'order-42', 'Test', '10.00', 'TST', '', 'buyer@example.com', '', '', '', 'https://example.com/im/result', '', '', ''];
+		const text = buildSignatureString(values, 'SIGNSECRET');
+		expect(text).toBe(
+			'450000::order-42::Test::10.00::TST::::buyer@example.com::::::::https://example.com/im/result::::::::SIGNSECRET',
+		);
+		expect(sha256Hex(text)).toBe('3401d33f17df8355e4e4220a70f796e46a09b8de2b3d7d27ab0876007890ca0f');
+	});
+
+	test('7: getBankCardPaymentState Sign', () => {
+		expect(sha256Hex(buildSignatureString(['450000', '3000000001'], 'SIGNSECRET'))).toBe(
+			'f2ca5e78b89df10a344d9240df2fc672fec98a32b35fdc89ec41060f3d46d16f',
+		);
+	});
+
+	test('8: notification hash over UTF-8 (not cp1251)', () => {
+		const values = ['450000', 'order-42', 'Test', '1234567', '10.00', 'TST', '5', 'Иван', 'buyer@example.com', '2025-07-15 18:23:32'];
+		const digest = md5Hex(buildSignatureString(values, 'SHOPSECRET'));
+		expect(digest).toBe('e4e6230059afbf67020344f1d97249bd');
+		expect(digest).not.toBe('b7b328777d25892bdcac1dd6e641652a');
+	});
+
+	test('the doc examples e3b0c442…/d41d8cd9… are only the digests of the empty string', () => {
+		expect(sha256Hex('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+		expect(md5Hex('')).toBe('d41d8cd98f00b204e9800998ecf8427e');
+	});
+});
+
+describe('own vectors (digests from Python hashlib)', () => {
+	test('Cyrillic Order ID from the seed page, Sign and Hash', () => {
+		const body = { EshopId: '450000', OrderId: 'Покупка №50' };
+		expect(computeSign('merchant/purchaseToPaid', body, 'SIGNSECRET')).toBe(
+			'2ac69207f254ccd079d878368b4be8fed532b11ab5e6c8192c79895d603e9b95',
+		);
+		expect(computeHash('merchant/purchaseToPaid', body, 'SHOPSECRET')).toBe(
+			'7e407d044f9417cbea551ff280ad2af8',
+		);
+	});
+
+	test('capture by Invoice ID: Hash has the empty OrderId segment too', () => {
+		expect(
+			computeHash('merchant/purchaseToPaid', { EshopId: '450000', InvoiceId: '3000000001' }, 'SHOPSECRET'),
+		).toBe('892b0c423a09aeac441580798941f4e5');
+	});
+
+	test('user token request: empty first and last segments, Cyrillic password', () => {
+		const body = { Login: 'operator@example.com', Password: 'пароль-1' };
+		expect(computeSign('personal/user/getUserToken', body, 'SIGNSECRET')).toBe(
+			'00bb2fd1b524c78790da4c3e1530105799fc3a1d61f067d30f634e880c3faa57',
+		);
+	});
+
+	test('amount as a two-decimal string, nine empty trailing segments', () => {
+		const values = ['450000', 'order-7', 'Test', '1234.50', 'RUB', '', '', '', '', '', '', '', '', ''];
+		expect(sha256Hex(buildSignatureString(values, 'SIGNSECRET'))).toBe(
+			'f48987e6798acfc411eea600275e34c1becff580be0855610513f5bff8aa01b4',
+		);
+	});
+
+	test('only empty segments, and undefined/null count as empty', () => {
+		expect(buildSignatureString([undefined, null, '', ''], 'SIGNSECRET')).toBe('::::::::SIGNSECRET');
+		expect(sha256Hex(buildSignatureString(['', '', '', ''], 'SIGNSECRET'))).toBe(
+			'0c32f4771397e70bf13bbae011f927be42652474ef1b97a9bcbac6e01caacce1',
+		);
+	});
+
+	test('Cyrillic secret, long user token', () => {
+		const body = {
+			UserToken: 'YdUlqkFcVo62XmY6B9VLJXCoAeA/0fJPxD4/kUUGmwHf5kgBa12MrKUyJd8uO0za',
+			PayoutOperationId: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
+		};
+		expect(computeSign('personal/payout/executeOperation', body, 'ключ')).toBe(
+			'8e61c058ba47affbdd0593891f32331e3be806770083184fa56dd5ad6804f0ed',
+		);
+	});
+});
+
+describe('endpoint table', () => {
+	test('every endpoint has a Sign recipe; only purchaseToPaid has a body Hash', () => {
+		expect(Object.keys(SIGNED_FIELDS).sort()).toEqual([
+			'merchant/purchaseToPaid',
+			'personal/payout/executeOperation',
+			'personal/user/getUserToken',
+		]);
+		expect(SIGNED_FIELDS['merchant/purchaseToPaid'].hash).toBeDefined();
+		expect(SIGNED_FIELDS['personal/payout/executeOperation'].hash).toBeUndefined();
+		expect(computeHash('personal/payout/executeOperation', {}, 'SHOPSECRET')).toBeUndefined();
+	});
+
+	test('recipes read the way the docs write them', () => {
+		expect(describeRecipe(SIGNED_FIELDS['merchant/purchaseToPaid'].sign, 'Sign Secret Key')).toBe(
+			'EshopId::OrderId::ToPaid::<Sign Secret Key>',
+		);
+		expect(describeRecipe(SIGNED_FIELDS['personal/payout/executeOperation'].sign, 'Sign Secret Key')).toBe(
+			'UserToken::PayoutOperationId::<Sign Secret Key>',
+		);
+	});
+
+	test.each([
+		['merchant/purchaseToPaid', 'merchant/purchaseToPaid'],
+		['/merchant/purchaseToPaid', 'merchant/purchaseToPaid'],
+		['https://api.intellectmoney.ru/merchant/purchaseToPaid', 'merchant/purchaseToPaid'],
+		['http://127.0.0.1:8085/proxy/im/personal/payout/executeOperation?x=1', 'personal/payout/executeOperation'],
+		['personal/user/getUserToken/', 'personal/user/getUserToken'],
+		['merchant/purchaseToRefund', undefined],
+		['https://api.intellectmoney.ru/', undefined],
+		['evil/merchant/purchaseToPaidX', undefined],
+	])('findSignedEndpoint(%s) = %s', (url, expected) => {
+		expect(findSignedEndpoint(url)).toBe(expected);
+	});
+});
+
+describe('credential authenticate', () => {
+	const credentials = {
+		eshopId: '450000',
+		bearerToken: 'BEARER',
+		signSecretKey: 'SIGNSECRET',
+		shopSecretKey: 'SHOPSECRET',
+		login: 'operator@example.com',
+		password: 'пароль-1',
+		baseUrl: 'http://127.0.0.1:8085',
+	};
+
+	const capture: IHttpRequestOptions = {
+		method: 'POST',
+		url: 'merchant/purchaseToPaid',
+		body: { EshopId: '450000', OrderId: 'order-42' },
+	};
+
+	test('adds Bearer, Sign, form body with Hash and PurchaseHash, and the base URL', async () => {
+		const signed = await signIntellectMoneyRequest(credentials, capture);
+		expect(signed.baseURL).toBe('http://127.0.0.1:8085/');
+		expect(signed.headers).toMatchObject({
+			Authorization: 'Bearer BEARER',
+			Sign: 'a716062543a46b303cb7c61e77bb6f91ffa5de73616a6d4227806ca6a0b23172',
+			Accept: 'application/json',
+			'Content-Type': 'application/x-www-form-urlencoded',
+		});
+		expect(Object.fromEntries(new URLSearchParams(signed.body as string))).toEqual({
+			EshopId: '450000',
+			OrderId: 'order-42',
+			Hash: '02b97afdd4e6b246f11c4eda6116018e',
+			PurchaseHash: '02b97afdd4e6b246f11c4eda6116018e',
+		});
+	});
+
+	test('no Hash when the shop has no secret key; the default base URL when none is set', async () => {
+		const signed = await signIntellectMoneyRequest(
+			{ ...credentials, shopSecretKey: '', baseUrl: '' },
+			capture,
+		);
+		expect(signed.baseURL).toBe('https://api.intellectmoney.ru/');
+		expect(new URLSearchParams(signed.body as string).has('Hash')).toBe(false);
+		expect(new URLSearchParams(signed.body as string).has('PurchaseHash')).toBe(false);
+	});
+
+	test('Login and Password go only into the user-token request, UTF-8 form encoded', async () => {
+		const tokenRequest = await signIntellectMoneyRequest(credentials, {
+			method: 'POST',
+			url: 'personal/user/getUserToken',
+		});
+		expect(Object.fromEntries(new URLSearchParams(tokenRequest.body as string))).toEqual({
+			Login: 'operator@example.com',
+			Password: 'пароль-1',
+		});
+		expect(tokenRequest.headers?.Sign).toBe(
+			'00bb2fd1b524c78790da4c3e1530105799fc3a1d61f067d30f634e880c3faa57',
+		);
+		const captureRequest = await signIntellectMoneyRequest(credentials, capture);
+		expect(captureRequest.body).not.toContain('Password');
+		expect(captureRequest.body).not.toContain('operator%40example.com');
+	});
+
+	test('a request to an endpoint without a recipe is refused, naming no secret', async () => {
+		await expect(
+			signIntellectMoneyRequest(credentials, { method: 'POST', url: 'merchant/purchaseToRefund' }),
+		).rejects.toThrow('No IntellectMoney signature recipe for "merchant/purchaseToRefund"');
+	});
+});
