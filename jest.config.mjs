@@ -12,7 +12,7 @@ const config = {
 	testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/test/**/*.test.mjs'],
 	moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
 	transform: {
-		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }],
+		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
 	},
 	reporters: ['default', '<rootDir>/test/support/summary-reporter.mjs'],
 	testTimeout: 60000,

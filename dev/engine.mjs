@@ -26,6 +26,8 @@ export const CREDENTIAL_TYPE = 'intellectMoneyApi';
 const require = createRequire(path.join(PROJECT_ROOT, 'package.json'));
 
 // n8n-core keeps instance settings in the user folder: never the user's own ~/.n8n.
+// n8n's logger prints every node error; quiet unless asked (the secret-scan test asks for debug).
+process.env.N8N_LOG_LEVEL ??= 'silent';
 const userFolder = process.env.N8N_USER_FOLDER ?? mkdtempSync(path.join(tmpdir(), 'n8n-im-engine-'));
 process.env.N8N_USER_FOLDER = userFolder;
 const instanceConfig = path.join(userFolder, '.n8n', 'config');
@@ -255,9 +257,12 @@ export async function createEngine(options = {}) {
 				getRunExecutionData: async () => undefined,
 			});
 
-			/** @type {Array<{ json: Record<string, unknown> }> | undefined} */
+			/** @type {INodeExecutionData[] | undefined} */
 			const pinned = workflowData.pinData?.[startNode.name];
-			const items = runOptions.items ? runOptions.items.map((json) => ({ json })) : (pinned ?? [{ json: {} }]);
+			/** @type {INodeExecutionData[]} */
+			const items = runOptions.items
+				? runOptions.items.map((json) => ({ json: /** @type {import('n8n-workflow').IDataObject} */ (json) }))
+				: (pinned ?? [{ json: {} }]);
 			const runExecutionData = workflowLib.createRunExecutionData({
 				executionData: {
 					nodeExecutionStack: [{ node: startNode, data: { main: [items] }, source: null }],

@@ -120,10 +120,9 @@ describe('own vectors (digests from Python hashlib)', () => {
 	});
 
 	test('Cyrillic secret, long user token', () => {
-		const body = {
-			UserToken: 'YdUlqkFcVo62XmY6B9VLJXCoAeA/0fJPxD4/kUUGmwHf5kgBa12MrKUyJd8uO0za',
-			PayoutOperationId: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
-		};
+		// The sample request of seeds/000 (executeOperation page).
+		const seedSample = ['YdUlqkFcVo62XmY6B9VLJXCoAeA/0fJPxD4/kUUGmwHf5kgBa12MrKUyJd8uO0za', 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee'];
+		const body = { UserToken: seedSample[0], PayoutOperationId: seedSample[1] };
 		expect(computeSign('personal/payout/executeOperation', body, 'ключ')).toBe(
 			'8e61c058ba47affbdd0593891f32331e3be806770083184fa56dd5ad6804f0ed',
 		);

@@ -50,7 +50,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	return [returnData];
 }
 
-/** The error as n8n shows it, naming the item: `… [item 2]`. */
+/**
+ * The error as n8n shows it, naming the item: `… [item 2]`. One error object can reach several items
+ * (a failed user-token request is shared by the execution), so an earlier item's suffix is replaced.
+ */
 function asNodeError(
 	node: IExecuteFunctions,
 	error: unknown,
@@ -60,7 +63,7 @@ function asNodeError(
 		error instanceof NodeApiError || error instanceof NodeOperationError
 			? error
 			: new NodeOperationError(node.getNode(), error as Error, { itemIndex });
-	const suffix = ` [item ${itemIndex}]`;
-	if (!nodeError.message.endsWith(suffix)) nodeError.message += suffix;
+	nodeError.message = `${nodeError.message.replace(/ \[item \d+\]$/, '')} [item ${itemIndex}]`;
+	nodeError.context.itemIndex = itemIndex;
 	return nodeError;
 }

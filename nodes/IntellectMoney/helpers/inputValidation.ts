@@ -5,6 +5,8 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { DEFAULT_BASE_URL } from '../../../credentials/IntellectMoneyApi.credentials';
+
 const INVOICE_ID = /^3\d{9}$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ESHOP_ID = /^\d{1,6}$/;
@@ -158,7 +160,8 @@ export function validateShopSettings(
 			'Open the credential and enter the shop number from lk.intellectmoney.ru → Shops, e.g. 450000.',
 		);
 	}
-	const url = String(baseUrl ?? '').trim();
+	// An empty Base URL means IntellectMoney itself, as in the credential's authenticate.
+	const url = String(baseUrl ?? '').trim() || DEFAULT_BASE_URL;
 	let protocol = '';
 	try {
 		protocol = new URL(url).protocol;

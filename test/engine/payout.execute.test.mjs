@@ -1,0 +1,174 @@
+// @ts-check
+/**
+ * Payout → Execute through n8n-core's WorkflowExecute against the sandbox: the user token's life
+ * (one per execution, renewed once), the payout outcomes, and refusals.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+
+import { findLeaks, loadWorkflow, outputJson, secretsOf, startHarness, withParameters } from '../support/harness.mjs';
+
+const EXECUTE = 'personal/payout/executeOperation';
+const TOKEN = 'personal/user/getUserToken';
+const payout = loadWorkflow('payout-execute');
+
+/** @type {Awaited<ReturnType<typeof startHarness>>} */
+let h;
+beforeAll(async () => {
+	h = await startHarness();
+});
+afterAll(async () => {
+	expect(findLeaks(h.seen, secretsOf(h.sandbox, [{ password: 'wrong-password-1' }]))).toEqual([]);
+	await h.stop();
+});
+beforeEach(() => {
+	h.sandbox.clearLog();
+	h.sandbox.onRequest(undefined);
+});
+
+describe('payout executes', () => {
+	test('sent to processing: typed item, one token request, one signed execute', async () => {
+		const operation = h.sandbox.addPayoutOperation();
+		const result = await h.run(payout, { items: [{ payoutOperationId: operation.id }] });
+
+		expect(result.output('IntellectMoney')).toEqual([
+			{
+				json: {
+					payoutOperationId: operation.id,
+					payoutState: 'InProcess',
+					failed: false,
+					errorMessage: null,
+					status: 'processing',
+					state: { code: 0, description: 'Успешно обработан' },
+					operationState: { code: 0, description: 'Успешно обработана' },
+					operationId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+					warning: null,
+				},
+				pairedItem: { item: 0 },
+			},
+		]);
+		expect(h.sandbox.log.map((entry) => [entry.endpoint, entry.verdict, entry.signValid])).toEqual([
+			[TOKEN, 'accepted', true],
+			[EXECUTE, 'accepted', true],
+		]);
+		const [execute] = h.requestsTo(EXECUTE);
+		expect(Object.keys(execute.fields).sort()).toEqual(['PayoutOperationId', 'UserToken']);
+		expect(h.sandbox.issuedUserTokens()).toContain(execute.fields.UserToken);
+		expect(h.sandbox.ledger().payoutExecutions[operation.id]).toBe(1);
+	});
+
+	test('a payout the bank refused is an output item that says so, not an error', async () => {
+		const operation = h.sandbox.addPayoutOperation({ outcome: 'Failed' });
+		const result = await h.run(payout, { items: [{ payoutOperationId: operation.id }] });
+		expect(result.status).toBe('success');
+		expect(outputJson(result)[0]).toMatchObject({
+			payoutOperationId: operation.id,
+			payoutState: 'Failed',
+			failed: true,
+			errorMessage: 'Платеж не прошел в банке',
+			status: 'failed',
+		});
+	});
+
+	test('50 items share one user token', async () => {
+		const operations = Array.from({ length: 50 }, () => h.sandbox.addPayoutOperation());
+		const result = await h.run(payout, { items: operations.map(({ id }) => ({ payoutOperationId: id })) });
+
+		const items = result.output('IntellectMoney');
+		expect(items).toHaveLength(50);
+		expect(items.map((item) => item.json.payoutOperationId)).toEqual(operations.map(({ id }) => id));
+		expect(items.every((item, index) => /** @type {any} */ (item.pairedItem).item === index)).toBe(true);
+		expect(h.requestsTo(TOKEN)).toHaveLength(1);
+		const executes = h.requestsTo(EXECUTE);
+		expect(executes).toHaveLength(50);
+		expect(new Set(executes.map((entry) => entry.fields.UserToken)).size).toBe(1);
+		const ledger = h.sandbox.ledger().payoutExecutions;
+		expect(operations.every(({ id }) => ledger[id] === 1)).toBe(true);
+	});
+
+	test('an expired token is renewed once and the payout goes through, once', async () => {
+		const operation = h.sandbox.addPayoutOperation();
+		let expired = false;
+		// IntellectMoney expires tokens on its side: expire the first one right after it is issued.
+		h.sandbox.onRequest((entry) => {
+			if (entry.endpoint === TOKEN && !expired) {
+				expired = true;
+				h.sandbox.expireUserTokens();
+			}
+		});
+		const result = await h.run(payout, { items: [{ payoutOperationId: operation.id }] });
+
+		expect(outputJson(result)[0]).toMatchObject({ payoutOperationId: operation.id, status: 'processing' });
+		expect(h.sandbox.log.map((entry) => [entry.endpoint, entry.verdict])).toEqual([
+			[TOKEN, 'accepted'],
+			[EXECUTE, 'refused'],
+			[TOKEN, 'accepted'],
+			[EXECUTE, 'accepted'],
+		]);
+		expect(h.sandbox.ledger().payoutExecutions[operation.id]).toBe(1);
+	});
+
+	test('a token refused again after renewal is an error, and renewal happens only once per execution', async () => {
+		const operations = [h.sandbox.addPayoutOperation(), h.sandbox.addPayoutOperation()];
+		h.sandbox.onRequest((entry) => {
+			if (entry.endpoint === TOKEN) h.sandbox.expireUserTokens();
+		});
+		const workflow = withParameters(payout, {}, { continueOnFail: true });
+		const result = await h.run(workflow, { items: operations.map(({ id }) => ({ payoutOperationId: id })) });
+
+		expect(outputJson(result).map((item) => item.error)).toEqual([
+			'IntellectMoney refused the request: Токен пользователя недействителен или истёк [item 0]',
+			'IntellectMoney refused the request: Токен пользователя недействителен или истёк [item 1]',
+		]);
+		expect(h.requestsTo(TOKEN)).toHaveLength(2);
+		expect(operations.every(({ id }) => !h.sandbox.ledger().payoutExecutions[id])).toBe(true);
+	});
+});
+
+describe('payout refused', () => {
+	test('a payout already sent to processing is refused and not paid twice', async () => {
+		const operation = h.sandbox.addPayoutOperation();
+		await h.run(payout, { items: [{ payoutOperationId: operation.id }] });
+		const second = await h.run(payout, { items: [{ payoutOperationId: operation.id }] });
+		expect(second.nodeError('IntellectMoney')?.message).toBe(
+			'IntellectMoney refused the request: Операция выплаты уже отправлена на обработку [item 0]',
+		);
+		expect(h.sandbox.ledger().payoutExecutions[operation.id]).toBe(1);
+	});
+
+	test('an unknown payout operation is refused', async () => {
+		const result = await h.run(payout, { items: [{ payoutOperationId: '0f0f0f0f-0000-4000-8000-000000000000' }] });
+		const error = /** @type {any} */ (result.nodeError('IntellectMoney'));
+		expect(error.message).toBe('IntellectMoney refused the request: Операция выплаты не найдена [item 0]');
+		expect(error.description).toContain('ErrorSourceParam PayoutOperationId');
+	});
+
+	test('a wrong password: one token request for the whole execution, every item fails clearly', async () => {
+		const operations = [h.sandbox.addPayoutOperation(), h.sandbox.addPayoutOperation(), h.sandbox.addPayoutOperation()];
+		const workflow = withParameters(payout, {}, { continueOnFail: true });
+		const result = await h.run(workflow, {
+			items: operations.map(({ id }) => ({ payoutOperationId: id })),
+			credentials: { password: 'wrong-password-1' },
+		});
+		const items = outputJson(result);
+		expect(items).toHaveLength(3);
+		items.forEach((item, index) => {
+			expect(item.error).toBe(`IntellectMoney refused the request: Неверный логин или пароль [item ${index}]`);
+			expect(item.description).toContain('Check Login and Password');
+		});
+		expect(h.requestsTo(TOKEN)).toHaveLength(1);
+		expect(h.requestsTo(EXECUTE)).toHaveLength(0);
+	});
+
+	test('a wrong Sign Secret Key: refused at the token request, before any payout', async () => {
+		const operation = h.sandbox.addPayoutOperation();
+		const result = await h.run(payout, {
+			items: [{ payoutOperationId: operation.id }],
+			credentials: { signSecretKey: 'WRONG-SIGN-KEY' },
+		});
+		expect(result.nodeError('IntellectMoney')?.message).toBe(
+			'IntellectMoney refused the request: Неверная подпись запроса (Sign) [item 0]',
+		);
+		expect(h.requestsTo(EXECUTE)).toHaveLength(0);
+		expect(h.sandbox.getPayoutOperation(operation.id)?.state).toBe('Created');
+	});
+});

@@ -1,0 +1,854 @@
+// @ts-check
+/**
+ * Tests of dev/sandbox.mjs, the local IntellectMoney imitation. Expected signatures are computed
+ * here with node:crypto from the recipe strings of /work/shared/reference/intellectmoney-api.md §3,
+ * and the published digests of §3 are asserted literally, so the sandbox is pinned to the reference
+ * and not to whatever the node's signing code does.
+ */
+import { describe, test, expect, beforeAll, afterAll, beforeEach } from '@jest/globals';
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Agent, request } from 'undici';
+import { DEFAULT_SHOP, startSandbox } from '../../dev/sandbox.mjs';
+
+/** @typedef {import('../../dev/sandbox.mjs').Sandbox} Sandbox */
+
+const CAPTURE = 'merchant/purchaseToPaid';
+const TOKEN = 'personal/user/getUserToken';
+const PAYOUT = 'personal/payout/executeOperation';
+
+/** @param {string} s */
+const sha256 = (s) => createHash('sha256').update(s, 'utf8').digest('hex');
+/** @param {string} s */
+const md5 = (s) => createHash('md5').update(s, 'utf8').digest('hex');
+
+/** Recipes of reference §3, with the DEFAULT_SHOP secrets. */
+const captureSign = (eshopId = '450000', orderId = '') =>
+	sha256(`${eshopId}::${orderId}::ToPaid::SIGNSECRET`);
+const captureHash = (eshopId = '450000', orderId = '') =>
+	md5(`${eshopId}::${orderId}::ToPaid::SHOPSECRET`);
+/** @param {string} login @param {string} password */
+const tokenSign = (login, password) => sha256(`::${login}::${password}::::SIGNSECRET`);
+/** @param {string} userToken @param {string} opId */
+const payoutSign = (userToken, opId) => sha256(`${userToken}::${opId}::SIGNSECRET`);
+
+const BEARER = `Bearer ${DEFAULT_SHOP.bearerToken}`;
+
+/** @type {Sandbox} */
+let sb;
+/** Own dispatcher, closed in afterAll, so no keep-alive socket outlives the tests. */
+const agent = new Agent();
+
+/**
+ * @typedef {object} PostOptions
+ * @property {string} [base]  sandbox URL (default: the shared sandbox)
+ * @property {'form' | 'json' | 'raw'} [as]
+ * @property {string} [raw]  body when as = 'raw'
+ * @property {string} [contentType]
+ * @property {string | null} [accept]  null = no Accept header
+ * @property {string | null} [authorization]  null = no Authorization header
+ * @property {string | null} [sign]  null = no Sign header
+ * @property {string} [method]
+ * @property {Agent} [dispatcher]
+ */
+
+/**
+ * @param {string} endpoint
+ * @param {Record<string, string | number | object>} fields
+ * @param {PostOptions} [o]
+ */
+async function post(endpoint, fields, o = {}) {
+	/** @type {Record<string, string>} */
+	const headers = {};
+	const accept = o.accept === undefined ? 'application/json' : o.accept;
+	const authorization = o.authorization === undefined ? BEARER : o.authorization;
+	if (accept !== null) headers.accept = accept;
+	if (authorization !== null) headers.authorization = authorization;
+	if (o.sign !== undefined && o.sign !== null) headers.sign = o.sign;
+	/** @type {string} */
+	let body;
+	if (o.as === 'json') {
+		headers['content-type'] = o.contentType ?? 'application/json';
+		body = JSON.stringify(fields);
+	} else if (o.as === 'raw') {
+		headers['content-type'] = o.contentType ?? 'application/json';
+		body = o.raw ?? '';
+	} else {
+		headers['content-type'] = o.contentType ?? 'application/x-www-form-urlencoded';
+		const form = new URLSearchParams();
+		for (const [k, v] of Object.entries(fields))
+			form.append(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
+		body = form.toString();
+	}
+	const res = await request(`${o.base ?? sb.url}${endpoint}`, {
+		method: /** @type {import('undici').Dispatcher.HttpMethod} */ (o.method ?? 'POST'),
+		headers,
+		body: o.method === 'GET' ? undefined : body,
+		dispatcher: o.dispatcher ?? agent,
+	});
+	const text = await res.body.text();
+	const contentType = String(res.headers['content-type'] ?? '');
+	/** @type {any} */
+	const json = contentType.startsWith('application/json') ? JSON.parse(text) : undefined;
+	return { status: res.statusCode, contentType, text, json };
+}
+
+/**
+ * purchaseToPaid with correct Sign and Hash computed from the fields sent, unless overridden.
+ * @param {Record<string, string>} fields
+ * @param {PostOptions & { hash?: string | null }} [o]
+ */
+async function capture(fields, o = {}) {
+	const eshopId = fields.EshopId ?? '450000';
+	const orderId = fields.OrderId ?? '';
+	/** @type {Record<string, string>} */
+	const body = { EshopId: eshopId, ...fields };
+	const hash = o.hash === undefined ? captureHash(eshopId, orderId) : o.hash;
+	if (hash !== null) body.Hash = hash;
+	return post(CAPTURE, body, { sign: captureSign(eshopId, orderId), ...o });
+}
+
+/** getUserToken with the shop's credentials; returns the token. */
+async function userToken() {
+	const { login, password } = DEFAULT_SHOP;
+	const r = await post(
+		TOKEN,
+		{ Login: login, Password: password },
+		{ sign: tokenSign(login, password) },
+	);
+	return /** @type {string} */ (r.json.Result.UserToken);
+}
+
+/** @param {string} token @param {string} opId @param {PostOptions} [o] */
+async function execute(token, opId, o = {}) {
+	return post(
+		PAYOUT,
+		{ UserToken: token, PayoutOperationId: opId },
+		{ sign: payoutSign(token, opId), ...o },
+	);
+}
+
+/** The last log entry. */
+const last = () => sb.log[sb.log.length - 1];
+
+beforeAll(async () => {
+	sb = await startSandbox();
+});
+
+afterAll(async () => {
+	await sb.stop();
+	await agent.close();
+});
+
+beforeEach(() => {
+	sb.clearLog();
+});
+
+describe('reference §3 vectors are accepted', () => {
+	test('vectors 1 and 2: capture by OrderId order-42 with the published Sign and Hash', async () => {
+		expect(sha256('450000::order-42::ToPaid::SIGNSECRET')).toBe(
+			'a716062543a46b303cb7c61e77bb6f91ffa5de73616a6d4227806ca6a0b23172',
+		);
+		expect(md5('450000::order-42::ToPaid::SHOPSECRET')).toBe('02b97afdd4e6b246f11c4eda6116018e');
+		const inv = sb.addInvoice({ orderId: 'order-42' });
+		const r = await post(
+			CAPTURE,
+			{ EshopId: '450000', OrderId: 'order-42', Hash: '02b97afdd4e6b246f11c4eda6116018e' },
+			{ sign: 'a716062543a46b303cb7c61e77bb6f91ffa5de73616a6d4227806ca6a0b23172' },
+		);
+		expect(r.status).toBe(200);
+		expect(r.json.OperationState).toEqual({ Code: 0, Desc: 'Успешно обработана' });
+		expect(r.json.EshopId).toBe(450000);
+		expect(r.json.OperationId).toMatch(/^[0-9a-f-]{36}$/);
+		expect(r.json.Result).toEqual({
+			State: { Code: 0, Desc: 'Успешно обработан' },
+			InvoiceId: inv.invoiceId,
+			OrderId: 'order-42',
+			InvoiceState: 'Paid',
+		});
+		expect(sb.ledger().captures[inv.invoiceId]).toBe(1);
+		expect(last()).toMatchObject({
+			authValid: true,
+			signValid: true,
+			hashValid: true,
+			verdict: 'accepted',
+		});
+	});
+
+	test('vector 3: capture by InvoiceId only, empty OrderId segment', async () => {
+		expect(sha256('450000::::ToPaid::SIGNSECRET')).toBe(
+			'687a43cd4661cb6ad143289fc6e2422b56cef3aba82ed4aa326a58fe14307a5e',
+		);
+		const inv = sb.addInvoice();
+		const r = await post(
+			CAPTURE,
+			{ EshopId: '450000', InvoiceId: inv.invoiceId, Hash: md5('450000::::ToPaid::SHOPSECRET') },
+			{ sign: '687a43cd4661cb6ad143289fc6e2422b56cef3aba82ed4aa326a58fe14307a5e' },
+		);
+		expect(r.json.Result.State.Code).toBe(0);
+		expect(sb.getInvoice(inv.invoiceId)?.state).toBe('Paid');
+		expect(sb.ledger().captures[inv.invoiceId]).toBe(1);
+	});
+
+	test('vector 5: executeOperation with UserToken b1f0c3de', async () => {
+		const opId = '5d3c1b9e-8f2a-4e0b-9a51-0c2f6e7d1a23';
+		expect(sha256(`b1f0c3de::${opId}::SIGNSECRET`)).toBe(
+			'c28b886d14ccd0fbf7e5c8c04610fa47a313a74eaf3325b68caf1a2e28bb2a4b',
+		);
+		sb.issueUserToken('b1f0c3de');
+		sb.addPayoutOperation({ id: opId });
+		const r = await post(
+			PAYOUT,
+			{ UserToken: 'b1f0c3de', PayoutOperationId: opId },
+			{ sign: 'c28b886d14ccd0fbf7e5c8c04610fa47a313a74eaf3325b68caf1a2e28bb2a4b' },
+		);
+		expect(r.json.OperationState.Code).toBe(0);
+		expect(r.json.Result).toEqual({
+			State: { Code: 0, Desc: 'Успешно обработан' },
+			PayoutOperationId: opId,
+			PayoutOperationState: 'InProcess',
+		});
+		expect(sb.ledger().payoutExecutions[opId]).toBe(1);
+	});
+});
+
+describe('authorization, Sign and Hash refusals move no money', () => {
+	test('wrong Bearer token', async () => {
+		const inv = sb.addInvoice();
+		const r = await capture({ OrderId: inv.orderId }, { authorization: 'Bearer not-the-token' });
+		expect(r.status).toBe(200);
+		expect(r.json.OperationState).toEqual({
+			Code: 2,
+			Desc: 'Ошибка авторизации: неверный Bearer-токен',
+		});
+		expect(r.json.Result).toEqual({
+			State: { Code: 2, Desc: 'Ошибка авторизации: неверный Bearer-токен' },
+			ErrorSourceParam: 'Authorization',
+		});
+		expect(sb.ledger().captures[inv.invoiceId]).toBe(0);
+		expect(inv.state).toBe('Held');
+		// The log still shows that Sign and Hash were right.
+		expect(last()).toMatchObject({
+			authValid: false,
+			signValid: true,
+			hashValid: true,
+			verdict: 'refused',
+		});
+	});
+
+	test('missing Authorization header, and the token without the "Bearer " prefix', async () => {
+		const inv = sb.addInvoice();
+		for (const authorization of [
+			null,
+			DEFAULT_SHOP.bearerToken,
+			`bearer ${DEFAULT_SHOP.bearerToken}`,
+		]) {
+			const r = await capture({ OrderId: inv.orderId }, { authorization });
+			expect(r.json.Result.ErrorSourceParam).toBe('Authorization');
+		}
+		expect(sb.ledger().captures[inv.invoiceId]).toBe(0);
+	});
+
+	test('wrong Sign: other key, missing header, upper-case hex, signed over other data', async () => {
+		const inv = sb.addInvoice();
+		const signs = [
+			sha256(`450000::${inv.orderId}::ToPaid::WRONGKEY`),
+			null,
+			captureSign('450000', inv.orderId).toUpperCase(),
+			captureSign('450000', 'order-other'),
+			md5(`450000::${inv.orderId}::ToPaid::SIGNSECRET`), // MD5 instead of SHA-256 (reference §3 pitfall)
+		];
+		for (const sign of signs) {
+			const r = await capture({ OrderId: inv.orderId }, { sign });
+			expect(r.json.OperationState).toEqual({ Code: 2, Desc: 'Неверная подпись запроса (Sign)' });
+			expect(r.json.Result.ErrorSourceParam).toBe('Sign');
+			expect(last()).toMatchObject({ authValid: true, signValid: false, verdict: 'refused' });
+		}
+		expect(sb.ledger().captures[inv.invoiceId]).toBe(0);
+	});
+
+	test('wrong Hash (signed with the sign key) is refused', async () => {
+		const inv = sb.addInvoice();
+		const r = await capture(
+			{ OrderId: inv.orderId },
+			{ hash: md5(`450000::${inv.orderId}::ToPaid::SIGNSECRET`) },
+		);
+		expect(r.json.OperationState).toEqual({ Code: 2, Desc: 'Неверная подпись данных (Hash)' });
+		expect(r.json.Result).toEqual({
+			State: { Code: 2, Desc: 'Неверная подпись данных (Hash)' },
+			ErrorSourceParam: 'Hash',
+		});
+		expect(last()).toMatchObject({
+			authValid: true,
+			signValid: true,
+			hashValid: false,
+			verdict: 'refused',
+		});
+		expect(sb.ledger().captures[inv.invoiceId]).toBe(0);
+	});
+
+	test('missing Hash is refused when the shop has a secret key', async () => {
+		const inv = sb.addInvoice();
+		const r = await capture({ OrderId: inv.orderId }, { hash: null });
+		expect(r.json.Result.ErrorSourceParam).toBe('Hash');
+		expect(last().hashValid).toBe(false);
+		expect(sb.ledger().captures[inv.invoiceId]).toBe(0);
+	});
+
+	test('PurchaseHash, when sent, must equal the Hash formula', async () => {
+		const inv = sb.addInvoice();
+		const bad = await capture({ OrderId: inv.orderId, PurchaseHash: '0'.repeat(32) });
+		expect(bad.json.Result.ErrorSourceParam).toBe('Hash');
+		expect(sb.ledger().captures[inv.invoiceId]).toBe(0);
+		const good = await capture({
+			OrderId: inv.orderId,
+			PurchaseHash: captureHash('450000', inv.orderId),
+		});
+		expect(good.json.Result.State.Code).toBe(0);
+		expect(sb.ledger().captures[inv.invoiceId]).toBe(1);
+	});
+
+	test('a shop without secret key accepts a capture with no Hash (hashValid null)', async () => {
+		const other = await startSandbox({ shop: { shopSecretKey: '' } });
+		try {
+			expect(other.shop.shopSecretKey).toBe('');
+			expect(other.shop.eshopId).toBe('450000');
+			const inv = other.addInvoice();
+			const r = await capture({ OrderId: inv.orderId }, { base: other.url, hash: null });
+			expect(r.json.Result.State.Code).toBe(0);
+			expect(other.ledger().captures[inv.invoiceId]).toBe(1);
+			expect(other.log[0]).toMatchObject({ hashValid: null, signValid: true, verdict: 'accepted' });
+		} finally {
+			await other.stop();
+		}
+	});
+});
+
+describe('request and response formats', () => {
+	test('JSON body works, numbers accepted as their string value', async () => {
+		const inv = sb.addInvoice();
+		const r = await post(
+			CAPTURE,
+			{ EshopId: 450000, OrderId: inv.orderId, Hash: captureHash('450000', inv.orderId) },
+			{ as: 'json', sign: captureSign('450000', inv.orderId) },
+		);
+		expect(r.json.Result.State.Code).toBe(0);
+		expect(last().fields).toEqual({
+			EshopId: '450000',
+			OrderId: inv.orderId,
+			Hash: captureHash('450000', inv.orderId),
+		});
+		expect(last().contentType).toBe('application/json');
+	});
+
+	test('form body works, with Cyrillic order ids in UTF-8', async () => {
+		const inv = sb.addInvoice({ orderId: 'Покупка №50' });
+		const r = await capture(
+			{ OrderId: 'Покупка №50' },
+			{ contentType: 'application/x-www-form-urlencoded; charset=utf-8' },
+		);
+		expect(r.json.Result.State.Code).toBe(0);
+		expect(r.json.Result.OrderId).toBe('Покупка №50');
+		expect(sb.ledger().captures[inv.invoiceId]).toBe(1);
+	});
+
+	test('lower-case and upper-case field names are the same fields', async () => {
+		const inv = sb.addInvoice();
+		const r = await post(
+			CAPTURE,
+			{ eshopid: '450000', orderid: inv.orderId, HASH: captureHash('450000', inv.orderId) },
+			{ sign: captureSign('450000', inv.orderId) },
+		);
+		expect(r.json.Result.State.Code).toBe(0);
+		// The log keeps the names as sent.
+		expect(Object.keys(last().fields)).toEqual(['eshopid', 'orderid', 'HASH']);
+		const inv2 = sb.addInvoice();
+		const r2 = await post(
+			CAPTURE,
+			{ eshopId: '450000', invoiceId: inv2.invoiceId, hash: captureHash() },
+			{ as: 'json', sign: captureSign() },
+		);
+		expect(r2.json.Result.State.Code).toBe(0);
+	});
+
+	test('no Accept header → XML; Accept text/json → JSON', async () => {
+		const inv = sb.addInvoice();
+		const r = await capture({ OrderId: inv.orderId }, { accept: null });
+		expect(r.status).toBe(200);
+		expect(r.contentType).toBe('application/xml; charset=utf-8');
+		expect(r.text).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?><Response>/);
+		expect(r.text).toContain(
+			'<OperationState><Code>0</Code><Desc>Успешно обработана</Desc></OperationState>',
+		);
+		expect(r.text).toContain(`<InvoiceId>${inv.invoiceId}</InvoiceId>`);
+		expect(r.text).toContain('<InvoiceState>Paid</InvoiceState>');
+		const again = await capture({ OrderId: inv.orderId }, { accept: 'text/json' });
+		expect(again.contentType).toBe('application/json; charset=utf-8');
+		expect(again.json.Result.State.Code).toBe(5);
+	});
+
+	test('XML escapes values and writes null as an empty element', async () => {
+		const inv = sb.addInvoice({ orderId: 'a<b>&"c"' });
+		const r = await capture({ OrderId: inv.orderId }, { accept: 'application/xml' });
+		expect(r.text).toContain('<OrderId>a&lt;b&gt;&amp;&quot;c&quot;</OrderId>');
+		const queued = sb.addInvoice({ outcome: 'queued' });
+		const q = await capture({ OrderId: queued.orderId }, { accept: null });
+		expect(q.text).toContain('<Result />');
+	});
+
+	test('invalid JSON body → OperationState 2, nothing parsed, nothing moved', async () => {
+		const r = await post(
+			CAPTURE,
+			{},
+			{ as: 'raw', raw: '{"EshopId": 450000,', sign: captureSign() },
+		);
+		expect(r.status).toBe(200);
+		expect(r.json.OperationState).toEqual({ Code: 2, Desc: 'Некорректное тело запроса' });
+		expect(r.json.Result).toBeNull();
+		expect(last()).toMatchObject({
+			fields: {},
+			authValid: true,
+			signValid: null,
+			hashValid: null,
+			verdict: 'refused',
+		});
+		const arr = await post(CAPTURE, {}, { as: 'raw', raw: '[1,2]', sign: captureSign() });
+		expect(arr.json.OperationState.Code).toBe(2);
+	});
+
+	test('unknown endpoint and non-POST → HTTP 404 JSON', async () => {
+		const r = await post('merchant/purchaseToNowhere', {}, {});
+		expect(r.status).toBe(404);
+		expect(r.json).toEqual({ error: 'unknown endpoint' });
+		const g = await post(CAPTURE, {}, { method: 'GET' });
+		expect(g.status).toBe(404);
+		expect(g.json).toEqual({ error: 'unknown endpoint' });
+		expect(sb.log.map((e) => [e.endpoint, e.method, e.verdict])).toEqual([
+			['merchant/purchaseToNowhere', 'POST', 'refused'],
+			[CAPTURE, 'GET', 'refused'],
+		]);
+	});
+});
+
+describe('purchaseToPaid business rules', () => {
+	test('capture by OrderId, then a second capture is refused with Code 5 and the ledger stays 1', async () => {
+		const inv = sb.addInvoice({ amount: '42.00' });
+		const first = await capture({ OrderId: inv.orderId });
+		expect(first.json.Result.State.Code).toBe(0);
+		const second = await capture({ OrderId: inv.orderId });
+		expect(second.json.OperationState).toEqual({ Code: 0, Desc: 'Успешно обработана' });
+		expect(second.json.Result).toEqual({
+			State: { Code: 5, Desc: 'Средства по СКО уже зачислены' },
+			ErrorSourceParam: 'OrderId',
+		});
+		const third = await capture({ InvoiceId: inv.invoiceId });
+		expect(third.json.Result.State.Code).toBe(5);
+		expect(third.json.Result.ErrorSourceParam).toBe('InvoiceId');
+		expect(sb.ledger().captures[inv.invoiceId]).toBe(1);
+		expect(sb.log.map((e) => e.verdict)).toEqual(['accepted', 'refused', 'refused']);
+	});
+
+	test('capture by InvoiceId, with a matching OrderId too', async () => {
+		const inv = sb.addInvoice();
+		const r = await capture({ InvoiceId: inv.invoiceId, OrderId: inv.orderId });
+		expect(r.json.Result).toMatchObject({
+			InvoiceId: inv.invoiceId,
+			OrderId: inv.orderId,
+			InvoiceState: 'Paid',
+		});
+		expect(sb.ledger().captures[inv.invoiceId]).toBe(1);
+	});
+
+	test('unknown order and unknown invoice → Code 4', async () => {
+		const byOrder = await capture({ OrderId: 'no-such-order' });
+		expect(byOrder.json.OperationState.Code).toBe(0);
+		expect(byOrder.json.Result).toEqual({
+			State: { Code: 4, Desc: 'СКО не найден' },
+			ErrorSourceParam: 'OrderId',
+		});
+		const byInvoice = await capture({ InvoiceId: '3999999999' });
+		expect(byInvoice.json.Result).toEqual({
+			State: { Code: 4, Desc: 'СКО не найден' },
+			ErrorSourceParam: 'InvoiceId',
+		});
+	});
+
+	test('InvoiceId and OrderId of different invoices → Code 4, nothing captured', async () => {
+		const a = sb.addInvoice();
+		const b = sb.addInvoice();
+		const r = await capture({ InvoiceId: a.invoiceId, OrderId: b.orderId });
+		expect(r.json.Result.State.Code).toBe(4);
+		expect(r.json.Result.ErrorSourceParam).toBe('OrderId');
+		expect(sb.ledger().captures[a.invoiceId]).toBe(0);
+		expect(sb.ledger().captures[b.invoiceId]).toBe(0);
+	});
+
+	test('malformed InvoiceId, no identifier, wrong EshopId → Code 3', async () => {
+		const bad = await capture({ InvoiceId: '12345' });
+		expect(bad.json.Result).toEqual({
+			State: { Code: 3, Desc: 'Некорректный номер СКО' },
+			ErrorSourceParam: 'InvoiceId',
+		});
+		const none = await capture({});
+		expect(none.json.Result).toEqual({
+			State: { Code: 3, Desc: 'Не указан номер покупки или СКО' },
+			ErrorSourceParam: 'OrderId',
+		});
+		const inv = sb.addInvoice();
+		const shop = await capture({ EshopId: '450001', OrderId: inv.orderId });
+		expect(shop.json.Result).toEqual({
+			State: { Code: 3, Desc: 'Магазин не найден' },
+			ErrorSourceParam: 'EshopId',
+		});
+		expect(shop.json.EshopId).toBe(450001);
+		expect(sb.ledger().captures[inv.invoiceId]).toBe(0);
+	});
+
+	test('Created (not held) invoice → Code 6', async () => {
+		const inv = sb.addInvoice({ state: 'Created' });
+		const r = await capture({ OrderId: inv.orderId });
+		expect(r.json.Result).toEqual({
+			State: { Code: 6, Desc: 'СКО не захолдирован' },
+			ErrorSourceParam: 'OrderId',
+		});
+		expect(inv.state).toBe('Created');
+		expect(sb.ledger().captures[inv.invoiceId]).toBe(0);
+	});
+
+	test('queued outcome: OperationState 1, Result null; the capture happened, a retry gets Code 5', async () => {
+		const inv = sb.addInvoice({ outcome: 'queued' });
+		const r = await capture({ OrderId: inv.orderId });
+		expect(r.json.OperationState).toEqual({
+			Code: 1,
+			Desc: 'Запрос поставлен в очередь на обработку',
+		});
+		expect(r.json.Result).toBeNull();
+		expect(last().verdict).toBe('accepted');
+		expect(sb.ledger().captures[inv.invoiceId]).toBe(1);
+		const retry = await capture({ OrderId: inv.orderId });
+		expect(retry.json.Result.State.Code).toBe(5);
+		expect(sb.ledger().captures[inv.invoiceId]).toBe(1);
+	});
+
+	test('warning outcome: Result.State Code 1', async () => {
+		const inv = sb.addInvoice({ outcome: 'warning' });
+		const r = await capture({ OrderId: inv.orderId });
+		expect(r.json.OperationState.Code).toBe(0);
+		expect(r.json.Result).toEqual({
+			State: { Code: 1, Desc: 'Успешно, с предупреждением: чек не передан в ОФД' },
+			InvoiceId: inv.invoiceId,
+			OrderId: inv.orderId,
+			InvoiceState: 'Paid',
+		});
+		expect(last().verdict).toBe('accepted');
+		expect(sb.ledger().captures[inv.invoiceId]).toBe(1);
+	});
+
+	test('MerchantReceipt: a JSON object string is stored; anything else → Code 7 and no capture', async () => {
+		const receipt = { inn: '7700000000', group: 'Main', content: { type: 1, positions: [] } };
+		const bad = sb.addInvoice();
+		for (const text of ['not json', '[1]', '"text"']) {
+			const r = await capture({ OrderId: bad.orderId, MerchantReceipt: text });
+			expect(r.json.Result).toEqual({
+				State: { Code: 7, Desc: 'Некорректный чек' },
+				ErrorSourceParam: 'MerchantReceipt',
+			});
+		}
+		expect(sb.ledger().captures[bad.invoiceId]).toBe(0);
+		const good = sb.addInvoice();
+		const r = await capture({ OrderId: good.orderId, MerchantReceipt: JSON.stringify(receipt) });
+		expect(r.json.Result.State.Code).toBe(0);
+		expect(sb.getInvoice(good.orderId)?.receipt).toEqual(receipt);
+		// Sent as a nested object in a JSON body it is read as its JSON text.
+		const nested = sb.addInvoice();
+		const n = await post(
+			CAPTURE,
+			{
+				EshopId: '450000',
+				OrderId: nested.orderId,
+				Hash: captureHash('450000', nested.orderId),
+				MerchantReceipt: receipt,
+			},
+			{ as: 'json', sign: captureSign('450000', nested.orderId) },
+		);
+		expect(n.json.Result.State.Code).toBe(0);
+		expect(nested.receipt).toEqual(receipt);
+	});
+});
+
+describe('getUserToken', () => {
+	test('good credentials issue a fresh token', async () => {
+		const { login, password } = DEFAULT_SHOP;
+		const r = await post(
+			TOKEN,
+			{ Login: login, Password: password },
+			{ sign: tokenSign(login, password) },
+		);
+		expect(r.json.OperationState).toEqual({ Code: 0, Desc: 'Успешно обработана' });
+		expect(r.json.EshopId).toBeNull();
+		expect(r.json.Result.State).toEqual({ Code: 0, Desc: 'Успешно' });
+		const token = r.json.Result.UserToken;
+		expect(Buffer.from(token, 'base64')).toHaveLength(48);
+		expect(sb.issuedUserTokens()).toContain(token);
+		const second = await userToken();
+		expect(second).not.toBe(token);
+		expect(last()).toMatchObject({
+			authValid: true,
+			signValid: true,
+			hashValid: null,
+			verdict: 'accepted',
+		});
+	});
+
+	test('bad password → Code 2, ErrorSourceParam Login, no token', async () => {
+		const before = sb.issuedUserTokens().length;
+		const r = await post(
+			TOKEN,
+			{ Login: DEFAULT_SHOP.login, Password: 'wrong' },
+			{ sign: tokenSign(DEFAULT_SHOP.login, 'wrong') },
+		);
+		expect(r.json.OperationState).toEqual({ Code: 2, Desc: 'Неверный логин или пароль' });
+		expect(r.json.Result).toEqual({
+			State: { Code: 2, Desc: 'Неверный логин или пароль' },
+			ErrorSourceParam: 'Login',
+		});
+		expect(sb.issuedUserTokens()).toHaveLength(before);
+		expect(last()).toMatchObject({ signValid: true, verdict: 'refused' });
+	});
+
+	test('Sign must use the empty first and fourth segments', async () => {
+		const { login, password } = DEFAULT_SHOP;
+		const r = await post(
+			TOKEN,
+			{ Login: login, Password: password },
+			{ sign: sha256(`${login}::${password}::SIGNSECRET`) },
+		);
+		expect(r.json.Result.ErrorSourceParam).toBe('Sign');
+	});
+});
+
+describe('executeOperation', () => {
+	test('InProcess outcome', async () => {
+		const op = sb.addPayoutOperation();
+		expect(op.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+		const r = await execute(await userToken(), op.id);
+		expect(r.json.OperationState).toEqual({ Code: 0, Desc: 'Успешно обработана' });
+		expect(r.json.Result).toEqual({
+			State: { Code: 0, Desc: 'Успешно обработан' },
+			PayoutOperationId: op.id,
+			PayoutOperationState: 'InProcess',
+		});
+		expect(sb.getPayoutOperation(op.id)?.state).toBe('InProcess');
+		expect(sb.ledger().payoutExecutions[op.id]).toBe(1);
+	});
+
+	test('Failed outcome carries ErrorMessage', async () => {
+		const op = sb.addPayoutOperation({ outcome: 'Failed' });
+		const r = await execute(await userToken(), op.id, { as: 'json' });
+		expect(r.json.Result).toEqual({
+			State: { Code: 0, Desc: 'Успешно обработан' },
+			PayoutOperationId: op.id,
+			PayoutOperationState: 'Failed',
+			ErrorMessage: 'Платеж не прошел в банке',
+		});
+		expect(sb.ledger().payoutExecutions[op.id]).toBe(1);
+	});
+
+	test('re-execution is refused with Code 5 and the ledger stays 1', async () => {
+		const op = sb.addPayoutOperation();
+		const token = await userToken();
+		expect((await execute(token, op.id)).json.Result.State.Code).toBe(0);
+		const again = await execute(token, op.id);
+		expect(again.json.OperationState.Code).toBe(0);
+		expect(again.json.Result).toEqual({
+			State: { Code: 5, Desc: 'Операция выплаты уже отправлена на обработку' },
+			ErrorSourceParam: 'PayoutOperationId',
+		});
+		expect(sb.getPayoutOperation(op.id)?.state).toBe('InProcess');
+		expect(sb.ledger().payoutExecutions[op.id]).toBe(1);
+	});
+
+	test('expired token is refused (auth-style, UserToken) and nothing is sent', async () => {
+		const op = sb.addPayoutOperation();
+		const token = await userToken();
+		sb.expireUserTokens();
+		const r = await execute(token, op.id);
+		expect(r.json.OperationState).toEqual({
+			Code: 2,
+			Desc: 'Токен пользователя недействителен или истёк',
+		});
+		expect(r.json.Result.ErrorSourceParam).toBe('UserToken');
+		expect(last()).toMatchObject({ signValid: true, verdict: 'refused' });
+		const unknown = await execute('never-issued', op.id);
+		expect(unknown.json.Result.ErrorSourceParam).toBe('UserToken');
+		expect(sb.ledger().payoutExecutions[op.id]).toBe(0);
+		// A token issued after the expiry works.
+		expect((await execute(await userToken(), op.id)).json.Result.State.Code).toBe(0);
+	});
+
+	test('tokens expire after userTokenTtlMs', async () => {
+		const short = await startSandbox({ userTokenTtlMs: 50 });
+		try {
+			const op = short.addPayoutOperation();
+			const token = short.issueUserToken();
+			await sleep(80);
+			const r = await execute(token, op.id, { base: short.url });
+			expect(r.json.Result.ErrorSourceParam).toBe('UserToken');
+			expect(short.ledger().payoutExecutions[op.id]).toBe(0);
+		} finally {
+			await short.stop();
+		}
+	});
+
+	test('unknown or malformed operation id → Code 4', async () => {
+		const token = await userToken();
+		for (const id of ['11111111-2222-4333-8444-555555555555', 'not-a-guid']) {
+			const r = await execute(token, id);
+			expect(r.json.Result).toEqual({
+				State: { Code: 4, Desc: 'Операция выплаты не найдена' },
+				ErrorSourceParam: 'PayoutOperationId',
+			});
+		}
+	});
+
+	test('wrong Sign (the UserToken segment missing) is refused before the token is looked at', async () => {
+		const op = sb.addPayoutOperation();
+		const token = await userToken();
+		const r = await post(
+			PAYOUT,
+			{ UserToken: token, PayoutOperationId: op.id },
+			{ sign: sha256(`${op.id}::SIGNSECRET`) },
+		);
+		expect(r.json.Result.ErrorSourceParam).toBe('Sign');
+		expect(sb.ledger().payoutExecutions[op.id]).toBe(0);
+	});
+});
+
+describe('log, helpers and lifecycle', () => {
+	test('log entries record the request and the verdict, in order', async () => {
+		const inv = sb.addInvoice();
+		await capture({ OrderId: inv.orderId }, { sign: 'bad' });
+		await capture({ OrderId: inv.orderId });
+		expect(sb.log).toHaveLength(2);
+		const [refused, accepted] = sb.log;
+		expect(accepted.seq).toBe(refused.seq + 1);
+		expect(refused).toMatchObject({
+			endpoint: CAPTURE,
+			method: 'POST',
+			contentType: 'application/x-www-form-urlencoded',
+			fields: { EshopId: '450000', OrderId: inv.orderId, Hash: captureHash('450000', inv.orderId) },
+			authValid: true,
+			signValid: false,
+			hashValid: true,
+			verdict: 'refused',
+		});
+		expect(refused.headers.authorization).toBe(BEARER);
+		expect(refused.headers.sign).toBe('bad');
+		expect(accepted).toMatchObject({ signValid: true, hashValid: true, verdict: 'accepted' });
+		const resp = /** @type {import('../../dev/sandbox.mjs').Envelope} */ (accepted.response);
+		expect(resp.Result).toMatchObject({ InvoiceState: 'Paid' });
+		sb.clearLog();
+		expect(sb.log).toHaveLength(0);
+	});
+
+	test('onRequest hook sees each entry before the answer is sent; undefined clears it', async () => {
+		const op = sb.addPayoutOperation();
+		/** @type {string[]} */
+		const seen = [];
+		sb.onRequest((entry) => {
+			seen.push(`${entry.endpoint} ${entry.verdict}`);
+			if (entry.endpoint === TOKEN) sb.expireUserTokens(); // the token dies before the client gets it
+		});
+		const r = await execute(await userToken(), op.id);
+		expect(r.json.Result.ErrorSourceParam).toBe('UserToken');
+		expect(seen).toEqual([`${TOKEN} accepted`, `${PAYOUT} refused`]);
+		sb.onRequest(undefined);
+		expect((await execute(await userToken(), op.id)).json.Result.State.Code).toBe(0);
+		expect(seen).toHaveLength(2);
+	});
+
+	test('addInvoice generates unique 3xxxxxxxxx ids; getInvoice finds by either id', () => {
+		const ids = new Set();
+		for (let i = 0; i < 50; i++) {
+			const inv = sb.addInvoice();
+			expect(inv.invoiceId).toMatch(/^3\d{9}$/);
+			ids.add(inv.invoiceId);
+		}
+		expect(ids.size).toBe(50);
+		const inv = sb.addInvoice({ orderId: 'lookup-1', amount: '5.00', currency: 'TST' });
+		expect(inv).toMatchObject({
+			amount: '5.00',
+			currency: 'TST',
+			state: 'Held',
+			captures: 0,
+			outcome: 'ok',
+			receipt: null,
+		});
+		expect(sb.getInvoice('lookup-1')).toBe(inv);
+		expect(sb.getInvoice(inv.invoiceId)).toBe(inv);
+		expect(sb.getInvoice('nothing')).toBeUndefined();
+		expect(() => sb.addInvoice({ orderId: 'lookup-1' })).toThrow(TypeError);
+		expect(() => sb.addInvoice({ invoiceId: '12' })).toThrow(TypeError);
+	});
+
+	test('latencyMs delays the answer; stop() during the wait does not hang', async () => {
+		const slow = await startSandbox({ latencyMs: 150 });
+		const inv = slow.addInvoice();
+		const started = Date.now();
+		const r = await capture({ OrderId: inv.orderId }, { base: slow.url });
+		expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+		expect(r.json.Result.State.Code).toBe(0);
+		// A request in flight when stop() is called: processed, its answer never sent.
+		const inv2 = slow.addInvoice();
+		const pending = capture({ OrderId: inv2.orderId }, { base: slow.url }).then(
+			() => 'answered',
+			() => 'failed',
+		);
+		while (slow.log.length < 2) await sleep(5);
+		await slow.stop();
+		expect(await pending).toBe('failed');
+		expect(slow.ledger().captures[inv2.invoiceId]).toBe(1);
+	});
+
+	test('stop() closes the server and its idle keep-alive sockets', async () => {
+		const servers = () =>
+			process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap').length;
+		const before = servers();
+		const s = await startSandbox();
+		const keepAlive = new http.Agent({ keepAlive: true });
+		try {
+			expect(s.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+			expect(servers()).toBe(before + 1);
+			/** @type {import('node:net').Socket | undefined} */
+			let socket;
+			await new Promise((resolve, reject) => {
+				const req = http.request(
+					`${s.url}${TOKEN}`,
+					{ method: 'POST', agent: keepAlive },
+					(res) => {
+						res.resume();
+						res.on('end', resolve);
+					},
+				);
+				req.on('socket', (sock) => (socket = sock));
+				req.on('error', reject);
+				req.end();
+			});
+			if (!socket) throw new Error('no socket');
+			const closed = new Promise((resolve) => socket?.once('close', resolve));
+			await sleep(20);
+			expect(socket.destroyed).toBe(false); // idle, kept alive: server.close() alone would wait for it
+			await s.stop();
+			await s.stop(); // idempotent
+			await closed;
+			expect(servers()).toBe(before);
+			await expect(
+				request(`${s.url}${TOKEN}`, { method: 'POST', dispatcher: agent }),
+			).rejects.toThrow();
+		} finally {
+			keepAlive.destroy();
+			await s.stop();
+		}
+	});
+});
