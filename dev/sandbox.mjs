@@ -802,6 +802,26 @@ export async function startSandbox(options = {}) {
  */
 
 /**
+ * The demo shop's data, with fixed ids so that docs and the example workflows can name them: two held
+ * invoices (order-1001, order-1002), one created (order-1003), a payout that goes InProcess (the GUID of
+ * the seeds/000 example) and one that Fails (the GUID of reference §3 vector 5).
+ * @param {Sandbox} sandbox
+ * @returns {{ invoices: Invoice[], payouts: PayoutOperation[] }}
+ */
+export function seedDemoData(sandbox) {
+	const invoices = [
+		sandbox.addInvoice({ invoiceId: '3000001001', orderId: 'order-1001' }),
+		sandbox.addInvoice({ invoiceId: '3000001002', orderId: 'order-1002', amount: '250.00' }),
+		sandbox.addInvoice({ invoiceId: '3000001003', orderId: 'order-1003', state: 'Created' }),
+	];
+	const payouts = [
+		sandbox.addPayoutOperation({ id: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee' }),
+		sandbox.addPayoutOperation({ id: '5d3c1b9e-8f2a-4e0b-9a51-0c2f6e7d1a23', outcome: 'Failed' }),
+	];
+	return { invoices, payouts };
+}
+
+/**
  * `node dev/sandbox.mjs [--port N] [--latency-ms N]`: a seeded sandbox for demos.
  * @param {string[]} argv
  * @returns {Promise<void>}
@@ -821,24 +841,7 @@ async function main(argv) {
 		port: numberArg('--port', 8085),
 		latencyMs: numberArg('--latency-ms', 0),
 	});
-	// Fixed ids so that docs and demo workflows can name them.
-	const held1 = sandbox.addInvoice({ invoiceId: '3000001001', orderId: 'order-1001' });
-	const held2 = sandbox.addInvoice({
-		invoiceId: '3000001002',
-		orderId: 'order-1002',
-		amount: '250.00',
-	});
-	const created = sandbox.addInvoice({
-		invoiceId: '3000001003',
-		orderId: 'order-1003',
-		state: 'Created',
-	});
-	// The GUID of the seeds/000 example, and the one of reference §3 vector 5.
-	const payoutOk = sandbox.addPayoutOperation({ id: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee' });
-	const payoutFail = sandbox.addPayoutOperation({
-		id: '5d3c1b9e-8f2a-4e0b-9a51-0c2f6e7d1a23',
-		outcome: 'Failed',
-	});
+	const { invoices, payouts } = seedDemoData(sandbox);
 	const s = sandbox.shop;
 	const lines = [
 		`IntellectMoney sandbox listening on ${sandbox.url}  (local imitation, not the real API)`,
@@ -852,11 +855,11 @@ async function main(argv) {
 		`  Password         ${s.password}`,
 		'',
 		'Seeded invoices (InvoiceId / OrderId / state):',
-		...[held1, held2, created].map(
+		...invoices.map(
 			(i) => `  ${i.invoiceId}  ${i.orderId}  ${i.state}  ${i.amount} ${i.currency}`,
 		),
 		'Seeded payout operations (id / outcome of executeOperation):',
-		...[payoutOk, payoutFail].map((o) => `  ${o.id}  ${o.outcome}`),
+		...payouts.map((o) => `  ${o.id}  ${o.outcome}`),
 		'',
 		'Endpoints: POST merchant/purchaseToPaid, personal/user/getUserToken, personal/payout/executeOperation',
 		'Ctrl+C stops.',
