@@ -2,8 +2,10 @@
 /**
  * Local imitation of the IntellectMoney HTTP API for tests and demos.
  *
- * Serves three POST endpoints on 127.0.0.1 only:
- *   personal/user/getUserToken, merchant/purchaseToPaid, personal/payout/executeOperation.
+ * Serves five POST endpoints on 127.0.0.1 only:
+ *   personal/user/getUserToken, merchant/purchaseToPaid, personal/payout/executeOperation, and two
+ *   reads, personal/payout/getOperationState and personal/payment/getInvoicesHistory. A read never
+ *   changes anything and never counts in the ledger.
  * Facts: /work/shared/reference/intellectmoney-api.md (cited as "reference §N") and the two doc pages
  * seeds/004 (purchaseToPaid) and seeds/000 (executeOperation).
  *
@@ -22,11 +24,16 @@
  *   wrong Sign header            2                       2             Sign
  *   wrong/missing Hash           2                       2             Hash           (purchaseToPaid)
  *   wrong Login/Password         2                       2             Login          (getUserToken)
- *   unknown/expired UserToken    2                       2             UserToken      (executeOperation)
+ *   unknown/expired UserToken    2                       2             UserToken      (every personal/payout/*
+ *                                                                                      and personal/payment/* one)
  *   body not parseable           2 'Некорректное тело запроса', Result null
- *   unknown shop                 0 'Успешно обработана'  3             EshopId
+ *   unknown shop                 0 'Успешно обработана'  3             EshopId        (getInvoicesHistory: only
+ *                                                                                      when an EshopId is sent)
  *   bad / missing identifier     0                       3             InvoiceId | OrderId
+ *   bad history search field     0                       3             Skip | Take | InvoiceId | DateFrom | DateTo |
+ *                                                                      ChangeDateFrom | ChangeDateTo
  *   invoice / payout not found   0                       4             InvoiceId | OrderId | PayoutOperationId
+ *                                (getInvoicesHistory does not refuse: it answers an empty InvoicesHistoryList)
  *   already paid / executed      0                       5             InvoiceId | OrderId | PayoutOperationId
  *   invoice not held (Created)   0                       6             InvoiceId | OrderId
  *   bad MerchantReceipt          0                       7             MerchantReceipt
@@ -36,9 +43,32 @@
  * Checks run in this order: Authorization, body parse, Sign, Hash, then the endpoint's own checks;
  * the first failure answers. The log still records every check's outcome (authValid, signValid,
  * hashValid) so tests can see what the client got right besides the first mistake.
+ *
+ * Fault injection (`injectFaults`): imitates what a network, a proxy or an overloaded server does to a
+ * request, so tests can see what a client makes of it. Faults are queued; each request takes the first
+ * queued fault whose endpoint matches (none given = any request, unknown paths included) and consumes
+ * one of its `count`. Every request is still logged, with `fault` naming the fault it took.
+ *
+ *   kind            processed?  what the client gets
+ *   --------------  ----------  ---------------------------------------------------------------------
+ *   reset           no          the socket is destroyed without an answer
+ *   timeout         no          nothing, ever; the socket stays open until the client gives up or stop()
+ *   http500/502/503 no          that HTTP status, a small text/html error page
+ *   http429         no          HTTP 429, `Retry-After: 2`, JSON {"error":"Too Many Requests"}
+ *   html            no          HTTP 200, text/html (a proxy's login page)
+ *   xml             no          HTTP 200, application/xml gateway error, whatever Accept asked for
+ *   truncated       YES         the real answer's headers, with the Content-Length of the full body,
+ *                               then the first half of the body bytes, then the socket is destroyed
+ *   applyThenDrop   YES         nothing: the request is processed (money may move), then the socket is
+ *                               destroyed without an answer
+ *   latency         YES         the real answer, `latencyMs` (default 1000) later; stop() cuts the wait
+ *
+ * A request not processed is logged with verdict 'refused' and response {error: 'fault: <kind>'};
+ * authValid/signValid/hashValid are still computed (they are pure checks). A processed one keeps its
+ * real verdict and response.
  */
 import { createHash, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
-import { createServer } from 'node:http';
+import { STATUS_CODES, createServer } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 
@@ -67,6 +97,8 @@ import { pathToFileURL } from 'node:url';
  * @property {number} captures  how many times a capture actually moved money
  * @property {CaptureOutcome} outcome  how a successful capture is answered
  * @property {Record<string, unknown> | null} receipt  parsed MerchantReceipt of the capture
+ * @property {number} createdAt  epoch ms; CreationDate in getInvoicesHistory
+ * @property {number} changedAt  epoch ms of the last state change; ChangeDate in getInvoicesHistory
  */
 
 /**
@@ -77,6 +109,7 @@ import { pathToFileURL } from 'node:url';
  * @property {string} [currency]
  * @property {InvoiceState} [state]
  * @property {CaptureOutcome} [outcome]
+ * @property {Date | number} [createdAt]  default: now
  */
 
 /** @typedef {'Created' | 'InProcess' | 'Failed'} PayoutState */
@@ -125,7 +158,22 @@ import { pathToFileURL } from 'node:url';
  * @property {boolean | null} signValid  null when the body could not be parsed or the endpoint is unknown
  * @property {boolean | null} hashValid  null when the shop has no secret key or the endpoint has no Hash
  * @property {'accepted' | 'refused'} verdict
- * @property {Envelope | { error: string }} response  the object that was sent
+ * @property {Envelope | { error: string }} response  the object that was sent (or would have been)
+ * @property {FaultKind | null} fault  the injected fault this request took; null = none
+ */
+
+/**
+ * @typedef {'reset' | 'timeout' | 'http500' | 'http502' | 'http503' | 'http429' | 'html' | 'xml'
+ *   | 'truncated' | 'applyThenDrop' | 'latency'} FaultKind
+ */
+
+/**
+ * @typedef {object} FaultSpec
+ * @property {string} [endpoint]  path without the leading slash; one of the five endpoints.
+ *   Default: any request, unknown paths included
+ * @property {number} [count]  how many requests it hits (default 1)
+ * @property {FaultKind} kind
+ * @property {number} [latencyMs]  for 'latency' (default 1000); ignored by the other kinds
  */
 
 /**
@@ -160,7 +208,11 @@ import { pathToFileURL } from 'node:url';
  * @property {() => void} expireUserTokens
  * @property {() => string[]} issuedUserTokens
  * @property {() => Ledger} ledger
- * @property {() => Promise<void>} stop
+ * @property {(spec: FaultSpec) => void} injectFaults  queues faults (header comment); throws a
+ *   TypeError on an unknown kind or endpoint, a count that is not a positive integer, a bad latencyMs
+ * @property {() => number} pendingFaults  faults still queued (sum of the remaining counts)
+ * @property {() => void} clearFaults
+ * @property {() => Promise<void>} stop  closes every connection, including one held by a 'timeout' fault
  */
 
 /** @type {Readonly<ShopConfig>} */
@@ -176,6 +228,61 @@ export const DEFAULT_SHOP = Object.freeze({
 const ENDPOINT_TOKEN = 'personal/user/getUserToken';
 const ENDPOINT_CAPTURE = 'merchant/purchaseToPaid';
 const ENDPOINT_PAYOUT = 'personal/payout/executeOperation';
+const ENDPOINT_PAYOUT_STATE = 'personal/payout/getOperationState';
+const ENDPOINT_INVOICES_HISTORY = 'personal/payment/getInvoicesHistory';
+
+/** @type {readonly FaultKind[]} */
+export const FAULT_KINDS = Object.freeze([
+	'reset',
+	'timeout',
+	'http500',
+	'http502',
+	'http503',
+	'http429',
+	'html',
+	'xml',
+	'truncated',
+	'applyThenDrop',
+	'latency',
+]);
+/** Faults that let the request be processed first (the others answer instead of processing). */
+const PROCESSING_FAULTS = new Set(['truncated', 'applyThenDrop', 'latency']);
+
+/** A proxy's login page, served by the 'html' fault. */
+const HTML_LOGIN_PAGE =
+	'<!DOCTYPE html><html><head><title>Вход в сеть</title></head><body><h1>Требуется авторизация</h1>' +
+	'<form method="post" action="/login"><input name="user"><input name="password" type="password">' +
+	'<button>Войти</button></form></body></html>';
+/** A gateway's XML error, served by the 'xml' fault. */
+const XML_GATEWAY_ERROR =
+	'<?xml version="1.0" encoding="utf-8"?><Error><Code>ServiceUnavailable</Code>' +
+	'<Message>Сервис временно недоступен</Message></Error>';
+
+/**
+ * Sign segments of getInvoicesHistory, in order (reference §2.2, [C]); the key is appended.
+ */
+const INVOICES_HISTORY_SIGN_FIELDS = [
+	'UserToken',
+	'Skip',
+	'Take',
+	'EshopId',
+	'InvoiceId',
+	'DateFrom',
+	'DateTo',
+	'ChangeDateFrom',
+	'ChangeDateTo',
+	'IncludePaymentTransactions',
+	'IsHoldingSearch',
+	'OrganizationId',
+	'OwnerEmail',
+	'WithRefunds',
+];
+
+/**
+ * IntellectMoney writes dates as 'yyyy-MM-dd HH:mm:ss' without a zone (reference §3). The sandbox
+ * reads and writes them as Moscow time (UTC+3, no daylight saving since 2014): an inference [I].
+ */
+const MSK_OFFSET_MS = 3 * 60 * 60 * 1000;
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -310,6 +417,27 @@ function fieldReader(fields) {
 	};
 }
 
+/**
+ * @param {number} ms  epoch ms
+ * @returns {string}  'yyyy-MM-dd HH:mm:ss', Moscow time
+ */
+function imDate(ms) {
+	return new Date(ms + MSK_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/**
+ * @param {string} text  'yyyy-MM-dd HH:mm:ss', Moscow time
+ * @returns {number | undefined}  epoch ms; undefined = not that format or not a real date
+ */
+function parseImDate(text) {
+	const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(text);
+	if (!m) return undefined;
+	const [y, mo, d, h, mi, s] = m.slice(1).map(Number);
+	const ms = Date.UTC(y, mo - 1, d, h, mi, s) - MSK_OFFSET_MS;
+	// Date.UTC rolls 2025-02-30 over to March: only a date that prints back the same is real.
+	return Number.isFinite(ms) && imDate(ms) === text ? ms : undefined;
+}
+
 /** @param {string} s */
 function xmlEscape(s) {
 	return s
@@ -400,6 +528,8 @@ export async function startSandbox(options = {}) {
 		if (!['ok', 'queued', 'warning'].includes(outcome)) {
 			throw new TypeError(`addInvoice: bad outcome ${outcome}`);
 		}
+		const createdAt = input.createdAt === undefined ? Date.now() : Number(input.createdAt);
+		if (!Number.isFinite(createdAt)) throw new TypeError('addInvoice: bad createdAt');
 		/** @type {Invoice} */
 		const invoice = {
 			invoiceId,
@@ -410,6 +540,8 @@ export async function startSandbox(options = {}) {
 			captures: 0,
 			outcome,
 			receipt: null,
+			createdAt,
+			changedAt: createdAt,
 		};
 		invoices.set(invoiceId, invoice);
 		return invoice;
@@ -530,6 +662,7 @@ export async function startSandbox(options = {}) {
 				if (!receipt) return businessRefusal(7, 'Некорректный чек', 'MerchantReceipt');
 			}
 			invoice.state = 'Paid';
+			invoice.changedAt = Date.now();
 			invoice.captures += 1;
 			if (receipt) invoice.receipt = receipt;
 			if (invoice.outcome === 'queued') {
@@ -559,6 +692,63 @@ export async function startSandbox(options = {}) {
 	};
 
 	/**
+	 * The UserToken check of the Personal and Payout APIs. Reference §1: UserToken expires; the Personal
+	 * API reports auth failures as code 2 (§4).
+	 * @param {(name: string) => string | undefined} f
+	 * @returns {Answer | undefined}  undefined = the token is valid
+	 */
+	function userTokenRefusal(f) {
+		const token = f('UserToken');
+		const expiry = token === undefined ? undefined : userTokens.get(token);
+		if (expiry === undefined || expiry <= Date.now()) {
+			return authRefusal('Токен пользователя недействителен или истёк', 'UserToken');
+		}
+		return undefined;
+	}
+
+	/** @param {string | undefined} id  GUIDs compare case-insensitively; anything else finds nothing */
+	function findPayout(id) {
+		return id !== undefined && GUID_RE.test(id) ? payouts.get(id.toLowerCase()) : undefined;
+	}
+
+	/**
+	 * PayoutOperationData, shape exactly as the two JSON examples in seeds/000.
+	 * @param {PayoutOperation} op
+	 * @returns {Record<string, unknown>}
+	 */
+	function payoutOperationData(op) {
+		/** @type {Record<string, unknown>} */
+		const result = {
+			State: { Code: 0, Desc: 'Успешно обработан' },
+			PayoutOperationId: op.id,
+			PayoutOperationState: op.state,
+		};
+		if (op.state === 'Failed') result.ErrorMessage = op.errorMessage;
+		return result;
+	}
+
+	/**
+	 * InvoiceData of the Personal API (reference §4.1, py-satels models); the sandbox's states map
+	 * one to one ('Created', 'Held', 'Paid').
+	 * @param {Invoice} inv
+	 * @returns {Record<string, unknown>}
+	 */
+	function invoiceData(inv) {
+		const amount = Number(inv.amount);
+		return {
+			Id: inv.invoiceId,
+			State: inv.state,
+			EShopId: Number(shop.eshopId),
+			PurchaseOrderId: inv.orderId,
+			Amount: { Amount: amount, Currency: inv.currency },
+			// No partial refunds in the sandbox: the current amount is the invoice amount.
+			CurrentAmount: { Amount: amount, Currency: inv.currency },
+			CreationDate: imDate(inv.createdAt),
+			ChangeDate: imDate(inv.changedAt),
+		};
+	}
+
+	/**
 	 * personal/payout/executeOperation (seeds/000). Sign `UserToken::PayoutOperationId::SignSecretKey`.
 	 * @type {Endpoint}
 	 */
@@ -567,14 +757,9 @@ export async function startSandbox(options = {}) {
 			`${f('UserToken') ?? ''}::${f('PayoutOperationId') ?? ''}::${shop.signSecretKey}`,
 		hashValid: () => null,
 		run(f) {
-			const token = f('UserToken');
-			const expiry = token === undefined ? undefined : userTokens.get(token);
-			// Reference §1: UserToken expires; the Personal API reports auth failures as code 2 (§4).
-			if (expiry === undefined || expiry <= Date.now()) {
-				return authRefusal('Токен пользователя недействителен или истёк', 'UserToken');
-			}
-			const id = f('PayoutOperationId');
-			const op = id !== undefined && GUID_RE.test(id) ? payouts.get(id.toLowerCase()) : undefined;
+			const refusal = userTokenRefusal(f);
+			if (refusal) return refusal;
+			const op = findPayout(f('PayoutOperationId'));
 			if (!op) return businessRefusal(4, 'Операция выплаты не найдена', 'PayoutOperationId');
 			if (op.state !== 'Created') {
 				return businessRefusal(
@@ -585,15 +770,91 @@ export async function startSandbox(options = {}) {
 			}
 			op.executions += 1;
 			op.state = op.outcome;
-			// Shape exactly as the two JSON examples in seeds/000.
-			/** @type {Record<string, unknown>} */
-			const result = {
-				State: { Code: 0, Desc: 'Успешно обработан' },
-				PayoutOperationId: op.id,
-				PayoutOperationState: op.state,
+			return { op: { ...PROCESSED }, result: payoutOperationData(op), accepted: true };
+		},
+	};
+
+	/**
+	 * personal/payout/getOperationState, a read (reference §2.3: the method name is confirmed by
+	 * wiki/88768545, its URL tail, fields and Sign recipe are an inference [I]). The recipe
+	 * `UserToken::PayoutOperationId::SignSecretKey` is the sandbox's guess, copied from
+	 * executeOperation, which takes the same two fields: no IntellectMoney page shows it.
+	 * @type {Endpoint}
+	 */
+	const getOperationState = {
+		signString: (f) =>
+			`${f('UserToken') ?? ''}::${f('PayoutOperationId') ?? ''}::${shop.signSecretKey}`,
+		hashValid: () => null,
+		run(f) {
+			const refusal = userTokenRefusal(f);
+			if (refusal) return refusal;
+			const op = findPayout(f('PayoutOperationId'));
+			if (!op) return businessRefusal(4, 'Операция выплаты не найдена', 'PayoutOperationId');
+			return { op: { ...PROCESSED }, result: payoutOperationData(op), accepted: true };
+		},
+	};
+
+	/**
+	 * personal/payment/getInvoicesHistory, a read (reference §2.2, Sign recipe [C], absent fields as
+	 * empty segments). Skip and Take are required (Skip ≥ 0, Take ≥ 1); InvoiceId, DateFrom/DateTo (on
+	 * the creation date) and ChangeDateFrom/ChangeDateTo filter, bounds included; the other optional
+	 * fields are only signed. The list is in the order the invoices were added.
+	 * @type {Endpoint}
+	 */
+	const getInvoicesHistory = {
+		signString: (f) =>
+			[...INVOICES_HISTORY_SIGN_FIELDS.map((name) => f(name) ?? ''), shop.signSecretKey].join('::'),
+		hashValid: () => null,
+		run(f) {
+			const refusal = userTokenRefusal(f);
+			if (refusal) return refusal;
+			const eshopId = f('EshopId');
+			if (eshopId !== undefined && eshopId !== shop.eshopId) {
+				return businessRefusal(3, 'Магазин не найден', 'EshopId');
+			}
+			const skipText = f('Skip');
+			const takeText = f('Take');
+			if (skipText === undefined || !/^\d{1,9}$/.test(skipText)) {
+				return businessRefusal(3, 'Некорректное значение Skip', 'Skip');
+			}
+			if (takeText === undefined || !/^\d{1,9}$/.test(takeText) || Number(takeText) < 1) {
+				return businessRefusal(3, 'Некорректное значение Take', 'Take');
+			}
+			const invoiceId = f('InvoiceId');
+			if (invoiceId !== undefined && !/^\d{1,19}$/.test(invoiceId)) {
+				return businessRefusal(3, 'Некорректный номер СКО', 'InvoiceId');
+			}
+			/** @type {Array<(inv: Invoice) => boolean>} */
+			const filters = [];
+			if (invoiceId !== undefined) filters.push((inv) => inv.invoiceId === invoiceId);
+			/** @type {Array<[string, 'createdAt' | 'changedAt', 1 | -1]>} */
+			const bounds = [
+				['DateFrom', 'createdAt', 1],
+				['DateTo', 'createdAt', -1],
+				['ChangeDateFrom', 'changedAt', 1],
+				['ChangeDateTo', 'changedAt', -1],
+			];
+			for (const [param, key, direction] of bounds) {
+				const text = f(param);
+				if (text === undefined) continue;
+				const bound = parseImDate(text);
+				if (bound === undefined) return businessRefusal(3, 'Некорректная дата', param);
+				// Whole seconds, as the dates are written: DateTo '… 12:00:00' includes 12:00:00.999.
+				filters.push((inv) => {
+					const at = Math.floor(inv[key] / 1000) * 1000;
+					return direction === 1 ? at >= bound : at <= bound;
+				});
+			}
+			const skip = Number(skipText);
+			const list = [...invoices.values()]
+				.filter((inv) => filters.every((keep) => keep(inv)))
+				.slice(skip, skip + Number(takeText))
+				.map(invoiceData);
+			return {
+				op: { ...PROCESSED },
+				result: { State: { Code: 0, Desc: 'Успешно обработан' }, InvoicesHistoryList: list },
+				accepted: true,
 			};
-			if (op.state === 'Failed') result.ErrorMessage = op.errorMessage;
-			return { op: { ...PROCESSED }, result, accepted: true };
 		},
 	};
 
@@ -602,7 +863,53 @@ export async function startSandbox(options = {}) {
 		[ENDPOINT_TOKEN]: getUserToken,
 		[ENDPOINT_CAPTURE]: purchaseToPaid,
 		[ENDPOINT_PAYOUT]: executeOperation,
+		[ENDPOINT_PAYOUT_STATE]: getOperationState,
+		[ENDPOINT_INVOICES_HISTORY]: getInvoicesHistory,
 	};
+
+	/**
+	 * Queued faults, first in first out.
+	 * @type {Array<{ endpoint: string | undefined, remaining: number, kind: FaultKind, latencyMs: number }>}
+	 */
+	const faults = [];
+
+	/** @param {FaultSpec} spec */
+	function injectFaults(spec) {
+		if (spec === null || typeof spec !== 'object') {
+			throw new TypeError('injectFaults: spec must be an object');
+		}
+		if (!FAULT_KINDS.includes(spec.kind)) {
+			throw new TypeError(`injectFaults: unknown kind ${String(spec.kind)}`);
+		}
+		const count = spec.count ?? 1;
+		if (!Number.isInteger(count) || count < 1) {
+			throw new TypeError(`injectFaults: count must be a positive integer, got ${count}`);
+		}
+		const faultLatencyMs = spec.latencyMs ?? 1000;
+		if (!Number.isInteger(faultLatencyMs) || faultLatencyMs < 0) {
+			throw new TypeError(`injectFaults: latencyMs must be a non-negative integer, got ${faultLatencyMs}`);
+		}
+		const endpoint = spec.endpoint === undefined ? undefined : spec.endpoint.replace(/^\//, '');
+		// A mistyped endpoint would silently never fire.
+		if (endpoint !== undefined && !Object.hasOwn(endpoints, endpoint)) {
+			throw new TypeError(`injectFaults: unknown endpoint ${spec.endpoint}`);
+		}
+		faults.push({ endpoint, remaining: count, kind: spec.kind, latencyMs: faultLatencyMs });
+	}
+
+	/**
+	 * Consumes one of the first queued fault that matches the endpoint.
+	 * @param {string} endpoint
+	 * @returns {{ kind: FaultKind, latencyMs: number } | null}
+	 */
+	function takeFault(endpoint) {
+		const i = faults.findIndex((q) => q.endpoint === undefined || q.endpoint === endpoint);
+		if (i < 0) return null;
+		const q = faults[i];
+		q.remaining -= 1;
+		if (q.remaining === 0) faults.splice(i, 1);
+		return { kind: q.kind, latencyMs: q.latencyMs };
+	}
 
 	/**
 	 * @param {import('node:http').IncomingMessage} req
@@ -622,25 +929,103 @@ export async function startSandbox(options = {}) {
 	}
 
 	/**
+	 * @param {number} ms
+	 * @returns {Promise<boolean>}  false = stop() was called during the wait
+	 */
+	async function wait(ms) {
+		try {
+			await delay(ms, undefined, { signal: stopController.signal });
+			return true;
+		} catch {
+			return false; // stopped while waiting: the socket is being closed anyway
+		}
+	}
+
+	/**
 	 * @param {import('node:http').ServerResponse} res
 	 * @param {number} status
 	 * @param {string} contentType
 	 * @param {string} body
+	 * @param {{ headers?: Record<string, string>, truncate?: boolean }} [how]  truncate: announce the
+	 *   full Content-Length, write the first half of the bytes, then destroy the socket
 	 */
-	async function send(res, status, contentType, body) {
-		if (latencyMs > 0) {
-			try {
-				await delay(latencyMs, undefined, { signal: stopController.signal });
-			} catch {
-				return; // stopped while waiting: the socket is being closed anyway
-			}
-		}
+	async function send(res, status, contentType, body, how = {}) {
+		if (latencyMs > 0 && !(await wait(latencyMs))) return;
 		if (res.destroyed || res.writableEnded) return; // the client gave up
+		const bytes = Buffer.from(body, 'utf8');
 		res.writeHead(status, {
 			'content-type': contentType,
-			'content-length': Buffer.byteLength(body),
+			'content-length': bytes.length,
+			...(how.headers ?? {}),
 		});
-		res.end(body);
+		if (how.truncate) {
+			// res.end() with fewer bytes than Content-Length would throw ERR_HTTP_CONTENT_LENGTH_MISMATCH;
+			// write the half, and once it is flushed to the socket cut the connection.
+			res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.destroy());
+			return;
+		}
+		res.end(bytes);
+	}
+
+	/**
+	 * Answers instead of processing, for the faults that do not let a request through.
+	 * @param {import('node:http').IncomingMessage} req
+	 * @param {import('node:http').ServerResponse} res
+	 * @param {FaultKind} kind
+	 */
+	async function sendFault(req, res, kind) {
+		switch (kind) {
+			case 'reset':
+				req.socket.destroy();
+				return;
+			case 'timeout':
+				// Never answered. No timer either: the open socket is all there is, and stop() closes it
+				// (server.closeAllConnections), as does a client that gives up.
+				return;
+			case 'http500':
+			case 'http502':
+			case 'http503': {
+				const status = Number(kind.slice(4));
+				const page = `<html><body><h1>${status} ${STATUS_CODES[status]}</h1></body></html>`;
+				await send(res, status, 'text/html; charset=utf-8', page);
+				return;
+			}
+			case 'http429':
+				await send(
+					res,
+					429,
+					'application/json; charset=utf-8',
+					JSON.stringify({ error: 'Too Many Requests' }),
+					{ headers: { 'retry-after': '2' } },
+				);
+				return;
+			case 'html':
+				await send(res, 200, 'text/html; charset=utf-8', HTML_LOGIN_PAGE);
+				return;
+			case 'xml':
+				await send(res, 200, 'application/xml; charset=utf-8', XML_GATEWAY_ERROR);
+				return;
+			default:
+				throw new Error(`sandbox: fault ${kind} is not an answering fault`);
+		}
+	}
+
+	/**
+	 * Sends a processed request's answer, as the fault it took (if any) says.
+	 * @param {import('node:http').IncomingMessage} req
+	 * @param {import('node:http').ServerResponse} res
+	 * @param {{ kind: FaultKind, latencyMs: number } | null} fault
+	 * @param {number} status
+	 * @param {string} contentType
+	 * @param {string} body
+	 */
+	async function answerProcessed(req, res, fault, status, contentType, body) {
+		if (fault?.kind === 'applyThenDrop') {
+			req.socket.destroy();
+			return;
+		}
+		if (fault?.kind === 'latency' && !(await wait(fault.latencyMs))) return;
+		await send(res, status, contentType, body, { truncate: fault?.kind === 'truncated' });
 	}
 
 	/** @param {LogEntry} entry */
@@ -660,6 +1045,8 @@ export async function startSandbox(options = {}) {
 		const contentType = headerValue(req.headers, 'content-type') ?? '';
 		const fields = raw === null ? null : parseBody(raw, contentType);
 		const authValid = headerValue(req.headers, 'authorization') === `Bearer ${shop.bearerToken}`;
+		const fault = takeFault(endpoint);
+		const blockingFault = fault !== null && !PROCESSING_FAULTS.has(fault.kind) ? fault.kind : null;
 		/** @type {Omit<LogEntry, 'signValid' | 'hashValid' | 'verdict' | 'response'>} */
 		const base = {
 			seq: ++seq,
@@ -669,14 +1056,22 @@ export async function startSandbox(options = {}) {
 			contentType,
 			fields: fields ?? {},
 			authValid,
+			fault: fault?.kind ?? null,
 		};
 
 		const route =
 			method === 'POST' && Object.hasOwn(endpoints, endpoint) ? endpoints[endpoint] : undefined;
 		if (!route) {
+			if (blockingFault) {
+				const response = { error: `fault: ${blockingFault}` };
+				record({ ...base, signValid: null, hashValid: null, verdict: 'refused', response });
+				await sendFault(req, res, blockingFault);
+				return;
+			}
 			const response = { error: 'unknown endpoint' };
 			record({ ...base, signValid: null, hashValid: null, verdict: 'refused', response });
-			await send(res, 404, 'application/json; charset=utf-8', JSON.stringify(response));
+			const body = JSON.stringify(response);
+			await answerProcessed(req, res, fault, 404, 'application/json; charset=utf-8', body);
 			return;
 		}
 
@@ -686,6 +1081,14 @@ export async function startSandbox(options = {}) {
 				? null
 				: safeEqual(headerValue(req.headers, 'sign'), sha256Hex(route.signString(f)));
 		const hashValid = fields === null ? null : route.hashValid(f);
+
+		if (blockingFault) {
+			// Nothing is processed; the checks above are pure, so the log can still show them.
+			const response = { error: `fault: ${blockingFault}` };
+			record({ ...base, signValid, hashValid, verdict: 'refused', response });
+			await sendFault(req, res, blockingFault);
+			return;
+		}
 
 		/** @type {Answer} */
 		let answer;
@@ -725,10 +1128,11 @@ export async function startSandbox(options = {}) {
 		// Reference §4: every answer, errors included, is HTTP 200.
 		const accept = (headerValue(req.headers, 'accept') ?? '').toLowerCase();
 		if (accept.includes('application/json') || accept.includes('text/json')) {
-			await send(res, 200, 'application/json; charset=utf-8', JSON.stringify(envelope));
+			const json = JSON.stringify(envelope);
+			await answerProcessed(req, res, fault, 200, 'application/json; charset=utf-8', json);
 		} else {
 			const xml = `<?xml version="1.0" encoding="utf-8"?>${toXml('Response', envelope)}`;
-			await send(res, 200, 'application/xml; charset=utf-8', xml);
+			await answerProcessed(req, res, fault, 200, 'application/xml; charset=utf-8', xml);
 		}
 	}
 
@@ -780,6 +1184,11 @@ export async function startSandbox(options = {}) {
 			for (const inv of invoices.values()) result.captures[inv.invoiceId] = inv.captures;
 			for (const op of payouts.values()) result.payoutExecutions[op.id] = op.executions;
 			return result;
+		},
+		injectFaults,
+		pendingFaults: () => faults.reduce((n, q) => n + q.remaining, 0),
+		clearFaults() {
+			faults.length = 0;
 		},
 		stop() {
 			stopping ??= new Promise((resolve, reject) => {
@@ -861,7 +1270,8 @@ async function main(argv) {
 		'Seeded payout operations (id / outcome of executeOperation):',
 		...payouts.map((o) => `  ${o.id}  ${o.outcome}`),
 		'',
-		'Endpoints: POST merchant/purchaseToPaid, personal/user/getUserToken, personal/payout/executeOperation',
+		'Endpoints: POST merchant/purchaseToPaid, personal/user/getUserToken, personal/payout/executeOperation,',
+		'           personal/payout/getOperationState, personal/payment/getInvoicesHistory',
 		'Ctrl+C stops.',
 	];
 	process.stdout.write(lines.join('\n') + '\n');

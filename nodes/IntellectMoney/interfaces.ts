@@ -45,6 +45,20 @@ export interface ImUserTokenData extends ImResultBase {
 	UserToken?: string;
 }
 
+/** `InvoiceData` of the Personal API (reference §4.1, python-intellectmoney models). */
+export interface ImInvoiceData {
+	Id?: string | number;
+	/** `Created`, `PartPaid`, `Paid`, `ToPaid`, `Refund`, `Held`. */
+	State?: string;
+	PurchaseOrderId?: string;
+	Amount?: { Amount?: number | string; Currency?: string };
+	CurrentAmount?: { Amount?: number | string; Currency?: string };
+}
+
+export interface ImInvoicesHistoryData extends ImResultBase {
+	InvoicesHistoryList?: ImInvoiceData[];
+}
+
 // ---- Output items ----
 
 /** IntellectMoney's `{ Code, Desc }`, renamed for n8n users. */
@@ -62,6 +76,11 @@ export interface OperationOutput {
 	operationId: string | null;
 	/** `Result.State.Desc` when IntellectMoney answered "success with warnings" (code 1). */
 	warning: string | null;
+	/**
+	 * True when the money had already moved for this request: by an earlier run, or by this run's own
+	 * request whose answer was lost. Nothing was moved twice; the state fields come from a state read.
+	 */
+	alreadyDone: boolean;
 	/** The whole answer, only with the "Include Raw Response" option. */
 	raw?: IDataObject;
 }

@@ -99,6 +99,7 @@ describe.each(LINES)('n8n %s', (lineName) => {
 				operationState: { code: 0, description: 'Успешно обработана' },
 				operationId: expect.stringMatching(/^[0-9a-f-]{36}$/),
 				warning: null,
+				alreadyDone: false,
 			})),
 		);
 		expect(sandbox.log.map((e) => [e.endpoint, e.fields.OrderId, e.authValid, e.signValid, e.hashValid, e.verdict])).toEqual([

@@ -42,6 +42,7 @@ describe('payout executes', () => {
 					operationState: { code: 0, description: 'Успешно обработана' },
 					operationId: expect.stringMatching(/^[0-9a-f-]{36}$/),
 					warning: null,
+					alreadyDone: false,
 				},
 				pairedItem: { item: 0 },
 			},

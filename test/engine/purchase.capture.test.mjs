@@ -47,6 +47,7 @@ describe('capture succeeds', () => {
 					operationState: { code: 0, description: 'Успешно обработана' },
 					operationId: expect.stringMatching(/^[0-9a-f-]{36}$/),
 					warning: null,
+					alreadyDone: false,
 				},
 				pairedItem: { item: 0 },
 			},
@@ -170,6 +171,7 @@ describe('capture refused by IntellectMoney', () => {
 		const error = /** @type {any} */ (result.nodeError('IntellectMoney'));
 		expect(error.message).toBe('IntellectMoney refused the request: Неверная подпись запроса (Sign) [item 0]');
 		expect(error.description).toContain('EshopId::OrderId::ToPaid::<Sign Secret Key>');
+		expect(error.description).toContain('signed here: 450000::order-5003::ToPaid::<Sign Secret Key>');
 		expect(h.requestsTo(ENDPOINT)[0]).toMatchObject({ signValid: false, verdict: 'refused' });
 		expect(h.sandbox.ledger().captures[invoice.invoiceId]).toBe(0);
 	});
@@ -183,6 +185,7 @@ describe('capture refused by IntellectMoney', () => {
 		const error = /** @type {any} */ (result.nodeError('IntellectMoney'));
 		expect(error.message).toBe('IntellectMoney refused the request: Неверная подпись данных (Hash) [item 0]');
 		expect(error.description).toContain('MD5 of EshopId::OrderId::ToPaid::<Shop Secret Key>');
+		expect(error.description).toContain('hashed here: 450000::order-5004::ToPaid::<Shop Secret Key>');
 		expect(h.requestsTo(ENDPOINT)[0]).toMatchObject({ signValid: true, hashValid: false });
 		expect(h.sandbox.ledger().captures[invoice.invoiceId]).toBe(0);
 	});

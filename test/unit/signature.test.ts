@@ -12,6 +12,7 @@ import {
 	computeSign,
 	describeRecipe,
 	findSignedEndpoint,
+	maskedSignatureString,
 	md5Hex,
 	SIGNED_FIELDS,
 	sha256Hex,
@@ -133,12 +134,34 @@ describe('endpoint table', () => {
 	test('every endpoint has a Sign recipe; only purchaseToPaid has a body Hash', () => {
 		expect(Object.keys(SIGNED_FIELDS).sort()).toEqual([
 			'merchant/purchaseToPaid',
+			'personal/payment/getInvoicesHistory',
 			'personal/payout/executeOperation',
+			'personal/payout/getOperationState',
 			'personal/user/getUserToken',
 		]);
+		for (const endpoint of Object.keys(SIGNED_FIELDS) as Array<keyof typeof SIGNED_FIELDS>) {
+			expect(SIGNED_FIELDS[endpoint].sign.length).toBeGreaterThan(0);
+			if (endpoint !== 'merchant/purchaseToPaid') expect(SIGNED_FIELDS[endpoint].hash).toBeUndefined();
+		}
 		expect(SIGNED_FIELDS['merchant/purchaseToPaid'].hash).toBeDefined();
 		expect(SIGNED_FIELDS['personal/payout/executeOperation'].hash).toBeUndefined();
 		expect(computeHash('personal/payout/executeOperation', {}, 'SHOPSECRET')).toBeUndefined();
+	});
+
+	test('the signed string shown to operators masks the user token, login and password', () => {
+		expect(
+			maskedSignatureString(SIGNED_FIELDS['merchant/purchaseToPaid'].sign, { EshopId: '450000' }, 'Sign Secret Key'),
+		).toBe('450000::::ToPaid::<Sign Secret Key>');
+		expect(
+			maskedSignatureString(
+				SIGNED_FIELDS['personal/payout/executeOperation'].sign,
+				{ UserToken: 'b1f0c3de', PayoutOperationId: '5d3c1b9e-8f2a-4e0b-9a51-0c2f6e7d1a23' },
+				'Sign Secret Key',
+			),
+		).toBe('<UserToken>::5d3c1b9e-8f2a-4e0b-9a51-0c2f6e7d1a23::<Sign Secret Key>');
+		expect(
+			maskedSignatureString(SIGNED_FIELDS['personal/user/getUserToken'].sign, { Login: 'a', Password: 'b' }, 'K'),
+		).toBe('::<Login>::<Password>::::<K>');
 	});
 
 	test('recipes read the way the docs write them', () => {

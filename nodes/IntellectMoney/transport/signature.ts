@@ -31,6 +31,8 @@ export const ENDPOINTS = {
 	executePayout: 'personal/payout/executeOperation',
 	// Issues the Personal/Payout API user token.
 	userSession: 'personal/user/getUserToken',
+	payoutState: 'personal/payout/getOperationState',
+	invoiceHistory: 'personal/payment/getInvoicesHistory',
 } as const;
 
 export type IntellectMoneyEndpoint = (typeof ENDPOINTS)[keyof typeof ENDPOINTS];
@@ -54,6 +56,28 @@ export const SIGNED_FIELDS: Record<IntellectMoneyEndpoint, EndpointSignature> = 
 	'personal/user/getUserToken': {
 		sign: [{ literal: '' }, 'Login', 'Password', { literal: '' }],
 		addsLogin: true,
+	},
+	// wiki/88768545 names getOperationState; its URL and Sign are not published. This is the reading of
+	// its sibling executeOperation (same fields), reference §2.3 (inference).
+	'personal/payout/getOperationState': { sign: ['UserToken', 'PayoutOperationId'] },
+	// dev/personal/api/getInvoicesHistory (confirmed), reference §2.2.
+	'personal/payment/getInvoicesHistory': {
+		sign: [
+			'UserToken',
+			'Skip',
+			'Take',
+			'EshopId',
+			'InvoiceId',
+			'DateFrom',
+			'DateTo',
+			'ChangeDateFrom',
+			'ChangeDateTo',
+			'IncludePaymentTransactions',
+			'IsHoldingSearch',
+			'OrganizationId',
+			'OwnerEmail',
+			'WithRefunds',
+		],
 	},
 };
 
@@ -86,6 +110,28 @@ export function segmentValues(
 /** The field order of a recipe, for error messages: `EshopId::OrderId::ToPaid::<secret>`. */
 export function describeRecipe(segments: readonly SignedSegment[], secretName: string): string {
 	return [...segments.map((s) => (typeof s === 'string' ? s : s.literal)), `<${secretName}>`].join('::');
+}
+
+/** Body fields that are secrets themselves: shown as `<name>` in a signing string. */
+const SECRET_FIELDS = ['UserToken', 'Login', 'Password'];
+
+/**
+ * The string that was signed, as an operator may see it: the real non-secret values in the recipe's
+ * order, secret fields and the key replaced by their names, e.g. `450000::order-42::ToPaid::<Sign Secret Key>`.
+ */
+export function maskedSignatureString(
+	segments: readonly SignedSegment[],
+	body: Readonly<Record<string, string | undefined>>,
+	secretName: string,
+): string {
+	const values = segments.map((segment) =>
+		typeof segment !== 'string'
+			? segment.literal
+			: SECRET_FIELDS.includes(segment)
+				? `<${segment}>`
+				: (body[segment] ?? ''),
+	);
+	return [...values, `<${secretName}>`].join('::');
 }
 
 /** SHA-256 `Sign` for an endpoint's body. */

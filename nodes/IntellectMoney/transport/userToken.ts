@@ -10,7 +10,8 @@ import { NodeApiError } from 'n8n-workflow';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { ImEnvelope, ImUserTokenData } from '../interfaces';
-import { intellectMoneyApiRequest, throwIfRefused } from './index';
+import { intellectMoneyApiRequest, throwIfRefused, withReadRetries } from './index';
+import type { RequestSettings } from './index';
 import { ENDPOINTS } from './signature';
 
 export class UserTokenSession {
@@ -21,9 +22,9 @@ export class UserTokenSession {
 	constructor(private readonly context: IExecuteFunctions) {}
 
 	/** The execution's token; the first caller fetches it, the others wait for the same answer. */
-	async get(itemIndex: number): Promise<string> {
+	async get(itemIndex: number, settings: RequestSettings = {}): Promise<string> {
 		// A failed fetch is kept too: every item gets the same error instead of one more login each.
-		this.current ??= this.fetch(itemIndex);
+		this.current ??= this.fetch(itemIndex, settings);
 		return await this.current;
 	}
 
@@ -31,23 +32,34 @@ export class UserTokenSession {
 	 * Renews the token after IntellectMoney refused `rejected`, once per execution: items that saw the
 	 * same stale token share one renewal; a second refusal of a fresh token is a real error.
 	 */
-	async renew(rejected: string, itemIndex: number): Promise<string | undefined> {
+	async renew(
+		rejected: string,
+		itemIndex: number,
+		settings: RequestSettings = {},
+	): Promise<string | undefined> {
 		const now = await this.current?.catch(() => undefined);
 		if (now !== rejected) return now;
 		if (this.renewals >= 1) return undefined;
 		this.renewals += 1;
-		this.current = this.fetch(itemIndex);
+		this.current = this.fetch(itemIndex, settings);
 		return await this.current;
 	}
 
-	private async fetch(itemIndex: number): Promise<string> {
-		const envelope: ImEnvelope<ImUserTokenData> = await intellectMoneyApiRequest.call(
+	private async fetch(itemIndex: number, settings: RequestSettings): Promise<string> {
+		// Getting a token moves no money: transport failures are retried like any read.
+		const envelope: ImEnvelope<ImUserTokenData> = await withReadRetries(
 			this.context,
-			ENDPOINTS.userSession,
-			{},
-			itemIndex,
+			async () =>
+				await intellectMoneyApiRequest.call(
+					this.context,
+					ENDPOINTS.userSession,
+					{},
+					itemIndex,
+					settings,
+				),
 		);
-		throwIfRefused.call(this.context, envelope, ENDPOINTS.userSession, itemIndex);
+		// Login and Password are added by the credential; the node shows only their names.
+		throwIfRefused.call(this.context, envelope, ENDPOINTS.userSession, itemIndex, {});
 		const token = envelope.Result?.UserToken;
 		if (typeof token !== 'string' || token === '') {
 			throw new NodeApiError(

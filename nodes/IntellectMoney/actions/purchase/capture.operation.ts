@@ -2,8 +2,8 @@
  * Purchase → Capture: `POST merchant/purchaseToPaid` (seeds/004_fccea8ed138cdb48.txt).
  * Transfers the amount held on an invoice (two-stage payment) to the shop.
  */
-import { updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeApiError, sleep, updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties, JsonObject } from 'n8n-workflow';
 
 import {
 	validateInvoiceId,
@@ -17,12 +17,17 @@ import type {
 	ImPurchaseActionData,
 } from '../../interfaces';
 import {
+	asTransportFailure,
+	backoffMs,
 	intellectMoneyApiRequest,
+	isRefusal,
+	MAX_ATTEMPTS,
 	readOperationOutcome,
 	throwIfRefused,
 } from '../../transport';
 import { ENDPOINTS } from '../../transport/signature';
-import { includeRawOption } from '../common.descriptions';
+import { readInvoice } from '../../transport/stateReads';
+import { includeRawOption, requestSettings, timeoutOption } from '../common.descriptions';
 import type { ExecutionContext } from '../executionContext';
 
 const properties: INodeProperties[] = [
@@ -75,6 +80,7 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			includeRawOption,
+			timeoutOption,
 			{
 				displayName: 'Merchant Receipt',
 				name: 'merchantReceipt',
@@ -101,6 +107,7 @@ export async function execute(
 	const options = this.getNodeParameter('options', itemIndex, {}) as {
 		includeRaw?: boolean;
 		merchantReceipt?: unknown;
+		timeoutSeconds?: number;
 	};
 	const orderId =
 		identifyBy === 'orderId'
@@ -120,23 +127,80 @@ export async function execute(
 	if (invoiceId !== undefined) body.InvoiceId = invoiceId;
 	if (merchantReceipt !== undefined) body.MerchantReceipt = merchantReceipt;
 
-	const envelope: ImEnvelope<ImPurchaseActionData> = await intellectMoneyApiRequest.call(
-		this,
-		ENDPOINTS.capturePurchase,
-		body,
-		itemIndex,
-	);
-	throwIfRefused.call(this, envelope, ENDPOINTS.capturePurchase, itemIndex);
+	const settings = requestSettings(options);
+	const includeRaw = options.includeRaw === true;
+	const identity = { eshopId, orderId, invoiceId };
 
-	const { queued, ...outcome } = readOperationOutcome(envelope, options.includeRaw === true);
+	/**
+	 * Whether IntellectMoney's state says the money was already captured. Only an invoice identified
+	 * by Invoice ID can be looked up (the Personal API lists invoices by InvoiceId, not OrderId), and
+	 * only with Login and Password in the credential; otherwise the answer is "unknown".
+	 */
+	const alreadyCaptured = async (): Promise<IDataObject | 'held' | 'unknown'> => {
+		if (invoiceId === undefined) return 'unknown';
+		try {
+			const userToken = await context.userTokens.get(itemIndex, settings);
+			const found = await readInvoice(this, userToken, eshopId, invoiceId, itemIndex, settings);
+			const state = found?.invoice.State?.toLowerCase();
+			if (state === 'held') return 'held';
+			// InvoiceData states (reference §4.1): Paid = the held amount was transferred to the shop.
+			if (found && state === 'paid') {
+				const orderFromState = found.invoice.PurchaseOrderId;
+				return captureOutput({ ...identity, orderId: orderId ?? orderFromState }, found.envelope, includeRaw, true);
+			}
+		} catch {
+			// fall through: the state could not be read
+		}
+		return 'unknown';
+	};
+
+	for (let attempt = 1; ; attempt++) {
+		let envelope: ImEnvelope<ImPurchaseActionData>;
+		try {
+			envelope = await intellectMoneyApiRequest.call(this, ENDPOINTS.capturePurchase, body, itemIndex, settings);
+		} catch (error) {
+			const failure = asTransportFailure(error);
+			if (!failure) throw new NodeApiError(this.getNode(), error as JsonObject);
+			if (failure.mayHaveApplied) {
+				const state = await alreadyCaptured();
+				if (typeof state === 'object') return state;
+				if (state === 'unknown') {
+					failure.error.description = `${failure.error.description} The node cannot check the invoice's state${invoiceId === undefined ? ' (only an invoice identified by Invoice ID can be looked up)' : ''}: check it in the IntellectMoney cabinet before running this again. A second capture of a captured invoice is refused, never paid twice.`;
+					throw failure.error;
+				}
+			}
+			// Not carried out (the invoice is still held, or nothing was sent): repeating it is harmless.
+			if (!failure.retryable || attempt >= MAX_ATTEMPTS) throw failure.error;
+			await sleep(backoffMs(attempt, failure));
+			continue;
+		}
+		if (isRefusal(envelope)) {
+			// IntellectMoney publishes no code for "already captured": the invoice's state says it.
+			const state = await alreadyCaptured();
+			if (typeof state === 'object') return state;
+		}
+		throwIfRefused.call(this, envelope, ENDPOINTS.capturePurchase, itemIndex, body);
+		return captureOutput(identity, envelope, includeRaw, false);
+	}
+}
+
+/** The output item from a capture answer, or from a state read when the capture was already done. */
+function captureOutput(
+	identity: { eshopId: string; orderId?: string; invoiceId?: string },
+	envelope: ImEnvelope<ImPurchaseActionData>,
+	includeRaw: boolean,
+	alreadyDone: boolean,
+): IDataObject {
+	const { queued, ...outcome } = readOperationOutcome(envelope, includeRaw);
 	const answeredInvoiceId = envelope.Result?.InvoiceId;
 	const output: CapturePurchaseOutput = {
-		eshopId,
-		orderId: orderId ?? envelope.Result?.OrderId ?? null,
-		invoiceId: invoiceId ?? (answeredInvoiceId === undefined ? null : String(answeredInvoiceId)),
+		eshopId: identity.eshopId,
+		orderId: identity.orderId ?? envelope.Result?.OrderId ?? null,
+		invoiceId: identity.invoiceId ?? (answeredInvoiceId === undefined ? null : String(answeredInvoiceId)),
 		captured: !queued,
 		status: queued ? 'queued' : 'captured',
 		...outcome,
+		alreadyDone,
 	};
 	return output as unknown as IDataObject;
 }

@@ -1,0 +1,64 @@
+/**
+ * Reads of IntellectMoney's own state, used to reconcile a capture or payout whose answer was a
+ * refusal or got lost: only IntellectMoney knows whether the money moved, so the node asks before it
+ * reports "already done" or repeats anything. Reads are harmless to repeat, so they retry transport
+ * failures (withReadRetries).
+ */
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import type {
+	ImEnvelope,
+	ImInvoiceData,
+	ImInvoicesHistoryData,
+	ImPayoutOperationData,
+} from '../interfaces';
+import { intellectMoneyApiRequest, isRefusal, withReadRetries } from './index';
+import type { RequestSettings } from './index';
+import { ENDPOINTS } from './signature';
+
+/** The payout operation as IntellectMoney sees it, or undefined when it refuses to say. */
+export async function readPayoutOperation(
+	context: IExecuteFunctions,
+	userToken: string,
+	payoutOperationId: string,
+	itemIndex: number,
+	settings: RequestSettings,
+): Promise<ImEnvelope<ImPayoutOperationData> | undefined> {
+	const envelope: ImEnvelope<ImPayoutOperationData> = await withReadRetries(
+		context,
+		async () =>
+			await intellectMoneyApiRequest.call(
+				context,
+				ENDPOINTS.payoutState,
+				{ UserToken: userToken, PayoutOperationId: payoutOperationId },
+				itemIndex,
+				settings,
+			),
+	);
+	return isRefusal(envelope) || !envelope.Result?.PayoutOperationState ? undefined : envelope;
+}
+
+/** The invoice as the Personal API lists it, with the answer, or undefined when not found or refused. */
+export async function readInvoice(
+	context: IExecuteFunctions,
+	userToken: string,
+	eshopId: string,
+	invoiceId: string,
+	itemIndex: number,
+	settings: RequestSettings,
+): Promise<{ invoice: ImInvoiceData; envelope: ImEnvelope<ImInvoicesHistoryData> } | undefined> {
+	const envelope: ImEnvelope<ImInvoicesHistoryData> = await withReadRetries(
+		context,
+		async () =>
+			await intellectMoneyApiRequest.call(
+				context,
+				ENDPOINTS.invoiceHistory,
+				{ UserToken: userToken, Skip: '0', Take: '1', EshopId: eshopId, InvoiceId: invoiceId },
+				itemIndex,
+				settings,
+			),
+	);
+	if (isRefusal(envelope)) return undefined;
+	const invoice = envelope.Result?.InvoicesHistoryList?.find((entry) => String(entry.Id) === invoiceId);
+	return invoice ? { invoice, envelope } : undefined;
+}
