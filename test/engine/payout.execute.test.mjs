@@ -126,13 +126,24 @@ describe('payout executes', () => {
 });
 
 describe('payout refused', () => {
-	test('a payout already sent to processing is refused and not paid twice', async () => {
+	test('a payout already sent to processing: IntellectMoney refuses, its state says done → alreadyDone item, paid once', async () => {
 		const operation = h.sandbox.addPayoutOperation();
 		await h.run(payout, { items: [{ payoutOperationId: operation.id }] });
+		h.sandbox.clearLog();
 		const second = await h.run(payout, { items: [{ payoutOperationId: operation.id }] });
-		expect(second.nodeError('IntellectMoney')?.message).toBe(
-			'IntellectMoney refused the request: Операция выплаты уже отправлена на обработку [item 0]',
-		);
+		expect(second.status).toBe('success');
+		expect(outputJson(second)[0]).toMatchObject({
+			payoutOperationId: operation.id,
+			payoutState: 'InProcess',
+			status: 'processing',
+			failed: false,
+			alreadyDone: true,
+		});
+		expect(h.sandbox.log.map((entry) => [entry.endpoint, entry.verdict])).toEqual([
+			[TOKEN, 'accepted'],
+			[EXECUTE, 'refused'],
+			['personal/payout/getOperationState', 'accepted'],
+		]);
 		expect(h.sandbox.ledger().payoutExecutions[operation.id]).toBe(1);
 	});
 
