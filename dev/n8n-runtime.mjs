@@ -94,20 +94,35 @@ async function ensureNode(line) {
 		writeFileSync(path.join(dir, 'package.json'), '{ "private": true }\n');
 		await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--no-save', line.nodePackage], {
 			cwd: dir,
+			env: envWithoutNpmSettings(),
 			what: `installing ${line.nodePackage}`,
 		});
 	}
 	return nodeBin;
 }
 
-/** Environment for npm or n8n running on `nodeBin`: its bin dir first, its headers for node-gyp. */
-/** @param {string} nodeBin */
+/** This process's environment without the npm_* variables an enclosing `npm run` exported. */
+function envWithoutNpmSettings() {
+	/** @type {NodeJS.ProcessEnv} */
+	const env = {};
+	for (const [name, value] of Object.entries(process.env)) {
+		if (!name.toLowerCase().startsWith('npm_')) env[name] = value;
+	}
+	return env;
+}
+
+/**
+ * Environment for npm or n8n running on `nodeBin`: its bin dir first, its headers for node-gyp.
+ * npm's own settings are not inherited: under `npm run`, npm exports this project's config as
+ * npm_config_* variables (ignore-scripts=true among them), which would make `npm rebuild sqlite3`
+ * silently build nothing.
+ * @param {string} nodeBin
+ */
 function envForNode(nodeBin) {
-	const nodeHome = path.dirname(path.dirname(nodeBin));
 	return {
-		...process.env,
+		...envWithoutNpmSettings(),
 		PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH ?? ''}`,
-		npm_config_nodedir: nodeHome,
+		npm_config_nodedir: path.dirname(path.dirname(nodeBin)),
 	};
 }
 
@@ -129,13 +144,19 @@ export async function ensureN8n(lineName) {
 		mkdirSync(dir, { recursive: true });
 		writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ private: true, overrides: line.overrides ?? {} }, null, 2)}\n`);
 		const env = envForNode(nodeBin);
-		await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', `n8n@${line.n8nVersion}`], {
+		await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts=true', '--loglevel=error', `n8n@${line.n8nVersion}`], {
 			cwd: dir,
 			env,
 			what: `installing n8n@${line.n8nVersion}`,
 		});
 		progress('building sqlite3 against this Node');
-		await run('npm', ['rebuild', '--loglevel=error', 'sqlite3'], { cwd: dir, env, what: 'building sqlite3' });
+		await run('npm', ['rebuild', '--loglevel=error', '--ignore-scripts=false', 'sqlite3'], {
+			cwd: dir,
+			env,
+			what: 'building sqlite3',
+		});
+		const probe = spawnSync(nodeBin, ['-e', "require('sqlite3')"], { cwd: dir, env, encoding: 'utf8' });
+		if (probe.status !== 0) throw new Error(`sqlite3 did not build for n8n@${line.n8nVersion}:\n${probe.stderr}`);
 		writeFileSync(ready, `${new Date().toISOString()}\n`);
 		progress(`n8n@${line.n8nVersion} ready in ${Math.round((Date.now() - started) / 1000)} s`);
 	}
