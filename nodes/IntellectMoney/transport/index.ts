@@ -224,6 +224,7 @@ export function throwIfRefused(
 	endpoint: IntellectMoneyEndpoint,
 	itemIndex: number,
 	body: Record<string, string> = {},
+	note = '',
 ): void {
 	if (!isRefusal(envelope)) return;
 	const resultState = envelope.Result?.State;
@@ -248,7 +249,7 @@ export function throwIfRefused(
 		} as JsonObject,
 		{
 			message: `IntellectMoney refused the request: ${desc}`,
-			description: `${codes}.${hint ? ` ${hint}` : ''}`,
+			description: `${codes}.${hint ? ` ${hint}` : ''}${note ? ` ${note}` : ''}`,
 			httpCode: '200',
 			itemIndex,
 		},

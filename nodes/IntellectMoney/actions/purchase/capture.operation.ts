@@ -174,12 +174,17 @@ export async function execute(
 			await sleep(backoffMs(attempt, failure));
 			continue;
 		}
+		let note = '';
 		if (isRefusal(envelope)) {
 			// IntellectMoney publishes no code for "already captured": the invoice's state says it.
 			const state = await alreadyCaptured();
 			if (typeof state === 'object') return state;
+			if (state === 'unknown' && envelope.OperationState?.Code !== 2) {
+				note =
+					'If an earlier run or attempt already captured this purchase, this refusal is expected and nothing was captured twice: check the invoice in the IntellectMoney cabinet. To have such repeats reported as alreadyDone, identify the invoice by Invoice ID and set Login and Password in the credential.';
+			}
 		}
-		throwIfRefused.call(this, envelope, ENDPOINTS.capturePurchase, itemIndex, body);
+		throwIfRefused.call(this, envelope, ENDPOINTS.capturePurchase, itemIndex, body, note);
 		return captureOutput(identity, envelope, includeRaw, false);
 	}
 }

@@ -1,0 +1,99 @@
+// @ts-check
+/**
+ * The fault matrix: every transport fault the sandbox can inject, on the money-moving request, for
+ * Capture (by Invoice ID, which the node can look up; by Order ID, which it cannot) and Execute
+ * Payout, with n8n's Retry On Fail off and on. The sandbox's ledger is the judge: no invoice is
+ * captured twice, no payout executed twice, and every input item comes out (a result or a clear
+ * error). The README's Reliability section shows the same table.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+
+import { loadWorkflow, outputJson, startHarness, withParameters } from '../support/harness.mjs';
+
+const CAPTURE = 'merchant/purchaseToPaid';
+const EXECUTE = 'personal/payout/executeOperation';
+
+/** Faults the request never reached IntellectMoney's processing with, and those it did. */
+const NOT_PROCESSED = ['reset', 'timeout', 'http500', 'http502', 'http503', 'http429', 'html', 'xml'];
+const PROCESSED = ['truncated', 'applyThenDrop', 'latency'];
+const KINDS = [...NOT_PROCESSED, ...PROCESSED];
+
+/** @type {Awaited<ReturnType<typeof startHarness>>} */
+let h;
+beforeAll(async () => {
+	h = await startHarness();
+});
+afterAll(async () => {
+	await h.stop();
+});
+
+/**
+ * A workflow with a 1 s request timeout (the 'timeout' fault never answers), optionally with n8n's
+ * Retry On Fail (3 tries, no wait) and Continue On Fail, so the item always comes out.
+ * @param {string} name @param {boolean} retryOnFail @param {Record<string, unknown>} [parameters]
+ */
+function faultWorkflow(name, retryOnFail, parameters = {}) {
+	const workflow = withParameters(loadWorkflow(name), { ...parameters, options: { timeoutSeconds: 1 } }, { continueOnFail: true });
+	const node = workflow.nodes.find((/** @type {any} */ n) => n.name === 'IntellectMoney');
+	if (retryOnFail) Object.assign(node, { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 });
+	return workflow;
+}
+
+/**
+ * What an item must come out as. 'done' = success; 'done, alreadyDone' = success reported from
+ * IntellectMoney's state after the answer was lost; 'error' = an error item telling to check the state.
+ * @typedef {'done' | 'done, alreadyDone' | 'error'} Outcome
+ */
+
+/** @param {string} kind @param {'invoiceId' | 'orderId' | 'payout'} target @param {boolean} retryOnFail @returns {{ outcome: Outcome, moved: 0 | 1 }} */
+function expected(kind, target, retryOnFail) {
+	const processed = PROCESSED.includes(kind) && kind !== 'latency';
+	if (kind === 'latency' || kind === 'http429') return { outcome: 'done', moved: 1 };
+	// The node can read the state: a lost answer is resolved either way, money moved once.
+	if (target !== 'orderId') return { outcome: processed ? 'done, alreadyDone' : 'done', moved: 1 };
+	// By Order ID the state cannot be read: the node says "check the state" instead of guessing.
+	if (!processed) return retryOnFail ? { outcome: 'done', moved: 1 } : { outcome: 'error', moved: 0 };
+	return { outcome: 'error', moved: 1 };
+}
+
+/** @type {Array<[string, 'invoiceId' | 'orderId' | 'payout', boolean]>} */
+const matrix = [];
+for (const kind of KINDS) {
+	for (const target of /** @type {const} */ (['invoiceId', 'orderId', 'payout'])) {
+		for (const retryOnFail of [false, true]) matrix.push([kind, target, retryOnFail]);
+	}
+}
+
+describe('fault matrix: nothing moves twice, every item comes out', () => {
+	test.each(matrix)('%s on %s, Retry On Fail %s', async (kind, target, retryOnFail) => {
+		let result;
+		let moved;
+		if (target === 'payout') {
+			const operation = h.sandbox.addPayoutOperation();
+			h.sandbox.injectFaults({ endpoint: EXECUTE, kind: /** @type {any} */ (kind), count: 1, latencyMs: 300 });
+			result = await h.run(faultWorkflow('payout-execute', retryOnFail), { items: [{ payoutOperationId: operation.id }] });
+			moved = h.sandbox.ledger().payoutExecutions[operation.id];
+		} else {
+			const invoice = h.sandbox.addInvoice();
+			h.sandbox.injectFaults({ endpoint: CAPTURE, kind: /** @type {any} */ (kind), count: 1, latencyMs: 300 });
+			const workflow = faultWorkflow(target === 'invoiceId' ? 'capture-by-invoice-id' : 'capture-by-order-id', retryOnFail);
+			result = await h.run(workflow, { items: [{ invoiceId: invoice.invoiceId, orderId: invoice.orderId }] });
+			moved = h.sandbox.ledger().captures[invoice.invoiceId];
+		}
+		h.sandbox.clearFaults();
+
+		const items = outputJson(result);
+		expect(items).toHaveLength(1);
+		const [item] = items;
+		const outcome = item.error ? 'error' : item.alreadyDone ? 'done, alreadyDone' : 'done';
+		expect({ outcome, moved }).toEqual(expected(kind, target, retryOnFail));
+		if (outcome === 'error') {
+			// Every error says to check the state: after a lost answer, or after a repeat that was refused.
+			expect(item.description).toMatch(/check (it|the payout|the invoice) in the IntellectMoney cabinet/);
+		} else if (target === 'payout') {
+			expect(item).toMatchObject({ status: 'processing', payoutState: 'InProcess' });
+		} else {
+			expect(item).toMatchObject({ captured: true, status: 'captured' });
+		}
+	});
+});
