@@ -887,7 +887,9 @@ export async function startSandbox(options = {}) {
 		}
 		const faultLatencyMs = spec.latencyMs ?? 1000;
 		if (!Number.isInteger(faultLatencyMs) || faultLatencyMs < 0) {
-			throw new TypeError(`injectFaults: latencyMs must be a non-negative integer, got ${faultLatencyMs}`);
+			throw new TypeError(
+				`injectFaults: latencyMs must be a non-negative integer, got ${faultLatencyMs}`,
+			);
 		}
 		const endpoint = spec.endpoint === undefined ? undefined : spec.endpoint.replace(/^\//, '');
 		// A mistyped endpoint would silently never fire.

@@ -11,6 +11,8 @@ const byOrderId = loadWorkflow('capture-by-order-id');
 const byInvoiceId = loadWorkflow('capture-by-invoice-id');
 const payout = loadWorkflow('payout-execute');
 const withReceipt = withParameters(byOrderId, { options: { merchantReceipt: '={{ $json.receipt }}' } });
+/** @param {any} workflow @param {number} timeoutSeconds */
+const withTimeout = (workflow, timeoutSeconds) => withParameters(workflow, { options: { timeoutSeconds } });
 
 /** @type {Awaited<ReturnType<typeof startHarness>>} */
 let h;
@@ -18,6 +20,7 @@ beforeAll(async () => {
 	h = await startHarness();
 });
 afterAll(async () => {
+	process.stdout.write(`bad-input cases: ${cases.length}, each refused before sending\n`);
 	await h.stop();
 });
 beforeEach(() => h.sandbox.clearLog());
@@ -47,6 +50,13 @@ const cases = [
 	['Eshop ID with 7 digits (capture)', byOrderId, { orderId: 'order-1' }, { eshopId: '1234567' }, 'Eshop ID in the IntellectMoney credential must be a number of up to 6 digits'],
 	['Eshop ID that is not a number (payout)', payout, { payoutOperationId: '5d3c1b9e-8f2a-4e0b-9a51-0c2f6e7d1a23' }, { eshopId: 'x' }, 'Eshop ID in the IntellectMoney credential must be a number of up to 6 digits'],
 	['Base URL that is not http(s)', byOrderId, { orderId: 'order-1' }, { baseUrl: 'ftp://api.intellectmoney.ru/' }, 'Base URL in the IntellectMoney credential must be an http(s) address'],
+	['Invoice ID in Cyrillic letters', byInvoiceId, { invoiceId: 'З000001001' }, {}, 'Invoice ID "З000001001" is not an IntellectMoney invoice number'],
+	['Invoice ID with an emoji', byInvoiceId, { invoiceId: '300000100🙂' }, {}, /is not an IntellectMoney invoice number$/],
+	['payout operation id with an emoji', payout, { payoutOperationId: '5d3c1b9e-8f2a-4e0b-9a51-0c2f6e7d1a2🙂' }, {}, /is not a GUID$/],
+	['Order ID with :: and Cyrillic', byOrderId, { orderId: 'Покупка::№50' }, {}, 'Order ID contains "::"'],
+	['timeout of 0 seconds (capture)', withTimeout(byOrderId, 0), { orderId: 'order-1' }, {}, 'Timeout (Seconds) must be a number from 1 to 300'],
+	['negative timeout (payout)', withTimeout(payout, -5), { payoutOperationId: '5d3c1b9e-8f2a-4e0b-9a51-0c2f6e7d1a23' }, {}, 'Timeout (Seconds) must be a number from 1 to 300'],
+	['timeout over 300 seconds', withTimeout(byOrderId, 301), { orderId: 'order-1' }, {}, 'Timeout (Seconds) must be a number from 1 to 300'],
 	['Base URL that is not a URL', payout, { payoutOperationId: '5d3c1b9e-8f2a-4e0b-9a51-0c2f6e7d1a23' }, { baseUrl: 'api.intellectmoney.ru' }, 'Base URL in the IntellectMoney credential must be an http(s) address'],
 ];
 

@@ -10,13 +10,15 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
-import { DEFAULT_SHOP, startSandbox } from '../../dev/sandbox.mjs';
+import { DEFAULT_SHOP, FAULT_KINDS, startSandbox } from '../../dev/sandbox.mjs';
 
 /** @typedef {import('../../dev/sandbox.mjs').Sandbox} Sandbox */
 
 const CAPTURE = 'merchant/purchaseToPaid';
 const TOKEN = 'personal/user/getUserToken';
 const PAYOUT = 'personal/payout/executeOperation';
+const PAYOUT_STATE = 'personal/payout/getOperationState';
+const HISTORY = 'personal/payment/getInvoicesHistory';
 
 /** @param {string} s */
 const sha256 = (s) => createHash('sha256').update(s, 'utf8').digest('hex');
@@ -32,6 +34,26 @@ const captureHash = (eshopId = '450000', orderId = '') =>
 const tokenSign = (login, password) => sha256(`::${login}::${password}::::SIGNSECRET`);
 /** @param {string} userToken @param {string} opId */
 const payoutSign = (userToken, opId) => sha256(`${userToken}::${opId}::SIGNSECRET`);
+/** getInvoicesHistory Sign segments (reference §2.2), absent fields as empty segments. */
+const HISTORY_SIGN_FIELDS = [
+	'UserToken',
+	'Skip',
+	'Take',
+	'EshopId',
+	'InvoiceId',
+	'DateFrom',
+	'DateTo',
+	'ChangeDateFrom',
+	'ChangeDateTo',
+	'IncludePaymentTransactions',
+	'IsHoldingSearch',
+	'OrganizationId',
+	'OwnerEmail',
+	'WithRefunds',
+];
+/** @param {Record<string, string>} fields */
+const historySign = (fields) =>
+	sha256([...HISTORY_SIGN_FIELDS.map((name) => fields[name] ?? ''), 'SIGNSECRET'].join('::'));
 
 const BEARER = `Bearer ${DEFAULT_SHOP.bearerToken}`;
 
@@ -51,14 +73,16 @@ const agent = new Agent();
  * @property {string | null} [sign]  null = no Sign header
  * @property {string} [method]
  * @property {Agent} [dispatcher]
+ * @property {AbortSignal} [signal]
  */
 
 /**
+ * Sends the request; the answer's body is left unread.
  * @param {string} endpoint
  * @param {Record<string, string | number | object>} fields
  * @param {PostOptions} [o]
  */
-async function post(endpoint, fields, o = {}) {
+async function postRaw(endpoint, fields, o = {}) {
 	/** @type {Record<string, string>} */
 	const headers = {};
 	const accept = o.accept === undefined ? 'application/json' : o.accept;
@@ -81,17 +105,27 @@ async function post(endpoint, fields, o = {}) {
 			form.append(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
 		body = form.toString();
 	}
-	const res = await request(`${o.base ?? sb.url}${endpoint}`, {
+	return request(`${o.base ?? sb.url}${endpoint}`, {
 		method: /** @type {import('undici').Dispatcher.HttpMethod} */ (o.method ?? 'POST'),
 		headers,
 		body: o.method === 'GET' ? undefined : body,
 		dispatcher: o.dispatcher ?? agent,
+		signal: o.signal,
 	});
+}
+
+/**
+ * @param {string} endpoint
+ * @param {Record<string, string | number | object>} fields
+ * @param {PostOptions} [o]
+ */
+async function post(endpoint, fields, o = {}) {
+	const res = await postRaw(endpoint, fields, o);
 	const text = await res.body.text();
 	const contentType = String(res.headers['content-type'] ?? '');
 	/** @type {any} */
 	const json = contentType.startsWith('application/json') ? JSON.parse(text) : undefined;
-	return { status: res.statusCode, contentType, text, json };
+	return { status: res.statusCode, contentType, text, json, headers: res.headers };
 }
 
 /**
@@ -129,6 +163,32 @@ async function execute(token, opId, o = {}) {
 	);
 }
 
+/** getOperationState, signed like executeOperation. @param {string} token @param {string} opId @param {PostOptions} [o] */
+async function operationState(token, opId, o = {}) {
+	return post(
+		PAYOUT_STATE,
+		{ UserToken: token, PayoutOperationId: opId },
+		{ sign: payoutSign(token, opId), ...o },
+	);
+}
+
+/**
+ * getInvoicesHistory with Skip 0, Take 100 unless given, correctly signed unless `sign` is given.
+ * @param {string} token
+ * @param {Record<string, string>} [fields]
+ * @param {PostOptions} [o]
+ */
+async function history(token, fields = {}, o = {}) {
+	/** @type {Record<string, string>} */
+	const body = { UserToken: token, Skip: '0', Take: '100', ...fields };
+	return post(HISTORY, body, { sign: historySign(body), ...o });
+}
+
+/** Waits until a sandbox's log has `n` entries. @param {Sandbox} s @param {number} n */
+async function logLength(s, n) {
+	while (s.log.length < n) await sleep(5);
+}
+
 /** The last log entry. */
 const last = () => sb.log[sb.log.length - 1];
 
@@ -143,6 +203,7 @@ afterAll(async () => {
 
 beforeEach(() => {
 	sb.clearLog();
+	sb.clearFaults();
 });
 
 describe('reference §3 vectors are accepted', () => {
@@ -849,6 +910,637 @@ describe('log, helpers and lifecycle', () => {
 		} finally {
 			keepAlive.destroy();
 			await s.stop();
+		}
+	});
+});
+
+/**
+ * Runs `fn` against a fresh sandbox (empty invoice list), stopped afterwards.
+ * @param {(s: Sandbox) => Promise<void>} fn
+ */
+async function withSandbox(fn) {
+	const s = await startSandbox();
+	try {
+		await fn(s);
+	} finally {
+		await s.stop();
+	}
+}
+
+describe('getOperationState (read)', () => {
+	test('Created before execution, InProcess after; reads change nothing and are not in the ledger', async () => {
+		const op = sb.addPayoutOperation();
+		const token = await userToken();
+		const before = await operationState(token, op.id);
+		expect(before.status).toBe(200);
+		expect(before.json.OperationState).toEqual({ Code: 0, Desc: 'Успешно обработана' });
+		expect(before.json.EshopId).toBeNull();
+		expect(before.json.Result).toEqual({
+			State: { Code: 0, Desc: 'Успешно обработан' },
+			PayoutOperationId: op.id,
+			PayoutOperationState: 'Created',
+		});
+		expect(last()).toMatchObject({
+			endpoint: PAYOUT_STATE,
+			authValid: true,
+			signValid: true,
+			hashValid: null,
+			verdict: 'accepted',
+			fault: null,
+		});
+		await operationState(token, op.id);
+		expect(sb.getPayoutOperation(op.id)?.state).toBe('Created');
+		expect(sb.ledger().payoutExecutions[op.id]).toBe(0);
+
+		expect((await execute(token, op.id)).json.Result.PayoutOperationState).toBe('InProcess');
+		const after = await operationState(token, op.id);
+		expect(after.json.Result).toEqual({
+			State: { Code: 0, Desc: 'Успешно обработан' },
+			PayoutOperationId: op.id,
+			PayoutOperationState: 'InProcess',
+		});
+		// The GUID compares case-insensitively; the answer names the operation as it was created.
+		const upper = await operationState(token, op.id.toUpperCase());
+		expect(upper.json.Result.PayoutOperationId).toBe(op.id);
+		expect(sb.ledger().payoutExecutions[op.id]).toBe(1);
+	});
+
+	test('a Failed operation carries ErrorMessage', async () => {
+		const op = sb.addPayoutOperation({ outcome: 'Failed', errorMessage: 'Карта заблокирована' });
+		const token = await userToken();
+		expect((await operationState(token, op.id)).json.Result).not.toHaveProperty('ErrorMessage');
+		await execute(token, op.id);
+		const r = await operationState(token, op.id, { as: 'json' });
+		expect(r.json.Result).toEqual({
+			State: { Code: 0, Desc: 'Успешно обработан' },
+			PayoutOperationId: op.id,
+			PayoutOperationState: 'Failed',
+			ErrorMessage: 'Карта заблокирована',
+		});
+		expect(sb.ledger().payoutExecutions[op.id]).toBe(1);
+	});
+
+	test('wrong Sign, unknown token, wrong Bearer are refused like executeOperation', async () => {
+		const op = sb.addPayoutOperation();
+		const token = await userToken();
+		for (const sign of [sha256(`${token}::${op.id}::WRONGKEY`), sha256(`${op.id}::SIGNSECRET`)]) {
+			const r = await operationState(token, op.id, { sign });
+			expect(r.json.OperationState).toEqual({ Code: 2, Desc: 'Неверная подпись запроса (Sign)' });
+			expect(r.json.Result).toEqual({
+				State: { Code: 2, Desc: 'Неверная подпись запроса (Sign)' },
+				ErrorSourceParam: 'Sign',
+			});
+			expect(last()).toMatchObject({ signValid: false, verdict: 'refused' });
+		}
+		const unknown = await operationState('never-issued', op.id);
+		expect(unknown.json.OperationState.Code).toBe(2);
+		expect(unknown.json.Result.ErrorSourceParam).toBe('UserToken');
+		const bearer = await operationState(token, op.id, { authorization: 'Bearer nope' });
+		expect(bearer.json.Result.ErrorSourceParam).toBe('Authorization');
+		expect(sb.getPayoutOperation(op.id)?.state).toBe('Created');
+	});
+
+	test('unknown or malformed operation id → Code 4 PayoutOperationId', async () => {
+		const token = await userToken();
+		for (const id of ['11111111-2222-4333-8444-555555555555', 'not-a-guid']) {
+			const r = await operationState(token, id);
+			expect(r.json.OperationState).toEqual({ Code: 0, Desc: 'Успешно обработана' });
+			expect(r.json.Result).toEqual({
+				State: { Code: 4, Desc: 'Операция выплаты не найдена' },
+				ErrorSourceParam: 'PayoutOperationId',
+			});
+			expect(last().verdict).toBe('refused');
+		}
+	});
+});
+
+describe('getInvoicesHistory (read)', () => {
+	test('Sign layout: absent fields are empty segments (pinned string)', () => {
+		expect(
+			historySign({ UserToken: 'b1f0c3de', Skip: '0', Take: '10', InvoiceId: '3000001001' }),
+		).toBe(sha256('b1f0c3de::0::10::::3000001001::::::::::::::::::::SIGNSECRET'));
+	});
+
+	test('lists every invoice as InvoiceData, in the order added, without touching the ledger', async () => {
+		await withSandbox(async (s) => {
+			const createdAt = new Date('2025-07-15T15:23:32Z'); // 18:23:32 Moscow time
+			s.addInvoice({ invoiceId: '3000000001', orderId: 'o-1', createdAt });
+			s.addInvoice({
+				invoiceId: '3000000002',
+				orderId: 'o-2',
+				state: 'Created',
+				amount: '10.50',
+				currency: 'TST',
+				createdAt: createdAt.getTime() + 1000,
+			});
+			s.addInvoice({ invoiceId: '3000000003', orderId: 'o-3', state: 'Paid', createdAt });
+			const token = s.issueUserToken();
+			const r = await history(token, {}, { base: s.url });
+			expect(r.status).toBe(200);
+			expect(r.json.OperationState).toEqual({ Code: 0, Desc: 'Успешно обработана' });
+			expect(r.json.EshopId).toBeNull();
+			const data = (
+				/** @type {string} */ id,
+				/** @type {string} */ state,
+				/** @type {string} */ orderId,
+				amount = 100,
+				currency = 'RUB',
+				date = '2025-07-15 18:23:32',
+			) => ({
+				Id: id,
+				State: state,
+				EShopId: 450000,
+				PurchaseOrderId: orderId,
+				Amount: { Amount: amount, Currency: currency },
+				CurrentAmount: { Amount: amount, Currency: currency },
+				CreationDate: date,
+				ChangeDate: date,
+			});
+			expect(r.json.Result).toEqual({
+				State: { Code: 0, Desc: 'Успешно обработан' },
+				InvoicesHistoryList: [
+					data('3000000001', 'Held', 'o-1'),
+					data('3000000002', 'Created', 'o-2', 10.5, 'TST', '2025-07-15 18:23:33'),
+					data('3000000003', 'Paid', 'o-3'),
+				],
+			});
+			expect(s.log[0]).toMatchObject({
+				endpoint: HISTORY,
+				signValid: true,
+				hashValid: null,
+				verdict: 'accepted',
+				fault: null,
+			});
+			expect(s.ledger().captures).toEqual({ 3000000001: 0, 3000000002: 0, 3000000003: 0 });
+			// XML, when not asked for JSON: the list's entries are <Item> elements.
+			const xml = await history(token, { InvoiceId: '3000000001' }, { base: s.url, accept: null });
+			expect(xml.contentType).toBe('application/xml; charset=utf-8');
+			expect(xml.text).toContain(
+				'<InvoicesHistoryList><Item><Id>3000000001</Id><State>Held</State><EShopId>450000</EShopId>',
+			);
+		});
+	});
+
+	test('filter by InvoiceId; an unknown one gives an empty list; a malformed one → Code 3', async () => {
+		const a = sb.addInvoice();
+		sb.addInvoice();
+		const token = await userToken();
+		const r = await history(token, { InvoiceId: a.invoiceId, EshopId: '450000' });
+		expect(r.json.Result.State).toEqual({ Code: 0, Desc: 'Успешно обработан' });
+		expect(r.json.Result.InvoicesHistoryList).toHaveLength(1);
+		expect(r.json.Result.InvoicesHistoryList[0]).toMatchObject({
+			Id: a.invoiceId,
+			State: 'Held',
+			PurchaseOrderId: a.orderId,
+		});
+		const none = await history(token, { InvoiceId: '3999999999' });
+		expect(none.json.Result).toEqual({
+			State: { Code: 0, Desc: 'Успешно обработан' },
+			InvoicesHistoryList: [],
+		});
+		expect(last().verdict).toBe('accepted');
+		const bad = await history(token, { InvoiceId: 'abc' });
+		expect(bad.json.Result).toEqual({
+			State: { Code: 3, Desc: 'Некорректный номер СКО' },
+			ErrorSourceParam: 'InvoiceId',
+		});
+	});
+
+	test('a capture shows up as Paid with a new ChangeDate; reads do not count as captures', async () => {
+		const createdAt = Date.now() - 2 * 24 * 60 * 60 * 1000;
+		const inv = sb.addInvoice({ createdAt });
+		const token = await userToken();
+		const held = (await history(token, { InvoiceId: inv.invoiceId })).json.Result
+			.InvoicesHistoryList[0];
+		expect(held.State).toBe('Held');
+		expect(held.ChangeDate).toBe(held.CreationDate);
+		expect(sb.ledger().captures[inv.invoiceId]).toBe(0);
+		expect((await capture({ OrderId: inv.orderId })).json.Result.State.Code).toBe(0);
+		const paid = (await history(token, { InvoiceId: inv.invoiceId })).json.Result
+			.InvoicesHistoryList[0];
+		expect(paid.State).toBe('Paid');
+		expect(paid.CreationDate).toBe(held.CreationDate);
+		expect(paid.ChangeDate > paid.CreationDate).toBe(true);
+		expect(paid.ChangeDate).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+		await history(token, { InvoiceId: inv.invoiceId });
+		expect(sb.ledger().captures[inv.invoiceId]).toBe(1);
+		expect(inv.state).toBe('Paid');
+	});
+
+	test('wrong Sign (segments dropped, other key, wrong order), unknown token, other shop', async () => {
+		const inv = sb.addInvoice();
+		const token = await userToken();
+		const fields = { InvoiceId: inv.invoiceId };
+		const signs = [
+			sha256(`${token}::0::100::${inv.invoiceId}::SIGNSECRET`), // empty segments dropped
+			sha256(
+				[
+					...HISTORY_SIGN_FIELDS.map(
+						(n) => ({ UserToken: token, Skip: '0', Take: '100', ...fields })[n] ?? '',
+					),
+					'WRONGKEY',
+				].join('::'),
+			),
+			sha256(`${token}::100::0::::${inv.invoiceId}::::::::::::::::::::SIGNSECRET`), // Skip/Take swapped
+		];
+		for (const sign of signs) {
+			const r = await history(token, fields, { sign });
+			expect(r.json.OperationState).toEqual({ Code: 2, Desc: 'Неверная подпись запроса (Sign)' });
+			expect(r.json.Result.ErrorSourceParam).toBe('Sign');
+			expect(last()).toMatchObject({ signValid: false, verdict: 'refused' });
+		}
+		const unknown = await history('never-issued', fields);
+		expect(unknown.json.OperationState.Code).toBe(2);
+		expect(unknown.json.Result.ErrorSourceParam).toBe('UserToken');
+		const shop = await history(token, { ...fields, EshopId: '450001' });
+		expect(shop.json.OperationState.Code).toBe(0);
+		expect(shop.json.Result).toEqual({
+			State: { Code: 3, Desc: 'Магазин не найден' },
+			ErrorSourceParam: 'EshopId',
+		});
+	});
+
+	test('Skip and Take page the list and are required', async () => {
+		await withSandbox(async (s) => {
+			const ids = Array.from(
+				{ length: 5 },
+				(_, i) => s.addInvoice({ invoiceId: `300000000${i}` }).invoiceId,
+			);
+			const token = s.issueUserToken();
+			/** @param {Record<string, string>} fields */
+			const page = async (fields) => (await history(token, fields, { base: s.url })).json.Result;
+			const listed = async (/** @type {Record<string, string>} */ fields) =>
+				(await page(fields)).InvoicesHistoryList.map((/** @type {any} */ d) => d.Id);
+			expect(await listed({ Skip: '1', Take: '2' })).toEqual(ids.slice(1, 3));
+			expect(await listed({ Skip: '4', Take: '10' })).toEqual(ids.slice(4));
+			expect(await listed({ Skip: '9', Take: '10' })).toEqual([]);
+			/** @type {Array<[Record<string, string>, string]>} */
+			const bad = [
+				[{ Skip: '' }, 'Skip'],
+				[{ Skip: '-1' }, 'Skip'],
+				[{ Skip: 'x' }, 'Skip'],
+				[{ Take: '' }, 'Take'],
+				[{ Take: '0' }, 'Take'],
+				[{ Take: '1.5' }, 'Take'],
+			];
+			for (const [fields, param] of bad) {
+				expect(await page(fields)).toEqual({
+					State: { Code: 3, Desc: `Некорректное значение ${param}` },
+					ErrorSourceParam: param,
+				});
+			}
+		});
+	});
+
+	test('DateFrom/DateTo (creation) and ChangeDateFrom/ChangeDateTo, bounds included, Moscow time', async () => {
+		await withSandbox(async (s) => {
+			const at = (/** @type {string} */ msk) => new Date(`${msk.replace(' ', 'T')}+03:00`);
+			s.addInvoice({ invoiceId: '3000000001', createdAt: at('2025-01-10 12:00:00') });
+			s.addInvoice({ invoiceId: '3000000002', createdAt: at('2025-01-20 12:00:00') });
+			const third = s.addInvoice({ invoiceId: '3000000003', createdAt: at('2025-01-30 12:00:00') });
+			const token = s.issueUserToken();
+			const listed = async (/** @type {Record<string, string>} */ fields) =>
+				(await history(token, fields, { base: s.url })).json.Result.InvoicesHistoryList.map(
+					(/** @type {any} */ d) => d.Id,
+				);
+			expect(await listed({ DateFrom: '2025-01-20 12:00:00' })).toEqual([
+				'3000000002',
+				'3000000003',
+			]);
+			expect(await listed({ DateTo: '2025-01-20 12:00:00' })).toEqual(['3000000001', '3000000002']);
+			expect(
+				await listed({ DateFrom: '2025-01-15 00:00:00', DateTo: '2025-01-25 00:00:00' }),
+			).toEqual(['3000000002']);
+			// Moscow time: 09:00:00 UTC is 12:00:00 in the answer and in the filter.
+			expect(await listed({ DateTo: '2025-01-10 11:59:59' })).toEqual([]);
+			third.changedAt = at('2025-02-01 08:00:00').getTime();
+			expect(await listed({ ChangeDateFrom: '2025-02-01 08:00:00' })).toEqual(['3000000003']);
+			expect(await listed({ ChangeDateTo: '2025-01-31 00:00:00' })).toEqual([
+				'3000000001',
+				'3000000002',
+			]);
+			for (const [param, value] of [
+				['DateFrom', '2025-01-10'],
+				['DateTo', '2025-02-30 00:00:00'],
+				['ChangeDateFrom', '10.01.2025 12:00:00'],
+				['ChangeDateTo', '2025-01-10T12:00:00'],
+			]) {
+				const r = await history(token, { [param]: value }, { base: s.url });
+				expect(r.json.Result).toEqual({
+					State: { Code: 3, Desc: 'Некорректная дата' },
+					ErrorSourceParam: param,
+				});
+			}
+			expect(s.log.every((e) => e.signValid === true)).toBe(true);
+		});
+	});
+});
+
+describe('fault injection', () => {
+	test('FAULT_KINDS lists the eleven kinds', () => {
+		expect(FAULT_KINDS).toEqual([
+			'reset',
+			'timeout',
+			'http500',
+			'http502',
+			'http503',
+			'http429',
+			'html',
+			'xml',
+			'truncated',
+			'applyThenDrop',
+			'latency',
+		]);
+		expect(Object.isFrozen(FAULT_KINDS)).toBe(true);
+	});
+
+	test('http500/502/503: that status and a small HTML page; nothing processed', async () => {
+		const pages = {
+			http500: [500, '<html><body><h1>500 Internal Server Error</h1></body></html>'],
+			http502: [502, '<html><body><h1>502 Bad Gateway</h1></body></html>'],
+			http503: [503, '<html><body><h1>503 Service Unavailable</h1></body></html>'],
+		};
+		for (const [kind, [status, page]] of Object.entries(pages)) {
+			const inv = sb.addInvoice();
+			sb.injectFaults({ kind: /** @type {import('../../dev/sandbox.mjs').FaultKind} */ (kind) });
+			const r = await capture({ OrderId: inv.orderId });
+			expect(r.status).toBe(status);
+			expect(r.contentType).toBe('text/html; charset=utf-8');
+			expect(r.text).toBe(page);
+			expect(sb.ledger().captures[inv.invoiceId]).toBe(0);
+			expect(inv.state).toBe('Held');
+			expect(last()).toMatchObject({
+				endpoint: CAPTURE,
+				fault: kind,
+				authValid: true,
+				signValid: true,
+				hashValid: true,
+				verdict: 'refused',
+				response: { error: `fault: ${kind}` },
+			});
+			// The fault is used up: the retry goes through.
+			expect((await capture({ OrderId: inv.orderId })).json.Result.State.Code).toBe(0);
+			expect(last().fault).toBeNull();
+			expect(sb.ledger().captures[inv.invoiceId]).toBe(1);
+		}
+	});
+
+	test('http429: Retry-After 2 and a JSON error body; nothing processed', async () => {
+		const op = sb.addPayoutOperation();
+		const token = await userToken();
+		sb.injectFaults({ kind: 'http429' });
+		const r = await execute(token, op.id);
+		expect(r.status).toBe(429);
+		expect(r.headers['retry-after']).toBe('2');
+		expect(r.contentType).toBe('application/json; charset=utf-8');
+		expect(r.json).toEqual({ error: 'Too Many Requests' });
+		expect(sb.ledger().payoutExecutions[op.id]).toBe(0);
+		expect(op.state).toBe('Created');
+		expect(last()).toMatchObject({ fault: 'http429', verdict: 'refused', signValid: true });
+	});
+
+	test('html: HTTP 200 with a login page; xml: HTTP 200 XML though JSON was asked; nothing processed', async () => {
+		const inv = sb.addInvoice();
+		sb.injectFaults({ kind: 'html' });
+		const html = await capture({ OrderId: inv.orderId });
+		expect(html.status).toBe(200);
+		expect(html.contentType).toBe('text/html; charset=utf-8');
+		expect(html.text).toMatch(/^<!DOCTYPE html>.*<form/);
+		expect(html.json).toBeUndefined();
+		expect(last()).toMatchObject({
+			fault: 'html',
+			verdict: 'refused',
+			response: { error: 'fault: html' },
+		});
+
+		sb.injectFaults({ kind: 'xml' });
+		const xml = await capture({ OrderId: inv.orderId }, { accept: 'application/json' });
+		expect(xml.status).toBe(200);
+		expect(xml.contentType).toBe('application/xml; charset=utf-8');
+		expect(xml.text).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?><Error>/);
+		expect(last()).toMatchObject({ fault: 'xml', verdict: 'refused' });
+		expect(sb.ledger().captures[inv.invoiceId]).toBe(0);
+	});
+
+	test('reset: the socket is destroyed, no answer, nothing processed', async () => {
+		const inv = sb.addInvoice();
+		sb.injectFaults({ kind: 'reset', endpoint: CAPTURE });
+		await expect(capture({ OrderId: inv.orderId })).rejects.toThrow();
+		expect(sb.ledger().captures[inv.invoiceId]).toBe(0);
+		expect(last()).toMatchObject({
+			fault: 'reset',
+			verdict: 'refused',
+			response: { error: 'fault: reset' },
+		});
+		expect(sb.pendingFaults()).toBe(0);
+		expect((await capture({ OrderId: inv.orderId })).json.Result.State.Code).toBe(0);
+	});
+
+	test('timeout: no answer until the client gives up; nothing processed; the sandbox keeps serving', async () => {
+		const op = sb.addPayoutOperation();
+		const token = await userToken();
+		sb.injectFaults({ kind: 'timeout', endpoint: PAYOUT });
+		const started = Date.now();
+		await expect(execute(token, op.id, { signal: AbortSignal.timeout(200) })).rejects.toThrow();
+		expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+		expect(last()).toMatchObject({ endpoint: PAYOUT, fault: 'timeout', verdict: 'refused' });
+		expect(sb.ledger().payoutExecutions[op.id]).toBe(0);
+		expect(op.state).toBe('Created');
+		expect((await execute(token, op.id)).json.Result.PayoutOperationState).toBe('InProcess');
+	});
+
+	test('truncated: processed (money moved), full Content-Length, half the body, then the socket is cut', async () => {
+		const inv = sb.addInvoice();
+		sb.injectFaults({ kind: 'truncated' });
+		const res = await postRaw(
+			CAPTURE,
+			{ EshopId: '450000', OrderId: inv.orderId, Hash: captureHash('450000', inv.orderId) },
+			{ sign: captureSign('450000', inv.orderId) },
+		);
+		expect(res.statusCode).toBe(200);
+		expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+		const full = Buffer.from(JSON.stringify(last().response), 'utf8');
+		expect(Number(res.headers['content-length'])).toBe(full.length);
+		/** @type {Buffer[]} */
+		const received = [];
+		await expect(
+			(async () => {
+				for await (const chunk of res.body) received.push(Buffer.from(chunk));
+			})(),
+		).rejects.toThrow();
+		expect(Buffer.concat(received)).toEqual(full.subarray(0, Math.floor(full.length / 2)));
+		expect(sb.ledger().captures[inv.invoiceId]).toBe(1);
+		expect(inv.state).toBe('Paid');
+		expect(last()).toMatchObject({ fault: 'truncated', verdict: 'accepted' });
+		expect(last().response).toMatchObject({ Result: { InvoiceState: 'Paid' } });
+		// A retry learns that the capture happened.
+		expect((await capture({ OrderId: inv.orderId })).json.Result.State.Code).toBe(5);
+		expect(sb.ledger().captures[inv.invoiceId]).toBe(1);
+	});
+
+	test('applyThenDrop: processed (money moved), then no answer; a state read tells the truth', async () => {
+		const op = sb.addPayoutOperation();
+		const token = await userToken();
+		sb.injectFaults({ kind: 'applyThenDrop', endpoint: PAYOUT });
+		await expect(execute(token, op.id)).rejects.toThrow();
+		expect(sb.ledger().payoutExecutions[op.id]).toBe(1);
+		expect(op.state).toBe('InProcess');
+		expect(last()).toMatchObject({ endpoint: PAYOUT, fault: 'applyThenDrop', verdict: 'accepted' });
+		expect(last().response).toMatchObject({ Result: { PayoutOperationState: 'InProcess' } });
+		expect((await operationState(token, op.id)).json.Result.PayoutOperationState).toBe('InProcess');
+		const retry = await execute(token, op.id);
+		expect(retry.json.Result.State.Code).toBe(5);
+		expect(sb.ledger().payoutExecutions[op.id]).toBe(1);
+	});
+
+	test('latency: processed first, answered latencyMs later', async () => {
+		const inv = sb.addInvoice();
+		sb.injectFaults({ kind: 'latency', latencyMs: 250 });
+		const started = Date.now();
+		const pending = capture({ OrderId: inv.orderId });
+		await logLength(sb, 1);
+		expect(sb.ledger().captures[inv.invoiceId]).toBe(1); // before the answer has arrived
+		const r = await pending;
+		expect(Date.now() - started).toBeGreaterThanOrEqual(240);
+		expect(r.json.Result.State.Code).toBe(0);
+		expect(last()).toMatchObject({ fault: 'latency', verdict: 'accepted' });
+	});
+
+	test('latency (default 1000 ms) is cut short by stop()', async () => {
+		const s = await startSandbox();
+		const inv = s.addInvoice();
+		s.injectFaults({ kind: 'latency' });
+		const pending = capture({ OrderId: inv.orderId }, { base: s.url }).then(
+			() => 'answered',
+			() => 'failed',
+		);
+		await logLength(s, 1);
+		const started = Date.now();
+		await s.stop();
+		expect(Date.now() - started).toBeLessThan(500);
+		expect(await pending).toBe('failed');
+		expect(s.ledger().captures[inv.invoiceId]).toBe(1);
+	});
+
+	test('count: each matching request consumes one; pendingFaults counts what is left', async () => {
+		const inv = sb.addInvoice();
+		expect(sb.pendingFaults()).toBe(0);
+		sb.injectFaults({ kind: 'http503', count: 2 });
+		sb.injectFaults({ kind: 'http502', endpoint: CAPTURE });
+		expect(sb.pendingFaults()).toBe(3);
+		expect((await capture({ OrderId: inv.orderId })).status).toBe(503);
+		expect(sb.pendingFaults()).toBe(2);
+		expect((await capture({ OrderId: inv.orderId })).status).toBe(503);
+		expect(sb.pendingFaults()).toBe(1);
+		expect((await capture({ OrderId: inv.orderId })).status).toBe(502);
+		expect(sb.pendingFaults()).toBe(0);
+		expect((await capture({ OrderId: inv.orderId })).json.Result.State.Code).toBe(0);
+		expect(sb.log.map((e) => e.fault)).toEqual(['http503', 'http503', 'http502', null]);
+		expect(sb.ledger().captures[inv.invoiceId]).toBe(1);
+	});
+
+	test('endpoint filter: other endpoints pass untouched; first matching fault wins', async () => {
+		const op = sb.addPayoutOperation();
+		sb.injectFaults({ kind: 'http500', endpoint: `/${PAYOUT}` }); // a leading slash is accepted
+		const token = await userToken();
+		const inv = sb.addInvoice();
+		expect((await capture({ OrderId: inv.orderId })).json.Result.State.Code).toBe(0);
+		expect((await operationState(token, op.id)).status).toBe(200);
+		expect(sb.pendingFaults()).toBe(1);
+		expect((await execute(token, op.id)).status).toBe(500);
+		expect(sb.pendingFaults()).toBe(0);
+		expect(sb.log.map((e) => [e.endpoint, e.fault])).toEqual([
+			[TOKEN, null],
+			[CAPTURE, null],
+			[PAYOUT_STATE, null],
+			[PAYOUT, 'http500'],
+		]);
+
+		sb.clearLog();
+		sb.injectFaults({ kind: 'http503', endpoint: PAYOUT });
+		sb.injectFaults({ kind: 'http502' });
+		sb.injectFaults({ kind: 'html', endpoint: TOKEN });
+		// The token request skips the payout fault and takes the any-endpoint one, then its own.
+		await expect(userToken()).rejects.toThrow();
+		expect(last().fault).toBe('http502');
+		await expect(userToken()).rejects.toThrow();
+		expect(last().fault).toBe('html');
+		expect(sb.pendingFaults()).toBe(1);
+		expect((await execute(token, op.id)).status).toBe(503);
+		expect(op.state).toBe('Created');
+	});
+
+	test('a fault with no endpoint also hits unknown paths', async () => {
+		sb.injectFaults({ kind: 'http502' });
+		const r = await post('merchant/purchaseToNowhere', {});
+		expect(r.status).toBe(502);
+		expect(last()).toMatchObject({
+			endpoint: 'merchant/purchaseToNowhere',
+			fault: 'http502',
+			signValid: null,
+			verdict: 'refused',
+			response: { error: 'fault: http502' },
+		});
+	});
+
+	test('clearFaults empties the queue; bad specs throw a TypeError', async () => {
+		sb.injectFaults({ kind: 'reset', count: 3 });
+		sb.injectFaults({ kind: 'timeout', endpoint: CAPTURE });
+		expect(sb.pendingFaults()).toBe(4);
+		sb.clearFaults();
+		expect(sb.pendingFaults()).toBe(0);
+		const inv = sb.addInvoice();
+		expect((await capture({ OrderId: inv.orderId })).json.Result.State.Code).toBe(0);
+		const bad = [
+			{ kind: 'nope' },
+			{ kind: 'reset', count: 0 },
+			{ kind: 'reset', count: 1.5 },
+			{ kind: 'reset', endpoint: 'merchant/purchaseToPayd' },
+			{ kind: 'latency', latencyMs: -1 },
+		];
+		for (const spec of bad) {
+			expect(() =>
+				sb.injectFaults(
+					/** @type {import('../../dev/sandbox.mjs').FaultSpec} */ (/** @type {unknown} */ (spec)),
+				),
+			).toThrow(TypeError);
+		}
+		expect(sb.pendingFaults()).toBe(0);
+	});
+
+	test('stop() with a request held by a timeout fault closes it and leaves no open handle', async () => {
+		/** @param {string} name */
+		const count = (name) => process.getActiveResourcesInfo().filter((r) => r === name).length;
+		const client = new Agent();
+		let clientClosed = false;
+		const servers = count('TCPServerWrap');
+		const sockets = count('TCPSocketWrap');
+		const s = await startSandbox();
+		try {
+			const inv = s.addInvoice();
+			s.injectFaults({ kind: 'timeout' });
+			const pending = capture({ OrderId: inv.orderId }, { base: s.url, dispatcher: client }).then(
+				() => 'answered',
+				() => 'failed',
+			);
+			await logLength(s, 1);
+			expect(s.pendingFaults()).toBe(0);
+			expect(count('TCPSocketWrap')).toBeGreaterThan(sockets); // held open: no answer, no close
+			const started = Date.now();
+			await s.stop();
+			expect(Date.now() - started).toBeLessThan(500);
+			expect(await pending).toBe('failed');
+			expect(s.ledger().captures[inv.invoiceId]).toBe(0);
+			await client.close();
+			clientClosed = true;
+			// Handles leave the list when libuv has closed them, a moment after the close events.
+			const leftOver = () => count('TCPSocketWrap') > sockets || count('TCPServerWrap') > servers;
+			for (let i = 0; i < 100 && leftOver(); i++) await sleep(10);
+			expect(count('TCPSocketWrap')).toBeLessThanOrEqual(sockets);
+			expect(count('TCPServerWrap')).toBe(servers);
+		} finally {
+			await s.stop();
+			if (!clientClosed) await client.close();
 		}
 	});
 });

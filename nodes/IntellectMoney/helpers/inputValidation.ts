@@ -43,11 +43,13 @@ export function requireText(
 	if (text === '') {
 		fail(context, itemIndex, `${field} is empty`, `Enter the ${field}, or map it from the incoming item.`);
 	}
-	if (text.length > maxLength) {
+	// Characters as people count them (code points): an emoji is one, not two UTF-16 units.
+	const length = [...text].length;
+	if (length > maxLength) {
 		fail(
 			context,
 			itemIndex,
-			`${field} is ${text.length} characters long; IntellectMoney accepts at most ${maxLength}`,
+			`${field} is ${length} characters long; IntellectMoney accepts at most ${maxLength}`,
 			`Shorten the ${field}.`,
 		);
 	}

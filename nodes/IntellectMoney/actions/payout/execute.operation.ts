@@ -61,9 +61,9 @@ export async function execute(
 	);
 	const options = this.getNodeParameter('options', itemIndex, {}) as {
 		includeRaw?: boolean;
-		timeoutSeconds?: number;
+		timeoutSeconds?: unknown;
 	};
-	const settings = requestSettings(options);
+	const settings = requestSettings(this, itemIndex, options);
 	const includeRaw = options.includeRaw === true;
 	await context.shop(itemIndex);
 

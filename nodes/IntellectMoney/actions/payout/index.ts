@@ -17,7 +17,7 @@ export const description: INodeProperties[] = [
 				value: 'execute',
 				action: 'Execute a payout',
 				description:
-					'Send a created payout operation to processing. It moves money: put human approval in front of it when an AI agent uses it.',
+					'Send a created payout operation to processing. It moves money: put human approval in front of it when an AI agent uses it. Repeating it is safe: a payout is executed at most once, and a repeat comes back as alreadyDone.',
 			},
 		],
 		default: 'execute',

@@ -107,7 +107,7 @@ export async function execute(
 	const options = this.getNodeParameter('options', itemIndex, {}) as {
 		includeRaw?: boolean;
 		merchantReceipt?: unknown;
-		timeoutSeconds?: number;
+		timeoutSeconds?: unknown;
 	};
 	const orderId =
 		identifyBy === 'orderId'
@@ -118,6 +118,7 @@ export async function execute(
 			? validateInvoiceId(this, itemIndex, this.getNodeParameter('invoiceId', itemIndex))
 			: undefined;
 	const merchantReceipt = validateMerchantReceipt(this, itemIndex, options.merchantReceipt);
+	const settings = requestSettings(this, itemIndex, options);
 	const { eshopId } = await context.shop(itemIndex);
 
 	// Exactly one identifier is sent. With InvoiceId only, OrderId is an empty segment of Sign and Hash
@@ -127,7 +128,6 @@ export async function execute(
 	if (invoiceId !== undefined) body.InvoiceId = invoiceId;
 	if (merchantReceipt !== undefined) body.MerchantReceipt = merchantReceipt;
 
-	const settings = requestSettings(options);
 	const includeRaw = options.includeRaw === true;
 	const identity = { eshopId, orderId, invoiceId };
 

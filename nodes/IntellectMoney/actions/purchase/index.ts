@@ -17,7 +17,7 @@ export const description: INodeProperties[] = [
 				value: 'capture',
 				action: 'Capture a held purchase',
 				description:
-					'Transfer the amount held on an invoice (two-stage payment) to the shop. Safe to describe to an AI agent only behind human approval: it moves money.',
+					'Transfer the amount held on an invoice (two-stage payment) to the shop. It moves money: put human approval in front of it when an AI agent uses it. Repeating it is safe: an invoice is never captured twice, and with an Invoice ID a repeat comes back as alreadyDone.',
 			},
 		],
 		default: 'capture',
