@@ -57,6 +57,8 @@ const cases = [
 	['timeout of 0 seconds (capture)', withTimeout(byOrderId, 0), { orderId: 'order-1' }, {}, 'Timeout (Seconds) must be a number from 1 to 300'],
 	['negative timeout (payout)', withTimeout(payout, -5), { payoutOperationId: '5d3c1b9e-8f2a-4e0b-9a51-0c2f6e7d1a23' }, {}, 'Timeout (Seconds) must be a number from 1 to 300'],
 	['timeout over 300 seconds', withTimeout(byOrderId, 301), { orderId: 'order-1' }, {}, 'Timeout (Seconds) must be a number from 1 to 300'],
+	['Maximum Amount with an Order ID', withParameters(byOrderId, { options: { maxAmount: 100 } }), { orderId: 'order-1' }, {}, 'Maximum Amount needs Identify By Invoice ID'],
+	['negative Maximum Amount', withParameters(byInvoiceId, { options: { maxAmount: -1 } }), { invoiceId: '3000001001' }, {}, 'Maximum Amount must be a positive number'],
 	['Base URL that is not a URL', payout, { payoutOperationId: '5d3c1b9e-8f2a-4e0b-9a51-0c2f6e7d1a23' }, { baseUrl: 'api.intellectmoney.ru' }, 'Base URL in the IntellectMoney credential must be an http(s) address'],
 ];
 

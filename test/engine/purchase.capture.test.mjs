@@ -201,6 +201,34 @@ describe('capture refused by IntellectMoney', () => {
 	});
 });
 
+describe('Maximum Amount', () => {
+	const capped = (/** @type {number} */ maxAmount) => withParameters(byInvoiceId, { options: { maxAmount } });
+
+	test('under the ceiling: the held amount is read first, then captured', async () => {
+		const invoice = h.sandbox.addInvoice({ amount: '100.00' });
+		const result = await h.run(capped(500), { items: [{ invoiceId: invoice.invoiceId }] });
+		expect(outputJson(result)[0]).toMatchObject({ invoiceId: invoice.invoiceId, captured: true });
+		expect(h.sandbox.log.map((e) => e.endpoint)).toEqual([
+			'personal/user/getUserToken',
+			'personal/payment/getInvoicesHistory',
+			ENDPOINT,
+		]);
+		expect(h.sandbox.ledger().captures[invoice.invoiceId]).toBe(1);
+	});
+
+	test('over the ceiling: refused before the capture is sent, nothing moves', async () => {
+		const invoice = h.sandbox.addInvoice({ amount: '250.00' });
+		const result = await h.run(capped(200), { items: [{ invoiceId: invoice.invoiceId }] });
+		const error = /** @type {any} */ (result.nodeError('IntellectMoney'));
+		expect(error.name).toBe('NodeOperationError');
+		expect(error.message).toBe(
+			`Invoice ${invoice.invoiceId} holds 250.00 RUB, more than the Maximum Amount 200.00: not captured [item 0]`,
+		);
+		expect(h.requestsTo(ENDPOINT)).toHaveLength(0);
+		expect(h.sandbox.ledger().captures[invoice.invoiceId]).toBe(0);
+	});
+});
+
 describe('Continue On Fail', () => {
 	test('every item comes out, good or failed, paired to its input; bad input is not sent', async () => {
 		h.sandbox.addInvoice({ orderId: 'order-6001' });

@@ -146,6 +146,36 @@ export function validateMerchantReceipt(
 	return JSON.stringify(receipt);
 }
 
+/**
+ * The capture ceiling: undefined when not set (0 or empty); a positive amount otherwise. It needs an
+ * Invoice ID, since only an invoice identified that way can be read before capturing.
+ */
+export function validateMaxAmount(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+	invoiceId: string | undefined,
+): number | undefined {
+	if (value === undefined || value === null || value === '' || value === 0) return undefined;
+	if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+		fail(
+			context,
+			itemIndex,
+			'Maximum Amount must be a positive number',
+			'Set Options → Maximum Amount to the largest amount this node may capture, e.g. 5000, or 0 for no limit.',
+		);
+	}
+	if (invoiceId === undefined) {
+		fail(
+			context,
+			itemIndex,
+			'Maximum Amount needs Identify By Invoice ID',
+			'The node reads the held amount before capturing, and IntellectMoney lists invoices by Invoice ID only. Set Identify By to Invoice ID, or clear Maximum Amount.',
+		);
+	}
+	return value;
+}
+
 /** The credential's non-secret settings, checked before the first request. */
 export function validateShopSettings(
 	context: IExecuteFunctions,

@@ -2,11 +2,12 @@
  * Purchase → Capture: `POST merchant/purchaseToPaid` (seeds/004_fccea8ed138cdb48.txt).
  * Transfers the amount held on an invoice (two-stage payment) to the shop.
  */
-import { NodeApiError, sleep, updateDisplayOptions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep, updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties, JsonObject } from 'n8n-workflow';
 
 import {
 	validateInvoiceId,
+	validateMaxAmount,
 	validateMerchantReceipt,
 	validateOrderId,
 } from '../../helpers/inputValidation';
@@ -82,6 +83,15 @@ const properties: INodeProperties[] = [
 			includeRawOption,
 			timeoutOption,
 			{
+				displayName: 'Maximum Amount',
+				name: 'maxAmount',
+				type: 'number',
+				typeOptions: { minValue: 0, numberPrecision: 2 },
+				default: 0,
+				description:
+					'Refuse to capture an invoice holding more than this (in its currency); 0 = no limit. The node reads the held amount first, so this needs Identify By Invoice ID and Login and Password in the credential. Useful when an AI agent uses this node.',
+			},
+			{
 				displayName: 'Merchant Receipt',
 				name: 'merchantReceipt',
 				type: 'json',
@@ -108,6 +118,7 @@ export async function execute(
 		includeRaw?: boolean;
 		merchantReceipt?: unknown;
 		timeoutSeconds?: unknown;
+		maxAmount?: unknown;
 	};
 	const orderId =
 		identifyBy === 'orderId'
@@ -119,6 +130,7 @@ export async function execute(
 			: undefined;
 	const merchantReceipt = validateMerchantReceipt(this, itemIndex, options.merchantReceipt);
 	const settings = requestSettings(this, itemIndex, options);
+	const maxAmount = validateMaxAmount(this, itemIndex, options.maxAmount, invoiceId);
 	const { eshopId } = await context.shop(itemIndex);
 
 	// Exactly one identifier is sent. With InvoiceId only, OrderId is an empty segment of Sign and Hash
@@ -153,6 +165,32 @@ export async function execute(
 		}
 		return 'unknown';
 	};
+
+	if (maxAmount !== undefined && invoiceId !== undefined) {
+		// The ceiling is checked against IntellectMoney's own figure, before anything moves.
+		const userToken = await context.userTokens.get(itemIndex, settings);
+		const found = await readInvoice(this, userToken, eshopId, invoiceId, itemIndex, settings);
+		const held = found?.invoice.CurrentAmount ?? found?.invoice.Amount;
+		const amount = Number(held?.Amount);
+		if (!found || !Number.isFinite(amount)) {
+			throw new NodeOperationError(this.getNode(), `Could not read the amount of invoice ${invoiceId}: not captured`, {
+				itemIndex,
+				description:
+					'Maximum Amount is set, so the node reads the held amount before capturing. Check the Invoice ID and Login and Password in the credential, or clear Maximum Amount.',
+			});
+		}
+		if (amount > maxAmount) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`Invoice ${invoiceId} holds ${amount.toFixed(2)}${held?.Currency ? ` ${held.Currency}` : ''}, more than the Maximum Amount ${maxAmount.toFixed(2)}: not captured`,
+				{
+					itemIndex,
+					description:
+						'Raise Options → Maximum Amount if this capture is intended, or capture it by hand in the IntellectMoney cabinet.',
+				},
+			);
+		}
+	}
 
 	for (let attempt = 1; ; attempt++) {
 		let envelope: ImEnvelope<ImPurchaseActionData>;
