@@ -749,18 +749,37 @@ export async function startSandbox(options = {}) {
 	}
 
 	/**
-	 * personal/payout/executeOperation (seeds/000). Sign `UserToken::PayoutOperationId::SignSecretKey`.
+	 * The two payout endpoints take the same fields and Sign: `UserToken::PayoutOperationId::SignSecretKey`
+	 * (seeds/000 for executeOperation; for getOperationState the sandbox's guess, see below).
+	 * @param {(name: string) => string | undefined} f
+	 */
+	const payoutSignString = (f) =>
+		`${f('UserToken') ?? ''}::${f('PayoutOperationId') ?? ''}::${shop.signSecretKey}`;
+
+	/**
+	 * The payout operation a request names, or the refusal to answer it with (bad token, unknown id).
+	 * @param {(name: string) => string | undefined} f
+	 * @returns {{ op: PayoutOperation } | { refusal: Answer }}
+	 */
+	const payoutOrRefusal = (f) => {
+		const refusal = userTokenRefusal(f);
+		if (refusal) return { refusal };
+		const op = findPayout(f('PayoutOperationId'));
+		if (!op) return { refusal: businessRefusal(4, 'Операция выплаты не найдена', 'PayoutOperationId') };
+		return { op };
+	};
+
+	/**
+	 * personal/payout/executeOperation (seeds/000).
 	 * @type {Endpoint}
 	 */
 	const executeOperation = {
-		signString: (f) =>
-			`${f('UserToken') ?? ''}::${f('PayoutOperationId') ?? ''}::${shop.signSecretKey}`,
+		signString: payoutSignString,
 		hashValid: () => null,
 		run(f) {
-			const refusal = userTokenRefusal(f);
-			if (refusal) return refusal;
-			const op = findPayout(f('PayoutOperationId'));
-			if (!op) return businessRefusal(4, 'Операция выплаты не найдена', 'PayoutOperationId');
+			const found = payoutOrRefusal(f);
+			if ('refusal' in found) return found.refusal;
+			const { op } = found;
 			if (op.state !== 'Created') {
 				return businessRefusal(
 					5,
@@ -782,15 +801,12 @@ export async function startSandbox(options = {}) {
 	 * @type {Endpoint}
 	 */
 	const getOperationState = {
-		signString: (f) =>
-			`${f('UserToken') ?? ''}::${f('PayoutOperationId') ?? ''}::${shop.signSecretKey}`,
+		signString: payoutSignString,
 		hashValid: () => null,
 		run(f) {
-			const refusal = userTokenRefusal(f);
-			if (refusal) return refusal;
-			const op = findPayout(f('PayoutOperationId'));
-			if (!op) return businessRefusal(4, 'Операция выплаты не найдена', 'PayoutOperationId');
-			return { op: { ...PROCESSED }, result: payoutOperationData(op), accepted: true };
+			const found = payoutOrRefusal(f);
+			if ('refusal' in found) return found.refusal;
+			return { op: { ...PROCESSED }, result: payoutOperationData(found.op), accepted: true };
 		},
 	};
 
