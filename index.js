@@ -6,7 +6,10 @@
  * Run `npm run build` first: everything comes from dist/.
  */
 const { IntellectMoney } = require('./dist/nodes/IntellectMoney/IntellectMoney.node.js');
-const { IntellectMoneyApi, signIntellectMoneyRequest } = require('./dist/credentials/IntellectMoneyApi.credentials.js');
+const {
+	IntellectMoneyApi,
+	signIntellectMoneyRequest,
+} = require('./dist/credentials/IntellectMoneyApi.credentials.js');
 const signature = require('./dist/nodes/IntellectMoney/transport/signature.js');
 
 module.exports = {

@@ -27,7 +27,15 @@ try {
 	const { eshopId, bearerToken, signSecretKey, shopSecretKey, login, password } = sandbox.shop;
 	const engine = await createEngine({
 		credentials: {
-			[CREDENTIAL_TYPE]: { eshopId, bearerToken, signSecretKey, shopSecretKey, login, password, baseUrl: sandbox.url },
+			[CREDENTIAL_TYPE]: {
+				eshopId,
+				bearerToken,
+				signSecretKey,
+				shopSecretKey,
+				login,
+				password,
+				baseUrl: sandbox.url,
+			},
 		},
 	});
 
@@ -46,7 +54,9 @@ try {
 	console.log('── What the sandbox received');
 	for (const entry of sandbox.log) {
 		const checks = `auth ${entry.authValid ? 'ok' : 'BAD'}, sign ${entry.signValid ? 'ok' : 'BAD'}${entry.hashValid === null ? '' : `, hash ${entry.hashValid ? 'ok' : 'BAD'}`}`;
-		console.log(`${String(entry.seq).padStart(2)}. POST ${entry.endpoint.padEnd(34)} ${entry.verdict.padEnd(8)} (${checks})`);
+		console.log(
+			`${String(entry.seq).padStart(2)}. POST ${entry.endpoint.padEnd(34)} ${entry.verdict.padEnd(8)} (${checks})`,
+		);
 	}
 	const ledger = sandbox.ledger();
 	console.log('\n── Money moved (sandbox ledger)');

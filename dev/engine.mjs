@@ -28,15 +28,20 @@ const require = createRequire(path.join(PROJECT_ROOT, 'package.json'));
 // n8n-core keeps instance settings in the user folder: never the user's own ~/.n8n.
 // n8n's logger prints every node error; quiet unless asked (the secret-scan test asks for debug).
 process.env.N8N_LOG_LEVEL ??= 'silent';
-const userFolder = process.env.N8N_USER_FOLDER ?? mkdtempSync(path.join(tmpdir(), 'n8n-im-engine-'));
+const userFolder =
+	process.env.N8N_USER_FOLDER ?? mkdtempSync(path.join(tmpdir(), 'n8n-im-engine-'));
 process.env.N8N_USER_FOLDER = userFolder;
 const instanceConfig = path.join(userFolder, '.n8n', 'config');
 if (!existsSync(instanceConfig)) {
 	// A throwaway key, written up front so n8n-core does not announce generating one.
 	mkdirSync(path.dirname(instanceConfig), { recursive: true });
-	writeFileSync(instanceConfig, JSON.stringify({ encryptionKey: randomBytes(24).toString('hex') }), {
-		mode: 0o600,
-	});
+	writeFileSync(
+		instanceConfig,
+		JSON.stringify({ encryptionKey: randomBytes(24).toString('hex') }),
+		{
+			mode: 0o600,
+		},
+	);
 }
 
 /** @type {typeof import('n8n-core')} */
@@ -261,7 +266,9 @@ export async function createEngine(options = {}) {
 			const pinned = workflowData.pinData?.[startNode.name];
 			/** @type {INodeExecutionData[]} */
 			const items = runOptions.items
-				? runOptions.items.map((json) => ({ json: /** @type {import('n8n-workflow').IDataObject} */ (json) }))
+				? runOptions.items.map((json) => ({
+						json: /** @type {import('n8n-workflow').IDataObject} */ (json),
+					}))
 				: (pinned ?? [{ json: {} }]);
 			const runExecutionData = workflowLib.createRunExecutionData({
 				executionData: {

@@ -28,7 +28,10 @@ if (major < 20) {
 }
 console.log('Installing the locked development dependencies (about 2 minutes the first time)…');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const result = spawnSync(npm, ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+const result = spawnSync(npm, ['install', '--no-audit', '--no-fund'], {
+	cwd: root,
+	stdio: 'inherit',
+});
 if (result.status !== 0) {
 	console.error('npm install failed: see the messages above.');
 	process.exit(result.status ?? 1);

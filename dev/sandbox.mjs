@@ -765,7 +765,8 @@ export async function startSandbox(options = {}) {
 		const refusal = userTokenRefusal(f);
 		if (refusal) return { refusal };
 		const op = findPayout(f('PayoutOperationId'));
-		if (!op) return { refusal: businessRefusal(4, 'Операция выплаты не найдена', 'PayoutOperationId') };
+		if (!op)
+			return { refusal: businessRefusal(4, 'Операция выплаты не найдена', 'PayoutOperationId') };
 		return { op };
 	};
 
@@ -1282,9 +1283,7 @@ async function main(argv) {
 		`  Password         ${s.password}`,
 		'',
 		'Seeded invoices (InvoiceId / OrderId / state):',
-		...invoices.map(
-			(i) => `  ${i.invoiceId}  ${i.orderId}  ${i.state}  ${i.amount} ${i.currency}`,
-		),
+		...invoices.map((i) => `  ${i.invoiceId}  ${i.orderId}  ${i.state}  ${i.amount} ${i.currency}`),
 		'Seeded payout operations (id / outcome of executeOperation):',
 		...payouts.map((o) => `  ${o.id}  ${o.outcome}`),
 		'',

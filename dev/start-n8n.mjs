@@ -53,7 +53,8 @@ async function portNear(preferred) {
  */
 async function importInto(runtime, kind, file) {
 	const result = await n8nCommand(runtime, userFolder, [`import:${kind}`, `--input=${file}`]);
-	if (result.code !== 0) throw new Error(`n8n import:${kind} failed:\n${result.stdout}\n${result.stderr}`);
+	if (result.code !== 0)
+		throw new Error(`n8n import:${kind} failed:\n${result.stdout}\n${result.stderr}`);
 }
 
 const runtime = await ensureN8n(lineName);
@@ -95,14 +96,24 @@ try {
 				{
 					...SANDBOX_CREDENTIAL,
 					type: 'intellectMoneyApi',
-					data: { eshopId, bearerToken, signSecretKey, shopSecretKey, login, password, baseUrl: sandbox.url },
+					data: {
+						eshopId,
+						bearerToken,
+						signSecretKey,
+						shopSecretKey,
+						login,
+						password,
+						baseUrl: sandbox.url,
+					},
 				},
 			]),
 		);
 		say('Importing the sandbox credential and the example workflows…');
 		await importInto(runtime, 'credentials', credentialFile);
 		const examples = path.join(PROJECT_ROOT, 'examples');
-		for (const file of readdirSync(examples).filter((name) => name.endsWith('.workflow.json')).sort()) {
+		for (const file of readdirSync(examples)
+			.filter((name) => name.endsWith('.workflow.json'))
+			.sort()) {
 			await importInto(runtime, 'workflow', path.join(examples, file));
 		}
 	} finally {
@@ -117,14 +128,18 @@ try {
 	say('');
 	say(`n8n is ready:       ${server.url}`);
 	say(`Login:              ${OWNER.email} / ${OWNER.password}${created ? ' (created now)' : ''}`);
-	say(`Sandbox:            ${sandbox.url} (shop ${sandbox.shop.eshopId}; held orders order-1001, order-1002)`);
+	say(
+		`Sandbox:            ${sandbox.url} (shop ${sandbox.shop.eshopId}; held orders order-1001, order-1002)`,
+	);
 	say('Workflows:          "Capture purchase when an order ships", "Execute approved payout",');
 	say('                    "Capture a held purchase, then pay out to the seller"');
 	say('Open a workflow and click "Execute workflow". Ctrl-C stops n8n and the sandbox.');
 
 	if (exitWhenReady) {
 		const cookie = await login(server.url, OWNER);
-		const workflows = /** @type {any} */ (await (await fetch(`${server.url}/rest/workflows`, { headers: { cookie } })).json());
+		const workflows = /** @type {any} */ (
+			await (await fetch(`${server.url}/rest/workflows`, { headers: { cookie } })).json()
+		);
 		const names = (workflows.data ?? []).map((/** @type {any} */ w) => w.name).sort();
 		say(`READY ${JSON.stringify({ login: 'ok', workflows: names })}`);
 		await stopAll();

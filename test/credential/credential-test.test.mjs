@@ -45,7 +45,9 @@ async function runCredentialTest(credentials) {
 	});
 	const body = /** @type {any} */ (await response.body.json());
 	for (const rule of /** @type {any[]} */ (credentialType.test.rules)) {
-		const value = rule.properties.key.split('.').reduce((/** @type {any} */ at, /** @type {string} */ key) => at?.[key], body);
+		const value = rule.properties.key
+			.split('.')
+			.reduce((/** @type {any} */ at, /** @type {string} */ key) => at?.[key], body);
 		if (value === rule.properties.value) return rule.properties.message;
 	}
 	return undefined;
@@ -77,15 +79,19 @@ describe('package entry index.js', () => {
 		expect(new pkg.IntellectMoney().description.name).toBe('intellectMoney');
 		expect(new pkg.IntellectMoneyApi().name).toBe('intellectMoneyApi');
 		expect(pkg.ENDPOINTS.capturePurchase).toBe('merchant/purchaseToPaid');
-		expect(pkg.computeSign('merchant/purchaseToPaid', { EshopId: '450000', OrderId: 'order-42' }, 'SIGNSECRET')).toBe(
-			'a716062543a46b303cb7c61e77bb6f91ffa5de73616a6d4227806ca6a0b23172',
-		);
-		expect(pkg.md5Hex(pkg.buildSignatureString(['450000', 'order-42', 'ToPaid'], 'SHOPSECRET'))).toBe(
-			'02b97afdd4e6b246f11c4eda6116018e',
-		);
+		expect(
+			pkg.computeSign(
+				'merchant/purchaseToPaid',
+				{ EshopId: '450000', OrderId: 'order-42' },
+				'SIGNSECRET',
+			),
+		).toBe('a716062543a46b303cb7c61e77bb6f91ffa5de73616a6d4227806ca6a0b23172');
+		expect(
+			pkg.md5Hex(pkg.buildSignatureString(['450000', 'order-42', 'ToPaid'], 'SHOPSECRET')),
+		).toBe('02b97afdd4e6b246f11c4eda6116018e');
 		expect(typeof pkg.signIntellectMoneyRequest).toBe('function');
-		expect(pkg.describeRecipe(pkg.SIGNED_FIELDS['personal/payout/executeOperation'].sign, 'key')).toBe(
-			'UserToken::PayoutOperationId::<key>',
-		);
+		expect(
+			pkg.describeRecipe(pkg.SIGNED_FIELDS['personal/payout/executeOperation'].sign, 'key'),
+		).toBe('UserToken::PayoutOperationId::<key>');
 	});
 });

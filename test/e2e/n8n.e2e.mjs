@@ -26,17 +26,23 @@ import {
 import { seedDemoData, startSandbox } from '../../dev/sandbox.mjs';
 import { findLeaks, secretsOf } from '../support/harness.mjs';
 
-const LINES = /** @type {Array<'2.x' | '1.x'>} */ ((process.env.IM_E2E_LINES ?? '2.x,1.x').split(',').map((l) => l.trim()));
+const LINES = /** @type {Array<'2.x' | '1.x'>} */ (
+	(process.env.IM_E2E_LINES ?? '2.x,1.x').split(',').map((l) => l.trim())
+);
 const CAPTURE = 'merchant/purchaseToPaid';
 const TOKEN = 'personal/user/getUserToken';
 const EXECUTE = 'personal/payout/executeOperation';
 const WRONG_SIGN_KEY = 'WRONG-SIGN-KEY-e2e-7731';
 
 /** @param {string} name */
-const example = (name) => JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'examples', `${name}.workflow.json`), 'utf8'));
+const example = (name) =>
+	JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'examples', `${name}.workflow.json`), 'utf8'));
 
 /** Output items (json) of a node in `n8n execute --rawOutput` run data. @param {any} run @param {string} node */
-const itemsOf = (run, node) => (run?.data?.resultData?.runData?.[node]?.[0]?.data?.main ?? []).map((/** @type {any[]} */ output) => (output ?? []).map((item) => item.json));
+const itemsOf = (run, node) =>
+	(run?.data?.resultData?.runData?.[node]?.[0]?.data?.main ?? []).map(
+		(/** @type {any[]} */ output) => (output ?? []).map((item) => item.json),
+	);
 
 describe.each(LINES)('n8n %s', (lineName) => {
 	/** @type {Awaited<ReturnType<typeof ensureN8n>>} */
@@ -54,27 +60,58 @@ describe.each(LINES)('n8n %s', (lineName) => {
 		seedDemoData(sandbox);
 
 		const { eshopId, bearerToken, signSecretKey, shopSecretKey, login, password } = sandbox.shop;
-		const data = { eshopId, bearerToken, signSecretKey, shopSecretKey, login, password, baseUrl: sandbox.url };
+		const data = {
+			eshopId,
+			bearerToken,
+			signSecretKey,
+			shopSecretKey,
+			login,
+			password,
+			baseUrl: sandbox.url,
+		};
 		writeFileSync(
 			path.join(userFolder, 'credentials.json'),
 			JSON.stringify([
 				{ id: 'imSandboxCred01', name: 'IntellectMoney sandbox', type: 'intellectMoneyApi', data },
-				{ id: 'imWrongKeyCred01', name: 'IntellectMoney wrong key', type: 'intellectMoneyApi', data: { ...data, signSecretKey: WRONG_SIGN_KEY } },
+				{
+					id: 'imWrongKeyCred01',
+					name: 'IntellectMoney wrong key',
+					type: 'intellectMoneyApi',
+					data: { ...data, signSecretKey: WRONG_SIGN_KEY },
+				},
 			]),
 		);
 		const wrongKey = example('capture-purchase-when-order-ships');
 		wrongKey.id = 'imE2eWrongKey001';
 		wrongKey.name = 'Capture with a wrong Sign Secret Key';
 		for (const node of wrongKey.nodes) {
-			if (node.credentials) node.credentials.intellectMoneyApi = { id: 'imWrongKeyCred01', name: 'IntellectMoney wrong key' };
+			if (node.credentials)
+				node.credentials.intellectMoneyApi = {
+					id: 'imWrongKeyCred01',
+					name: 'IntellectMoney wrong key',
+				};
 		}
 		writeFileSync(
 			path.join(userFolder, 'workflows.json'),
-			JSON.stringify([example('capture-purchase-when-order-ships'), example('execute-approved-payout'), wrongKey]),
+			JSON.stringify([
+				example('capture-purchase-when-order-ships'),
+				example('execute-approved-payout'),
+				wrongKey,
+			]),
 		);
-		for (const [kind, file] of [['credentials', 'credentials.json'], ['workflow', 'workflows.json']]) {
-			const result = await n8nCommand(runtime, userFolder, [`import:${kind}`, `--input=${path.join(userFolder, file)}`]);
-			expect({ kind, code: result.code, out: result.code === 0 ? '' : result.stdout + result.stderr }).toEqual({ kind, code: 0, out: '' });
+		for (const [kind, file] of [
+			['credentials', 'credentials.json'],
+			['workflow', 'workflows.json'],
+		]) {
+			const result = await n8nCommand(runtime, userFolder, [
+				`import:${kind}`,
+				`--input=${path.join(userFolder, file)}`,
+			]);
+			expect({
+				kind,
+				code: result.code,
+				out: result.code === 0 ? '' : result.stdout + result.stderr,
+			}).toEqual({ kind, code: 0, out: '' });
 		}
 	}, 30 * 60_000);
 
@@ -85,7 +122,11 @@ describe.each(LINES)('n8n %s', (lineName) => {
 
 	test('"Capture purchase when an order ships": both held purchases captured, one signed request each', async () => {
 		sandbox.clearLog();
-		const result = await n8nCommand(runtime, userFolder, ['execute', '--id=imExampleCapture1', '--rawOutput']);
+		const result = await n8nCommand(runtime, userFolder, [
+			'execute',
+			'--id=imExampleCapture1',
+			'--rawOutput',
+		]);
 		expect(result.code).toBe(0);
 		const [items] = itemsOf(parseRawOutput(result.stdout), 'Capture purchase');
 		expect(items).toEqual(
@@ -102,26 +143,56 @@ describe.each(LINES)('n8n %s', (lineName) => {
 				alreadyDone: false,
 			})),
 		);
-		expect(sandbox.log.map((e) => [e.endpoint, e.fields.OrderId, e.authValid, e.signValid, e.hashValid, e.verdict])).toEqual([
+		expect(
+			sandbox.log.map((e) => [
+				e.endpoint,
+				e.fields.OrderId,
+				e.authValid,
+				e.signValid,
+				e.hashValid,
+				e.verdict,
+			]),
+		).toEqual([
 			[CAPTURE, 'order-1001', true, true, true, 'accepted'],
 			[CAPTURE, 'order-1002', true, true, true, 'accepted'],
 		]);
-		expect(sandbox.ledger().captures).toMatchObject({ '3000001001': 1, '3000001002': 1 });
+		expect(sandbox.ledger().captures).toMatchObject({ 3000001001: 1, 3000001002: 1 });
 	});
 
 	test('"Execute approved payout": one token, one execute per payout, the failed one routed by IF', async () => {
 		sandbox.clearLog();
-		const result = await n8nCommand(runtime, userFolder, ['execute', '--id=imExamplePayout01', '--rawOutput']);
+		const result = await n8nCommand(runtime, userFolder, [
+			'execute',
+			'--id=imExamplePayout01',
+			'--rawOutput',
+		]);
 		expect(result.code).toBe(0);
 		const run = parseRawOutput(result.stdout);
 		const [items] = itemsOf(run, 'Execute payout');
 		expect(items).toEqual([
-			expect.objectContaining({ payoutOperationId: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee', payoutState: 'InProcess', failed: false, errorMessage: null, status: 'processing', state: { code: 0, description: 'Успешно обработан' } }),
-			expect.objectContaining({ payoutOperationId: '5d3c1b9e-8f2a-4e0b-9a51-0c2f6e7d1a23', payoutState: 'Failed', failed: true, errorMessage: 'Платеж не прошел в банке', status: 'failed' }),
+			expect.objectContaining({
+				payoutOperationId: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
+				payoutState: 'InProcess',
+				failed: false,
+				errorMessage: null,
+				status: 'processing',
+				state: { code: 0, description: 'Успешно обработан' },
+			}),
+			expect.objectContaining({
+				payoutOperationId: '5d3c1b9e-8f2a-4e0b-9a51-0c2f6e7d1a23',
+				payoutState: 'Failed',
+				failed: true,
+				errorMessage: 'Платеж не прошел в банке',
+				status: 'failed',
+			}),
 		]);
 		const [failedBranch, okBranch] = itemsOf(run, 'Payout failed?');
-		expect(failedBranch.map((/** @type {any} */ i) => i.payoutOperationId)).toEqual(['5d3c1b9e-8f2a-4e0b-9a51-0c2f6e7d1a23']);
-		expect(okBranch.map((/** @type {any} */ i) => i.payoutOperationId)).toEqual(['aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee']);
+		expect(failedBranch.map((/** @type {any} */ i) => i.payoutOperationId)).toEqual([
+			'5d3c1b9e-8f2a-4e0b-9a51-0c2f6e7d1a23',
+		]);
+		expect(okBranch.map((/** @type {any} */ i) => i.payoutOperationId)).toEqual([
+			'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
+		]);
 		expect(sandbox.log.map((e) => [e.endpoint, e.signValid, e.verdict])).toEqual([
 			[TOKEN, true, 'accepted'],
 			[EXECUTE, true, 'accepted'],
@@ -131,12 +202,22 @@ describe.each(LINES)('n8n %s', (lineName) => {
 
 	test('a wrong Sign Secret Key fails with IntellectMoney’s message, and no key appears in the output', async () => {
 		sandbox.clearLog();
-		const result = await n8nCommand(runtime, userFolder, ['execute', '--id=imE2eWrongKey001', '--rawOutput']);
+		const result = await n8nCommand(runtime, userFolder, [
+			'execute',
+			'--id=imE2eWrongKey001',
+			'--rawOutput',
+		]);
 		expect(result.code).not.toBe(0);
 		const output = `${result.stdout}\n${result.stderr}`;
-		expect(output).toContain('IntellectMoney refused the request: Неверная подпись запроса (Sign) [item 0]');
-		expect(sandbox.log.map((e) => [e.endpoint, e.signValid, e.verdict])).toEqual([[CAPTURE, false, 'refused']]);
-		expect(findLeaks([output], secretsOf(sandbox, [{ signSecretKey: WRONG_SIGN_KEY }]))).toEqual([]);
+		expect(output).toContain(
+			'IntellectMoney refused the request: Неверная подпись запроса (Sign) [item 0]',
+		);
+		expect(sandbox.log.map((e) => [e.endpoint, e.signValid, e.verdict])).toEqual([
+			[CAPTURE, false, 'refused'],
+		]);
+		expect(findLeaks([output], secretsOf(sandbox, [{ signSecretKey: WRONG_SIGN_KEY }]))).toEqual(
+			[],
+		);
 	});
 
 	test('the node and its credential are in n8n’s lists, with icon and codex', async () => {
@@ -144,16 +225,26 @@ describe.each(LINES)('n8n %s', (lineName) => {
 		try {
 			await ensureOwner(server.url, DEMO_OWNER);
 			const headers = { cookie: await login(server.url, DEMO_OWNER) };
-			const nodes = /** @type {any[]} */ (await (await fetch(`${server.url}/types/nodes.json`, { headers })).json());
+			const nodes = /** @type {any[]} */ (
+				await (await fetch(`${server.url}/types/nodes.json`, { headers })).json()
+			);
 			const node = nodes.find((n) => n.name === 'n8n-nodes-intellectmoney.intellectMoney');
-			expect(node).toMatchObject({ displayName: 'IntellectMoney', usableAsTool: true, codex: { categories: ['Finance & Accounting'] } });
+			expect(node).toMatchObject({
+				displayName: 'IntellectMoney',
+				usableAsTool: true,
+				codex: { categories: ['Finance & Accounting'] },
+			});
 			const light = typeof node.iconUrl === 'string' ? node.iconUrl : node.iconUrl?.light;
 			expect(light).toMatch(/intellectMoney\.svg$/);
 			const icon = await fetch(`${server.url}/${light}`, { headers });
 			expect(icon.status).toBe(200);
 			expect(await icon.text()).toContain('<svg');
-			const credentials = /** @type {any[]} */ (await (await fetch(`${server.url}/types/credentials.json`, { headers })).json());
-			expect(credentials.find((c) => c.name === 'intellectMoneyApi')).toMatchObject({ displayName: 'IntellectMoney API' });
+			const credentials = /** @type {any[]} */ (
+				await (await fetch(`${server.url}/types/credentials.json`, { headers })).json()
+			);
+			expect(credentials.find((c) => c.name === 'intellectMoneyApi')).toMatchObject({
+				displayName: 'IntellectMoney API',
+			});
 			expect(server.output()).not.toMatch(/Unrecognized node type|Error loading package/i);
 		} finally {
 			await server.stop();
@@ -162,28 +253,44 @@ describe.each(LINES)('n8n %s', (lineName) => {
 });
 
 describe('npm start (main job)', () => {
-	test('brings up n8n 2.x with the package, the owner login and the example workflows', async () => {
-		const userFolder = mkdtempSync(path.join(tmpdir(), 'im-e2e-start-'));
-		try {
-			const output = await new Promise((resolve, reject) => {
-				const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dev', 'start-n8n.mjs'), '--exit-when-ready'], {
-					env: { ...process.env, IM_N8N_USER_FOLDER: userFolder },
-					stdio: ['ignore', 'pipe', 'pipe'],
+	test(
+		'brings up n8n 2.x with the package, the owner login and the example workflows',
+		async () => {
+			const userFolder = mkdtempSync(path.join(tmpdir(), 'im-e2e-start-'));
+			try {
+				const output = await new Promise((resolve, reject) => {
+					const child = spawn(
+						process.execPath,
+						[path.join(PROJECT_ROOT, 'dev', 'start-n8n.mjs'), '--exit-when-ready'],
+						{
+							env: { ...process.env, IM_N8N_USER_FOLDER: userFolder },
+							stdio: ['ignore', 'pipe', 'pipe'],
+						},
+					);
+					let text = '';
+					child.stdout.on('data', (chunk) => (text += chunk));
+					child.stderr.on('data', (chunk) => (text += chunk));
+					child.on('error', reject);
+					child.on('close', (code) =>
+						code === 0 ? resolve(text) : reject(new Error(`exit ${code}:\n${text}`)),
+					);
 				});
-				let text = '';
-				child.stdout.on('data', (chunk) => (text += chunk));
-				child.stderr.on('data', (chunk) => (text += chunk));
-				child.on('error', reject);
-				child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`exit ${code}:\n${text}`))));
-			});
-			const ready = /** @type {string} */ (output).split('\n').find((line) => line.startsWith('READY '));
-			expect(JSON.parse(String(ready).slice('READY '.length))).toEqual({
-				login: 'ok',
-				workflows: ['Capture a held purchase, then pay out to the seller', 'Capture purchase when an order ships', 'Execute approved payout'],
-			});
-			expect(output).toContain('Login:              operator@example.com / Sandbox-Passw0rd');
-		} finally {
-			rmSync(userFolder, { recursive: true, force: true });
-		}
-	}, 30 * 60_000);
+				const ready = /** @type {string} */ (output)
+					.split('\n')
+					.find((line) => line.startsWith('READY '));
+				expect(JSON.parse(String(ready).slice('READY '.length))).toEqual({
+					login: 'ok',
+					workflows: [
+						'Capture a held purchase, then pay out to the seller',
+						'Capture purchase when an order ships',
+						'Execute approved payout',
+					],
+				});
+				expect(output).toContain('Login:              operator@example.com / Sandbox-Passw0rd');
+			} finally {
+				rmSync(userFolder, { recursive: true, force: true });
+			}
+		},
+		30 * 60_000,
+	);
 });

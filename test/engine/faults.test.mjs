@@ -14,7 +14,16 @@ const CAPTURE = 'merchant/purchaseToPaid';
 const EXECUTE = 'personal/payout/executeOperation';
 
 /** Faults the request never reached IntellectMoney's processing with, and those it did. */
-const NOT_PROCESSED = ['reset', 'timeout', 'http500', 'http502', 'http503', 'http429', 'html', 'xml'];
+const NOT_PROCESSED = [
+	'reset',
+	'timeout',
+	'http500',
+	'http502',
+	'http503',
+	'http429',
+	'html',
+	'xml',
+];
 const PROCESSED = ['truncated', 'applyThenDrop', 'latency'];
 const KINDS = [...NOT_PROCESSED, ...PROCESSED];
 
@@ -33,7 +42,11 @@ afterAll(async () => {
  * @param {string} name @param {boolean} retryOnFail @param {Record<string, unknown>} [parameters]
  */
 function faultWorkflow(name, retryOnFail, parameters = {}) {
-	const workflow = withParameters(loadWorkflow(name), { ...parameters, options: { timeoutSeconds: 1 } }, { continueOnFail: true });
+	const workflow = withParameters(
+		loadWorkflow(name),
+		{ ...parameters, options: { timeoutSeconds: 1 } },
+		{ continueOnFail: true },
+	);
 	const node = workflow.nodes.find((/** @type {any} */ n) => n.name === 'IntellectMoney');
 	if (retryOnFail) Object.assign(node, { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 });
 	return workflow;
@@ -52,7 +65,8 @@ function expected(kind, target, retryOnFail) {
 	// The node can read the state: a lost answer is resolved either way, money moved once.
 	if (target !== 'orderId') return { outcome: processed ? 'done, alreadyDone' : 'done', moved: 1 };
 	// By Order ID the state cannot be read: the node says "check the state" instead of guessing.
-	if (!processed) return retryOnFail ? { outcome: 'done', moved: 1 } : { outcome: 'error', moved: 0 };
+	if (!processed)
+		return retryOnFail ? { outcome: 'done', moved: 1 } : { outcome: 'error', moved: 0 };
 	return { outcome: 'error', moved: 1 };
 }
 
@@ -70,14 +84,31 @@ describe('fault matrix: nothing moves twice, every item comes out', () => {
 		let moved;
 		if (target === 'payout') {
 			const operation = h.sandbox.addPayoutOperation();
-			h.sandbox.injectFaults({ endpoint: EXECUTE, kind: /** @type {any} */ (kind), count: 1, latencyMs: 300 });
-			result = await h.run(faultWorkflow('payout-execute', retryOnFail), { items: [{ payoutOperationId: operation.id }] });
+			h.sandbox.injectFaults({
+				endpoint: EXECUTE,
+				kind: /** @type {any} */ (kind),
+				count: 1,
+				latencyMs: 300,
+			});
+			result = await h.run(faultWorkflow('payout-execute', retryOnFail), {
+				items: [{ payoutOperationId: operation.id }],
+			});
 			moved = h.sandbox.ledger().payoutExecutions[operation.id];
 		} else {
 			const invoice = h.sandbox.addInvoice();
-			h.sandbox.injectFaults({ endpoint: CAPTURE, kind: /** @type {any} */ (kind), count: 1, latencyMs: 300 });
-			const workflow = faultWorkflow(target === 'invoiceId' ? 'capture-by-invoice-id' : 'capture-by-order-id', retryOnFail);
-			result = await h.run(workflow, { items: [{ invoiceId: invoice.invoiceId, orderId: invoice.orderId }] });
+			h.sandbox.injectFaults({
+				endpoint: CAPTURE,
+				kind: /** @type {any} */ (kind),
+				count: 1,
+				latencyMs: 300,
+			});
+			const workflow = faultWorkflow(
+				target === 'invoiceId' ? 'capture-by-invoice-id' : 'capture-by-order-id',
+				retryOnFail,
+			);
+			result = await h.run(workflow, {
+				items: [{ invoiceId: invoice.invoiceId, orderId: invoice.orderId }],
+			});
 			moved = h.sandbox.ledger().captures[invoice.invoiceId];
 		}
 		h.sandbox.clearFaults();
@@ -89,7 +120,9 @@ describe('fault matrix: nothing moves twice, every item comes out', () => {
 		expect({ outcome, moved }).toEqual(expected(kind, target, retryOnFail));
 		if (outcome === 'error') {
 			// Every error says to check the state: after a lost answer, or after a repeat that was refused.
-			expect(item.description).toMatch(/check (it|the payout|the invoice) in the IntellectMoney cabinet/);
+			expect(item.description).toMatch(
+				/check (it|the payout|the invoice) in the IntellectMoney cabinet/,
+			);
 		} else if (target === 'payout') {
 			expect(item).toMatchObject({ status: 'processing', payoutState: 'InProcess' });
 		} else {

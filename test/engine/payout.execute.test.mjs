@@ -5,7 +5,14 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 
-import { findLeaks, loadWorkflow, outputJson, secretsOf, startHarness, withParameters } from '../support/harness.mjs';
+import {
+	findLeaks,
+	loadWorkflow,
+	outputJson,
+	secretsOf,
+	startHarness,
+	withParameters,
+} from '../support/harness.mjs';
 
 const EXECUTE = 'personal/payout/executeOperation';
 const TOKEN = 'personal/user/getUserToken';
@@ -72,12 +79,18 @@ describe('payout executes', () => {
 
 	test('50 items share one user token', async () => {
 		const operations = Array.from({ length: 50 }, () => h.sandbox.addPayoutOperation());
-		const result = await h.run(payout, { items: operations.map(({ id }) => ({ payoutOperationId: id })) });
+		const result = await h.run(payout, {
+			items: operations.map(({ id }) => ({ payoutOperationId: id })),
+		});
 
 		const items = result.output('IntellectMoney');
 		expect(items).toHaveLength(50);
-		expect(items.map((item) => item.json.payoutOperationId)).toEqual(operations.map(({ id }) => id));
-		expect(items.every((item, index) => /** @type {any} */ (item.pairedItem).item === index)).toBe(true);
+		expect(items.map((item) => item.json.payoutOperationId)).toEqual(
+			operations.map(({ id }) => id),
+		);
+		expect(items.every((item, index) => /** @type {any} */ (item.pairedItem).item === index)).toBe(
+			true,
+		);
 		expect(h.requestsTo(TOKEN)).toHaveLength(1);
 		const executes = h.requestsTo(EXECUTE);
 		expect(executes).toHaveLength(50);
@@ -98,7 +111,10 @@ describe('payout executes', () => {
 		});
 		const result = await h.run(payout, { items: [{ payoutOperationId: operation.id }] });
 
-		expect(outputJson(result)[0]).toMatchObject({ payoutOperationId: operation.id, status: 'processing' });
+		expect(outputJson(result)[0]).toMatchObject({
+			payoutOperationId: operation.id,
+			status: 'processing',
+		});
 		expect(h.sandbox.log.map((entry) => [entry.endpoint, entry.verdict])).toEqual([
 			[TOKEN, 'accepted'],
 			[EXECUTE, 'refused'],
@@ -114,7 +130,9 @@ describe('payout executes', () => {
 			if (entry.endpoint === TOKEN) h.sandbox.expireUserTokens();
 		});
 		const workflow = withParameters(payout, {}, { continueOnFail: true });
-		const result = await h.run(workflow, { items: operations.map(({ id }) => ({ payoutOperationId: id })) });
+		const result = await h.run(workflow, {
+			items: operations.map(({ id }) => ({ payoutOperationId: id })),
+		});
 
 		expect(outputJson(result).map((item) => item.error)).toEqual([
 			'IntellectMoney refused the request: Токен пользователя недействителен или истёк [item 0]',
@@ -148,14 +166,22 @@ describe('payout refused', () => {
 	});
 
 	test('an unknown payout operation is refused', async () => {
-		const result = await h.run(payout, { items: [{ payoutOperationId: '0f0f0f0f-0000-4000-8000-000000000000' }] });
+		const result = await h.run(payout, {
+			items: [{ payoutOperationId: '0f0f0f0f-0000-4000-8000-000000000000' }],
+		});
 		const error = /** @type {any} */ (result.nodeError('IntellectMoney'));
-		expect(error.message).toBe('IntellectMoney refused the request: Операция выплаты не найдена [item 0]');
+		expect(error.message).toBe(
+			'IntellectMoney refused the request: Операция выплаты не найдена [item 0]',
+		);
 		expect(error.description).toContain('ErrorSourceParam PayoutOperationId');
 	});
 
 	test('a wrong password: one token request for the whole execution, every item fails clearly', async () => {
-		const operations = [h.sandbox.addPayoutOperation(), h.sandbox.addPayoutOperation(), h.sandbox.addPayoutOperation()];
+		const operations = [
+			h.sandbox.addPayoutOperation(),
+			h.sandbox.addPayoutOperation(),
+			h.sandbox.addPayoutOperation(),
+		];
 		const workflow = withParameters(payout, {}, { continueOnFail: true });
 		const result = await h.run(workflow, {
 			items: operations.map(({ id }) => ({ payoutOperationId: id })),
@@ -164,7 +190,9 @@ describe('payout refused', () => {
 		const items = outputJson(result);
 		expect(items).toHaveLength(3);
 		items.forEach((item, index) => {
-			expect(item.error).toBe(`IntellectMoney refused the request: Неверный логин или пароль [item ${index}]`);
+			expect(item.error).toBe(
+				`IntellectMoney refused the request: Неверный логин или пароль [item ${index}]`,
+			);
 			expect(item.description).toContain('Check Login and Password');
 		});
 		expect(h.requestsTo(TOKEN)).toHaveLength(1);

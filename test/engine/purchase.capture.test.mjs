@@ -24,7 +24,12 @@ beforeAll(async () => {
 	h = await startHarness();
 });
 afterAll(async () => {
-	expect(findLeaks(h.seen, secretsOf(h.sandbox, [{ signSecretKey: 'WRONG-SIGN-KEY', shopSecretKey: 'WRONG-SHOP-KEY' }]))).toEqual([]);
+	expect(
+		findLeaks(
+			h.seen,
+			secretsOf(h.sandbox, [{ signSecretKey: 'WRONG-SIGN-KEY', shopSecretKey: 'WRONG-SHOP-KEY' }]),
+		),
+	).toEqual([]);
 	await h.stop();
 });
 beforeEach(() => h.sandbox.clearLog());
@@ -54,7 +59,12 @@ describe('capture succeeds', () => {
 		]);
 		const requests = h.requestsTo(ENDPOINT);
 		expect(requests).toHaveLength(1);
-		expect(requests[0]).toMatchObject({ authValid: true, signValid: true, hashValid: true, verdict: 'accepted' });
+		expect(requests[0]).toMatchObject({
+			authValid: true,
+			signValid: true,
+			hashValid: true,
+			verdict: 'accepted',
+		});
 		expect(requests[0].headers.accept).toBe('application/json');
 		expect(requests[0].fields).toEqual({
 			EshopId: '450000',
@@ -71,10 +81,20 @@ describe('capture succeeds', () => {
 		const result = await h.run(byInvoiceId, { items: [{ invoiceId: invoice.invoiceId }] });
 
 		expect(outputJson(result)).toEqual([
-			expect.objectContaining({ invoiceId: invoice.invoiceId, orderId: 'order-2001', captured: true, status: 'captured' }),
+			expect.objectContaining({
+				invoiceId: invoice.invoiceId,
+				orderId: 'order-2001',
+				captured: true,
+				status: 'captured',
+			}),
 		]);
 		const [request] = h.requestsTo(ENDPOINT);
-		expect(Object.keys(request.fields).sort()).toEqual(['EshopId', 'Hash', 'InvoiceId', 'PurchaseHash']);
+		expect(Object.keys(request.fields).sort()).toEqual([
+			'EshopId',
+			'Hash',
+			'InvoiceId',
+			'PurchaseHash',
+		]);
 		expect(request).toMatchObject({ signValid: true, hashValid: true });
 		expect(h.sandbox.ledger().captures[invoice.invoiceId]).toBe(1);
 	});
@@ -88,7 +108,9 @@ describe('capture succeeds', () => {
 	});
 
 	test('several items: one output each, in order, paired to its input', async () => {
-		const invoices = ['order-3001', 'order-3002', 'order-3003'].map((orderId) => h.sandbox.addInvoice({ orderId }));
+		const invoices = ['order-3001', 'order-3002', 'order-3003'].map((orderId) =>
+			h.sandbox.addInvoice({ orderId }),
+		);
 		const result = await h.run(byOrderId, { items: invoices.map(({ orderId }) => ({ orderId })) });
 		const items = result.output('IntellectMoney');
 		expect(items.map((item) => [item.json.orderId, item.pairedItem])).toEqual([
@@ -123,7 +145,11 @@ describe('capture succeeds', () => {
 
 	test('Include Raw Response adds the whole answer; a receipt object is sent as JSON text', async () => {
 		const invoice = h.sandbox.addInvoice({ orderId: 'order-4003' });
-		const receipt = { inn: '7700000000', group: 'Main', content: { type: 1, positions: [{ quantity: 1, price: 100, tax: 6, text: 'Чайник' }] } };
+		const receipt = {
+			inn: '7700000000',
+			group: 'Main',
+			content: { type: 1, positions: [{ quantity: 1, price: 100, tax: 6, text: 'Чайник' }] },
+		};
 		const workflow = withParameters(byOrderId, {
 			options: { includeRaw: true, merchantReceipt: '={{ $json.receipt }}' },
 		});
@@ -144,7 +170,9 @@ describe('capture refused by IntellectMoney', () => {
 		expect(second.status).toBe('error');
 		const error = /** @type {any} */ (second.nodeError('IntellectMoney'));
 		expect(error.name).toBe('NodeApiError');
-		expect(error.message).toBe('IntellectMoney refused the request: Средства по СКО уже зачислены [item 0]');
+		expect(error.message).toBe(
+			'IntellectMoney refused the request: Средства по СКО уже зачислены [item 0]',
+		);
 		expect(error.description).toContain('Result.State.Code 5');
 		expect(h.sandbox.ledger().captures[invoice.invoiceId]).toBe(1);
 	});
@@ -159,7 +187,9 @@ describe('capture refused by IntellectMoney', () => {
 	test('an invoice that is not held is refused', async () => {
 		h.sandbox.addInvoice({ orderId: 'order-5002', state: 'Created' });
 		const result = await h.run(byOrderId, { items: [{ orderId: 'order-5002' }] });
-		expect(result.nodeError('IntellectMoney')?.message).toBe('IntellectMoney refused the request: СКО не захолдирован [item 0]');
+		expect(result.nodeError('IntellectMoney')?.message).toBe(
+			'IntellectMoney refused the request: СКО не захолдирован [item 0]',
+		);
 	});
 
 	test('a wrong Sign Secret Key is refused; the error shows the recipe, not the key', async () => {
@@ -169,9 +199,13 @@ describe('capture refused by IntellectMoney', () => {
 			credentials: { signSecretKey: 'WRONG-SIGN-KEY' },
 		});
 		const error = /** @type {any} */ (result.nodeError('IntellectMoney'));
-		expect(error.message).toBe('IntellectMoney refused the request: Неверная подпись запроса (Sign) [item 0]');
+		expect(error.message).toBe(
+			'IntellectMoney refused the request: Неверная подпись запроса (Sign) [item 0]',
+		);
 		expect(error.description).toContain('EshopId::OrderId::ToPaid::<Sign Secret Key>');
-		expect(error.description).toContain('signed here: 450000::order-5003::ToPaid::<Sign Secret Key>');
+		expect(error.description).toContain(
+			'signed here: 450000::order-5003::ToPaid::<Sign Secret Key>',
+		);
 		expect(h.requestsTo(ENDPOINT)[0]).toMatchObject({ signValid: false, verdict: 'refused' });
 		expect(h.sandbox.ledger().captures[invoice.invoiceId]).toBe(0);
 	});
@@ -183,9 +217,13 @@ describe('capture refused by IntellectMoney', () => {
 			credentials: { shopSecretKey: 'WRONG-SHOP-KEY' },
 		});
 		const error = /** @type {any} */ (result.nodeError('IntellectMoney'));
-		expect(error.message).toBe('IntellectMoney refused the request: Неверная подпись данных (Hash) [item 0]');
+		expect(error.message).toBe(
+			'IntellectMoney refused the request: Неверная подпись данных (Hash) [item 0]',
+		);
 		expect(error.description).toContain('MD5 of EshopId::OrderId::ToPaid::<Shop Secret Key>');
-		expect(error.description).toContain('hashed here: 450000::order-5004::ToPaid::<Shop Secret Key>');
+		expect(error.description).toContain(
+			'hashed here: 450000::order-5004::ToPaid::<Shop Secret Key>',
+		);
 		expect(h.requestsTo(ENDPOINT)[0]).toMatchObject({ signValid: true, hashValid: false });
 		expect(h.sandbox.ledger().captures[invoice.invoiceId]).toBe(0);
 	});
@@ -196,13 +234,16 @@ describe('capture refused by IntellectMoney', () => {
 			credentials: { bearerToken: 'WRONG-BEARER-TOKEN' },
 		});
 		const error = /** @type {any} */ (result.nodeError('IntellectMoney'));
-		expect(error.message).toBe('IntellectMoney refused the request: Ошибка авторизации: неверный Bearer-токен [item 0]');
+		expect(error.message).toBe(
+			'IntellectMoney refused the request: Ошибка авторизации: неверный Bearer-токен [item 0]',
+		);
 		expect(error.description).toContain('Check the Bearer Token');
 	});
 });
 
 describe('Maximum Amount', () => {
-	const capped = (/** @type {number} */ maxAmount) => withParameters(byInvoiceId, { options: { maxAmount } });
+	const capped = (/** @type {number} */ maxAmount) =>
+		withParameters(byInvoiceId, { options: { maxAmount } });
 
 	test('under the ceiling: the held amount is read first, then captured', async () => {
 		const invoice = h.sandbox.addInvoice({ amount: '100.00' });
@@ -235,12 +276,22 @@ describe('Continue On Fail', () => {
 		h.sandbox.addInvoice({ orderId: 'order-6004' });
 		const workflow = withParameters(byOrderId, {}, { continueOnFail: true });
 		const result = await h.run(workflow, {
-			items: [{ orderId: 'order-6001' }, { orderId: 'no-such-order' }, { orderId: '   ' }, { orderId: 'order-6004' }],
+			items: [
+				{ orderId: 'order-6001' },
+				{ orderId: 'no-such-order' },
+				{ orderId: '   ' },
+				{ orderId: 'order-6004' },
+			],
 		});
 
 		expect(result.status).toBe('success');
 		const items = result.output('IntellectMoney');
-		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
+		expect(items.map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+			{ item: 3 },
+		]);
 		expect(items[0].json).toMatchObject({ orderId: 'order-6001', captured: true });
 		expect(items[1].json).toEqual({
 			error: 'IntellectMoney refused the request: СКО не найден [item 1]',
@@ -251,6 +302,10 @@ describe('Continue On Fail', () => {
 			description: 'Enter the Order ID, or map it from the incoming item.',
 		});
 		expect(items[3].json).toMatchObject({ orderId: 'order-6004', captured: true });
-		expect(h.requestsTo(ENDPOINT).map((r) => r.fields.OrderId)).toEqual(['order-6001', 'no-such-order', 'order-6004']);
+		expect(h.requestsTo(ENDPOINT).map((r) => r.fields.OrderId)).toEqual([
+			'order-6001',
+			'no-such-order',
+			'order-6004',
+		]);
 	});
 });

@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 // n8n's logger reads its level when the engine starts: log everything this file does.
 const logLevelBefore = process.env.N8N_LOG_LEVEL;
 process.env.N8N_LOG_LEVEL = 'debug';
-const { findLeaks, loadWorkflow, secretsOf, startHarness, withParameters } = await import('../support/harness.mjs');
+const { findLeaks, loadWorkflow, secretsOf, startHarness, withParameters } = await import(
+	'../support/harness.mjs'
+);
 
 /** @type {Awaited<ReturnType<typeof startHarness>>} */
 let h;
@@ -48,7 +50,9 @@ beforeAll(async () => {
 	for (const method of /** @type {const} */ (['log', 'info', 'warn', 'error', 'debug'])) {
 		const original = console[method];
 		console[method] = (...args) => {
-			written.push(args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' '));
+			written.push(
+				args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' '),
+			);
 		};
 		restore.push(() => (console[method] = original));
 	}
@@ -61,7 +65,12 @@ afterAll(async () => {
 	await h.stop();
 });
 
-const wrongKeys = { signSecretKey: 'WRONG-SIGN-KEY-1', shopSecretKey: 'WRONG-SHOP-KEY-1', bearerToken: 'WRONG-BEARER-1', password: 'WRONG-PASSWORD-1' };
+const wrongKeys = {
+	signSecretKey: 'WRONG-SIGN-KEY-1',
+	shopSecretKey: 'WRONG-SHOP-KEY-1',
+	bearerToken: 'WRONG-BEARER-1',
+	password: 'WRONG-PASSWORD-1',
+};
 
 describe('the secret scan', () => {
 	test('finds a planted secret in each form (the scanner itself works)', () => {
@@ -75,15 +84,29 @@ describe('the secret scan', () => {
 
 	test('no credential value or user token in any output, error or log line of a whole session', async () => {
 		const capture = loadWorkflow('capture-by-order-id');
-		const captureRaw = withParameters(capture, { options: { includeRaw: true } }, { continueOnFail: true });
+		const captureRaw = withParameters(
+			capture,
+			{ options: { includeRaw: true } },
+			{ continueOnFail: true },
+		);
 		const payout = loadWorkflow('payout-execute');
-		const payoutRaw = withParameters(payout, { options: { includeRaw: true } }, { continueOnFail: true });
+		const payoutRaw = withParameters(
+			payout,
+			{ options: { includeRaw: true } },
+			{ continueOnFail: true },
+		);
 		const op = () => ({ payoutOperationId: h.sandbox.addPayoutOperation().id });
 		const order = () => ({ orderId: h.sandbox.addInvoice().orderId });
 
 		await h.run(captureRaw, { items: [order(), { orderId: 'missing' }, { orderId: '' }, order()] });
-		await h.run(capture, { items: [order()], credentials: { signSecretKey: wrongKeys.signSecretKey } });
-		await h.run(capture, { items: [order()], credentials: { shopSecretKey: wrongKeys.shopSecretKey } });
+		await h.run(capture, {
+			items: [order()],
+			credentials: { signSecretKey: wrongKeys.signSecretKey },
+		});
+		await h.run(capture, {
+			items: [order()],
+			credentials: { shopSecretKey: wrongKeys.shopSecretKey },
+		});
 		await h.run(capture, { items: [order()], credentials: { bearerToken: wrongKeys.bearerToken } });
 		await h.run(payoutRaw, { items: [op(), op(), { payoutOperationId: 'not-a-guid' }] });
 		await h.run(payoutRaw, { items: [op()], credentials: { password: wrongKeys.password } });

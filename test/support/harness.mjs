@@ -23,7 +23,16 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 /** @param {Sandbox} sandbox @param {Partial<CredentialData>} [overrides] @returns {CredentialData} */
 export function credentialsFor(sandbox, overrides = {}) {
 	const { eshopId, bearerToken, signSecretKey, shopSecretKey, login, password } = sandbox.shop;
-	return { eshopId, bearerToken, signSecretKey, shopSecretKey, login, password, baseUrl: sandbox.url, ...overrides };
+	return {
+		eshopId,
+		bearerToken,
+		signSecretKey,
+		shopSecretKey,
+		login,
+		password,
+		baseUrl: sandbox.url,
+		...overrides,
+	};
 }
 
 /**
@@ -32,7 +41,9 @@ export function credentialsFor(sandbox, overrides = {}) {
  */
 export async function startHarness(options = {}) {
 	const sandbox = await startSandbox({ shop: options.shop });
-	const engine = await createEngine({ credentials: { [CREDENTIAL_TYPE]: credentialsFor(sandbox) } });
+	const engine = await createEngine({
+		credentials: { [CREDENTIAL_TYPE]: credentialsFor(sandbox) },
+	});
 	/** Every output and error text seen by this harness, for the secret scan. */
 	/** @type {string[]} */
 	const seen = [];
@@ -63,7 +74,9 @@ export async function startHarness(options = {}) {
 
 /** Reads a workflow fixture from test/engine/workflows/. @param {string} name */
 export function loadWorkflow(name) {
-	return JSON.parse(readFileSync(path.join(here, '..', 'engine', 'workflows', `${name}.json`), 'utf8'));
+	return JSON.parse(
+		readFileSync(path.join(here, '..', 'engine', 'workflows', `${name}.json`), 'utf8'),
+	);
 }
 
 /**
@@ -90,7 +103,10 @@ export function outputJson(result, nodeName = 'IntellectMoney') {
  */
 export function visibleTexts(result) {
 	const texts = [JSON.stringify(result.run.data.resultData.runData)];
-	for (const error of [result.error, ...Object.keys(result.run.data.resultData.runData).map(result.nodeError)]) {
+	for (const error of [
+		result.error,
+		...Object.keys(result.run.data.resultData.runData).map(result.nodeError),
+	]) {
 		if (!error) continue;
 		const e = /** @type {any} */ (error);
 		texts.push(String(e.message), String(e.description ?? ''), String(e.stack ?? ''));
@@ -105,9 +121,19 @@ export function visibleTexts(result) {
  * @param {Sandbox} sandbox @param {Array<Partial<CredentialData>>} [extraCredentials]
  */
 export function secretsOf(sandbox, extraCredentials = []) {
-	const values = [sandbox.shop.bearerToken, sandbox.shop.signSecretKey, sandbox.shop.shopSecretKey, sandbox.shop.password];
+	const values = [
+		sandbox.shop.bearerToken,
+		sandbox.shop.signSecretKey,
+		sandbox.shop.shopSecretKey,
+		sandbox.shop.password,
+	];
 	for (const credential of extraCredentials) {
-		values.push(credential.bearerToken ?? '', credential.signSecretKey ?? '', credential.shopSecretKey ?? '', credential.password ?? '');
+		values.push(
+			credential.bearerToken ?? '',
+			credential.signSecretKey ?? '',
+			credential.shopSecretKey ?? '',
+			credential.password ?? '',
+		);
 	}
 	values.push(...sandbox.issuedUserTokens());
 	return [...new Set(values.filter((value) => value.length >= 6))];
@@ -120,9 +146,12 @@ export function secretsOf(sandbox, extraCredentials = []) {
 export function findLeaks(texts, secrets) {
 	const haystack = texts.join('\n');
 	return secrets.filter((secret) =>
-		[secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2), JSON.stringify(secret).slice(1, -1)].some(
-			(form) => haystack.includes(form),
-		),
+		[
+			secret,
+			encodeURIComponent(secret),
+			new URLSearchParams({ s: secret }).toString().slice(2),
+			JSON.stringify(secret).slice(1, -1),
+		].some((form) => haystack.includes(form)),
 	);
 }
 

@@ -24,13 +24,21 @@ describe('reference §3 worked examples', () => {
 			'450000::order-42::ToPaid::SIGNSECRET',
 		);
 		expect(
-			computeSign('merchant/purchaseToPaid', { EshopId: '450000', OrderId: 'order-42' }, 'SIGNSECRET'),
+			computeSign(
+				'merchant/purchaseToPaid',
+				{ EshopId: '450000', OrderId: 'order-42' },
+				'SIGNSECRET',
+			),
 		).toBe('a716062543a46b303cb7c61e77bb6f91ffa5de73616a6d4227806ca6a0b23172');
 	});
 
 	test('2: purchaseToPaid body Hash', () => {
 		expect(
-			computeHash('merchant/purchaseToPaid', { EshopId: '450000', OrderId: 'order-42' }, 'SHOPSECRET'),
+			computeHash(
+				'merchant/purchaseToPaid',
+				{ EshopId: '450000', OrderId: 'order-42' },
+				'SHOPSECRET',
+			),
 		).toBe('02b97afdd4e6b246f11c4eda6116018e');
 	});
 
@@ -48,19 +56,39 @@ describe('reference §3 worked examples', () => {
 	});
 
 	test('5: executeOperation Sign', () => {
-		const body = { UserToken: 'b1f0c3de', PayoutOperationId: '5d3c1b9e-8f2a-4e0b-9a51-0c2f6e7d1a23' };
+		const body = {
+			UserToken: 'b1f0c3de',
+			PayoutOperationId: '5d3c1b9e-8f2a-4e0b-9a51-0c2f6e7d1a23',
+		};
 		expect(computeSign('personal/payout/executeOperation', body, 'SIGNSECRET')).toBe(
 			'c28b886d14ccd0fbf7e5c8c04610fa47a313a74eaf3325b68caf1a2e28bb2a4b',
 		);
 	});
 
 	test('6: createInvoice Sign with 15 segments, empty ones kept', () => {
-		const values = ['450000', 'order-42', 'Test', '10.00', 'TST', '', 'buyer@example.com', '', '', '', 'https://example.com/im/result', '', '', ''];
+		const values = [
+			'450000',
+			'order-42',
+			'Test',
+			'10.00',
+			'TST',
+			'',
+			'buyer@example.com',
+			'',
+			'',
+			'',
+			'https://example.com/im/result',
+			'',
+			'',
+			'',
+		];
 		const text = buildSignatureString(values, 'SIGNSECRET');
 		expect(text).toBe(
 			'450000::order-42::Test::10.00::TST::::buyer@example.com::::::::https://example.com/im/result::::::::SIGNSECRET',
 		);
-		expect(sha256Hex(text)).toBe('3401d33f17df8355e4e4220a70f796e46a09b8de2b3d7d27ab0876007890ca0f');
+		expect(sha256Hex(text)).toBe(
+			'3401d33f17df8355e4e4220a70f796e46a09b8de2b3d7d27ab0876007890ca0f',
+		);
 	});
 
 	test('7: getBankCardPaymentState Sign', () => {
@@ -70,7 +98,18 @@ describe('reference §3 worked examples', () => {
 	});
 
 	test('8: notification hash over UTF-8 (not cp1251)', () => {
-		const values = ['450000', 'order-42', 'Test', '1234567', '10.00', 'TST', '5', 'Иван', 'buyer@example.com', '2025-07-15 18:23:32'];
+		const values = [
+			'450000',
+			'order-42',
+			'Test',
+			'1234567',
+			'10.00',
+			'TST',
+			'5',
+			'Иван',
+			'buyer@example.com',
+			'2025-07-15 18:23:32',
+		];
 		const digest = md5Hex(buildSignatureString(values, 'SHOPSECRET'));
 		expect(digest).toBe('e4e6230059afbf67020344f1d97249bd');
 		expect(digest).not.toBe('b7b328777d25892bdcac1dd6e641652a');
@@ -95,7 +134,11 @@ describe('own vectors (digests from Python hashlib)', () => {
 
 	test('capture by Invoice ID: Hash has the empty OrderId segment too', () => {
 		expect(
-			computeHash('merchant/purchaseToPaid', { EshopId: '450000', InvoiceId: '3000000001' }, 'SHOPSECRET'),
+			computeHash(
+				'merchant/purchaseToPaid',
+				{ EshopId: '450000', InvoiceId: '3000000001' },
+				'SHOPSECRET',
+			),
 		).toBe('892b0c423a09aeac441580798941f4e5');
 	});
 
@@ -107,14 +150,31 @@ describe('own vectors (digests from Python hashlib)', () => {
 	});
 
 	test('amount as a two-decimal string, nine empty trailing segments', () => {
-		const values = ['450000', 'order-7', 'Test', '1234.50', 'RUB', '', '', '', '', '', '', '', '', ''];
+		const values = [
+			'450000',
+			'order-7',
+			'Test',
+			'1234.50',
+			'RUB',
+			'',
+			'',
+			'',
+			'',
+			'',
+			'',
+			'',
+			'',
+			'',
+		];
 		expect(sha256Hex(buildSignatureString(values, 'SIGNSECRET'))).toBe(
 			'f48987e6798acfc411eea600275e34c1becff580be0855610513f5bff8aa01b4',
 		);
 	});
 
 	test('only empty segments, and undefined/null count as empty', () => {
-		expect(buildSignatureString([undefined, null, '', ''], 'SIGNSECRET')).toBe('::::::::SIGNSECRET');
+		expect(buildSignatureString([undefined, null, '', ''], 'SIGNSECRET')).toBe(
+			'::::::::SIGNSECRET',
+		);
 		expect(sha256Hex(buildSignatureString(['', '', '', ''], 'SIGNSECRET'))).toBe(
 			'0c32f4771397e70bf13bbae011f927be42652474ef1b97a9bcbac6e01caacce1',
 		);
@@ -122,7 +182,10 @@ describe('own vectors (digests from Python hashlib)', () => {
 
 	test('Cyrillic secret, long user token', () => {
 		// The sample request of seeds/000 (executeOperation page).
-		const seedSample = ['YdUlqkFcVo62XmY6B9VLJXCoAeA/0fJPxD4/kUUGmwHf5kgBa12MrKUyJd8uO0za', 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee'];
+		const seedSample = [
+			'YdUlqkFcVo62XmY6B9VLJXCoAeA/0fJPxD4/kUUGmwHf5kgBa12MrKUyJd8uO0za',
+			'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
+		];
 		const body = { UserToken: seedSample[0], PayoutOperationId: seedSample[1] };
 		expect(computeSign('personal/payout/executeOperation', body, 'ключ')).toBe(
 			'8e61c058ba47affbdd0593891f32331e3be806770083184fa56dd5ad6804f0ed',
@@ -141,7 +204,8 @@ describe('endpoint table', () => {
 		]);
 		for (const endpoint of Object.keys(SIGNED_FIELDS) as Array<keyof typeof SIGNED_FIELDS>) {
 			expect(SIGNED_FIELDS[endpoint].sign.length).toBeGreaterThan(0);
-			if (endpoint !== 'merchant/purchaseToPaid') expect(SIGNED_FIELDS[endpoint].hash).toBeUndefined();
+			if (endpoint !== 'merchant/purchaseToPaid')
+				expect(SIGNED_FIELDS[endpoint].hash).toBeUndefined();
 		}
 		expect(SIGNED_FIELDS['merchant/purchaseToPaid'].hash).toBeDefined();
 		expect(SIGNED_FIELDS['personal/payout/executeOperation'].hash).toBeUndefined();
@@ -150,7 +214,11 @@ describe('endpoint table', () => {
 
 	test('the signed string shown to operators masks the user token, login and password', () => {
 		expect(
-			maskedSignatureString(SIGNED_FIELDS['merchant/purchaseToPaid'].sign, { EshopId: '450000' }, 'Sign Secret Key'),
+			maskedSignatureString(
+				SIGNED_FIELDS['merchant/purchaseToPaid'].sign,
+				{ EshopId: '450000' },
+				'Sign Secret Key',
+			),
 		).toBe('450000::::ToPaid::<Sign Secret Key>');
 		expect(
 			maskedSignatureString(
@@ -160,7 +228,11 @@ describe('endpoint table', () => {
 			),
 		).toBe('<UserToken>::5d3c1b9e-8f2a-4e0b-9a51-0c2f6e7d1a23::<Sign Secret Key>');
 		expect(
-			maskedSignatureString(SIGNED_FIELDS['personal/user/getUserToken'].sign, { Login: 'a', Password: 'b' }, 'K'),
+			maskedSignatureString(
+				SIGNED_FIELDS['personal/user/getUserToken'].sign,
+				{ Login: 'a', Password: 'b' },
+				'K',
+			),
 		).toBe('::<Login>::<Password>::::<K>');
 	});
 
@@ -168,16 +240,19 @@ describe('endpoint table', () => {
 		expect(describeRecipe(SIGNED_FIELDS['merchant/purchaseToPaid'].sign, 'Sign Secret Key')).toBe(
 			'EshopId::OrderId::ToPaid::<Sign Secret Key>',
 		);
-		expect(describeRecipe(SIGNED_FIELDS['personal/payout/executeOperation'].sign, 'Sign Secret Key')).toBe(
-			'UserToken::PayoutOperationId::<Sign Secret Key>',
-		);
+		expect(
+			describeRecipe(SIGNED_FIELDS['personal/payout/executeOperation'].sign, 'Sign Secret Key'),
+		).toBe('UserToken::PayoutOperationId::<Sign Secret Key>');
 	});
 
 	test.each([
 		['merchant/purchaseToPaid', 'merchant/purchaseToPaid'],
 		['/merchant/purchaseToPaid', 'merchant/purchaseToPaid'],
 		['https://api.intellectmoney.ru/merchant/purchaseToPaid', 'merchant/purchaseToPaid'],
-		['http://127.0.0.1:8085/proxy/im/personal/payout/executeOperation?x=1', 'personal/payout/executeOperation'],
+		[
+			'http://127.0.0.1:8085/proxy/im/personal/payout/executeOperation?x=1',
+			'personal/payout/executeOperation',
+		],
 		['personal/user/getUserToken/', 'personal/user/getUserToken'],
 		['merchant/purchaseToRefund', undefined],
 		['https://api.intellectmoney.ru/', undefined],

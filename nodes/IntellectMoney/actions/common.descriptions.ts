@@ -30,10 +30,15 @@ export function requestSettings(
 	const seconds = options.timeoutSeconds;
 	if (seconds === undefined || seconds === null || seconds === '') return {};
 	if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 1 || seconds > 300) {
-		throw new NodeOperationError(node.getNode(), 'Timeout (Seconds) must be a number from 1 to 300', {
-			itemIndex,
-			description: 'Set Options → Timeout (Seconds) to how long to wait for IntellectMoney, e.g. 30.',
-		});
+		throw new NodeOperationError(
+			node.getNode(),
+			'Timeout (Seconds) must be a number from 1 to 300',
+			{
+				itemIndex,
+				description:
+					'Set Options → Timeout (Seconds) to how long to wait for IntellectMoney, e.g. 30.',
+			},
+		);
 	}
 	return { timeoutMs: seconds * 1000 };
 }

@@ -23,7 +23,11 @@ export interface ExecutionContext {
 /** One operation: its UI properties and what it does with one item. */
 export interface OperationModule {
 	description: INodeProperties[];
-	execute(this: IExecuteFunctions, itemIndex: number, context: ExecutionContext): Promise<IDataObject>;
+	execute(
+		this: IExecuteFunctions,
+		itemIndex: number,
+		context: ExecutionContext,
+	): Promise<IDataObject>;
 }
 
 export function createExecutionContext(node: IExecuteFunctions): ExecutionContext {

@@ -41,7 +41,12 @@ export function requireText(
 	}
 	const text = String(value).trim();
 	if (text === '') {
-		fail(context, itemIndex, `${field} is empty`, `Enter the ${field}, or map it from the incoming item.`);
+		fail(
+			context,
+			itemIndex,
+			`${field} is empty`,
+			`Enter the ${field}, or map it from the incoming item.`,
+		);
 	}
 	// Characters as people count them (code points): an emoji is one, not two UTF-16 units.
 	const length = [...text].length;
@@ -75,13 +80,21 @@ export function requireSignable(
 }
 
 /** The shop's purchase number (seeds/004: OrderId, at most 50 characters). */
-export function validateOrderId(context: IExecuteFunctions, itemIndex: number, value: unknown): string {
+export function validateOrderId(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+): string {
 	const orderId = requireText(context, itemIndex, value, 'Order ID', 50);
 	return requireSignable(context, itemIndex, orderId, 'Order ID');
 }
 
 /** IntellectMoney's invoice number (seeds/004: InvoiceId `3xxxxxxxxx`). */
-export function validateInvoiceId(context: IExecuteFunctions, itemIndex: number, value: unknown): string {
+export function validateInvoiceId(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+): string {
 	const invoiceId = requireText(context, itemIndex, value, 'Invoice ID', 10);
 	if (!INVOICE_ID.test(invoiceId)) {
 		fail(

@@ -13,7 +13,13 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 
-import type { ImEnvelope, ImResultBase, ImState, OperationOutput, StateOutput } from '../interfaces';
+import type {
+	ImEnvelope,
+	ImResultBase,
+	ImState,
+	OperationOutput,
+	StateOutput,
+} from '../interfaces';
 import { describeRecipe, maskedSignatureString, SIGNED_FIELDS } from './signature';
 import type { IntellectMoneyEndpoint } from './signature';
 
@@ -44,7 +50,11 @@ function transportFailure(
 	const status = Number(options.httpCode ?? 0);
 	// A plain 4xx refusal (not 408/429) will answer the same way again.
 	const retryable = !(status >= 400 && status < 500 && status !== 408 && status !== 429);
-	error.context.transportFailure = { mayHaveApplied, retryable, retryAfterMs: options.retryAfterMs ?? 0 };
+	error.context.transportFailure = {
+		mayHaveApplied,
+		retryable,
+		retryAfterMs: options.retryAfterMs ?? 0,
+	};
 	return error;
 }
 
@@ -127,12 +137,17 @@ export async function intellectMoneyApiRequest<TResult extends ImResultBase>(
 		// 429 and other 4xx are refusals before processing; 408 and 5xx may come from a gateway after
 		// IntellectMoney processed the request.
 		const mayHaveApplied = status === 408 || status >= 500;
-		throw transportFailure(this.getNode(), mayHaveApplied, `IntellectMoney answered HTTP ${status}`, {
-			description: `${afterThat} ${mayHaveApplied ? 'It may have been carried out.' : 'It was not carried out.'} Body starts with: ${bodyPreview(response.body)}`,
-			httpCode: String(status),
-			itemIndex,
-			retryAfterMs,
-		});
+		throw transportFailure(
+			this.getNode(),
+			mayHaveApplied,
+			`IntellectMoney answered HTTP ${status}`,
+			{
+				description: `${afterThat} ${mayHaveApplied ? 'It may have been carried out.' : 'It was not carried out.'} Body starts with: ${bodyPreview(response.body)}`,
+				httpCode: String(status),
+				itemIndex,
+				retryAfterMs,
+			},
+		);
 	}
 	const envelope = parseEnvelope<TResult>(response.body);
 	if (envelope === undefined) {
@@ -214,7 +229,9 @@ export function isRefusal(envelope: ImEnvelope): boolean {
 	if (operationCode === 2) return true;
 	if (operationCode === 1 && !envelope.Result) return false;
 	const resultCode = envelope.Result?.State?.Code;
-	return resultCode === undefined ? operationCode !== 1 && operationCode !== 0 : resultCode !== 0 && resultCode !== 1;
+	return resultCode === undefined
+		? operationCode !== 1 && operationCode !== 0
+		: resultCode !== 0 && resultCode !== 1;
 }
 
 /** Throws IntellectMoney's refusal as a `NodeApiError` with its own description and a hint. */
@@ -290,7 +307,9 @@ function toStateOutput(state: ImState | undefined | null): StateOutput | null {
 	return { code: state.Code, description: state.Desc ?? '' };
 }
 
-function parseEnvelope<TResult extends ImResultBase>(body: unknown): ImEnvelope<TResult> | undefined {
+function parseEnvelope<TResult extends ImResultBase>(
+	body: unknown,
+): ImEnvelope<TResult> | undefined {
 	let value = body;
 	if (typeof value === 'string') {
 		try {
@@ -304,7 +323,7 @@ function parseEnvelope<TResult extends ImResultBase>(body: unknown): ImEnvelope<
 }
 
 function bodyPreview(body: unknown): string {
-	const text = typeof body === 'string' ? body : JSON.stringify(body) ?? '';
+	const text = typeof body === 'string' ? body : (JSON.stringify(body) ?? '');
 	const preview = text.replace(/\s+/g, ' ').trim().slice(0, 200);
 	return preview === '' ? '(empty)' : preview;
 }

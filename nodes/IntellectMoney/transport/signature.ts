@@ -86,7 +86,9 @@ export function buildSignatureString(
 	values: ReadonlyArray<string | number | null | undefined>,
 	secret: string,
 ): string {
-	return [...values, secret].map((value) => (value === undefined || value === null ? '' : String(value))).join('::');
+	return [...values, secret]
+		.map((value) => (value === undefined || value === null ? '' : String(value)))
+		.join('::');
 }
 
 export function sha256Hex(text: string): string {
@@ -109,7 +111,9 @@ export function segmentValues(
 
 /** The field order of a recipe, for error messages: `EshopId::OrderId::ToPaid::<secret>`. */
 export function describeRecipe(segments: readonly SignedSegment[], secretName: string): string {
-	return [...segments.map((s) => (typeof s === 'string' ? s : s.literal)), `<${secretName}>`].join('::');
+	return [...segments.map((s) => (typeof s === 'string' ? s : s.literal)), `<${secretName}>`].join(
+		'::',
+	);
 }
 
 /** Body fields that are secrets themselves: shown as `<name>` in a signing string. */
@@ -140,7 +144,9 @@ export function computeSign(
 	body: Readonly<Record<string, string | undefined>>,
 	signSecretKey: string,
 ): string {
-	return sha256Hex(buildSignatureString(segmentValues(SIGNED_FIELDS[endpoint].sign, body), signSecretKey));
+	return sha256Hex(
+		buildSignatureString(segmentValues(SIGNED_FIELDS[endpoint].sign, body), signSecretKey),
+	);
 }
 
 /** MD5 body `Hash` for an endpoint's body, or `undefined` when the endpoint has none. */

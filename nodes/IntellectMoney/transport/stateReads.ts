@@ -59,6 +59,8 @@ export async function readInvoice(
 			),
 	);
 	if (isRefusal(envelope)) return undefined;
-	const invoice = envelope.Result?.InvoicesHistoryList?.find((entry) => String(entry.Id) === invoiceId);
+	const invoice = envelope.Result?.InvoicesHistoryList?.find(
+		(entry) => String(entry.Id) === invoiceId,
+	);
 	return invoice ? { invoice, envelope } : undefined;
 }

@@ -70,7 +70,13 @@ export async function execute(
 	let userToken = await context.userTokens.get(itemIndex, settings);
 	/** The payout as IntellectMoney sees it, when the money has already moved; else undefined. */
 	const alreadyExecuted = async () => {
-		const envelope = await readPayoutOperation(this, userToken, payoutOperationId, itemIndex, settings);
+		const envelope = await readPayoutOperation(
+			this,
+			userToken,
+			payoutOperationId,
+			itemIndex,
+			settings,
+		);
 		const state = envelope?.Result?.PayoutOperationState;
 		// Only `Created` means "not executed yet"; any later state means the execute already happened.
 		return state && state.toLowerCase() !== 'created' ? envelope : undefined;

@@ -26,6 +26,7 @@ import {
 	readOperationOutcome,
 	throwIfRefused,
 } from '../../transport';
+import type { RequestSettings } from '../../transport';
 import { ENDPOINTS } from '../../transport/signature';
 import { readInvoice } from '../../transport/stateReads';
 import { includeRawOption, requestSettings, timeoutOption } from '../common.descriptions';
@@ -158,7 +159,12 @@ export async function execute(
 			// InvoiceData states (reference §4.1): Paid = the held amount was transferred to the shop.
 			if (found && state === 'paid') {
 				const orderFromState = found.invoice.PurchaseOrderId;
-				return captureOutput({ ...identity, orderId: orderId ?? orderFromState }, found.envelope, includeRaw, true);
+				return captureOutput(
+					{ ...identity, orderId: orderId ?? orderFromState },
+					found.envelope,
+					includeRaw,
+					true,
+				);
 			}
 		} catch {
 			// fall through: the state could not be read
@@ -167,35 +173,25 @@ export async function execute(
 	};
 
 	if (maxAmount !== undefined && invoiceId !== undefined) {
-		// The ceiling is checked against IntellectMoney's own figure, before anything moves.
-		const userToken = await context.userTokens.get(itemIndex, settings);
-		const found = await readInvoice(this, userToken, eshopId, invoiceId, itemIndex, settings);
-		const held = found?.invoice.CurrentAmount ?? found?.invoice.Amount;
-		const amount = Number(held?.Amount);
-		if (!found || !Number.isFinite(amount)) {
-			throw new NodeOperationError(this.getNode(), `Could not read the amount of invoice ${invoiceId}: not captured`, {
-				itemIndex,
-				description:
-					'Maximum Amount is set, so the node reads the held amount before capturing. Check the Invoice ID and Login and Password in the credential, or clear Maximum Amount.',
-			});
-		}
-		if (amount > maxAmount) {
-			throw new NodeOperationError(
-				this.getNode(),
-				`Invoice ${invoiceId} holds ${amount.toFixed(2)}${held?.Currency ? ` ${held.Currency}` : ''}, more than the Maximum Amount ${maxAmount.toFixed(2)}: not captured`,
-				{
-					itemIndex,
-					description:
-						'Raise Options → Maximum Amount if this capture is intended, or capture it by hand in the IntellectMoney cabinet.',
-				},
-			);
-		}
+		await assertWithinMaxAmount.call(
+			this,
+			context,
+			{ eshopId, invoiceId, maxAmount },
+			itemIndex,
+			settings,
+		);
 	}
 
 	for (let attempt = 1; ; attempt++) {
 		let envelope: ImEnvelope<ImPurchaseActionData>;
 		try {
-			envelope = await intellectMoneyApiRequest.call(this, ENDPOINTS.capturePurchase, body, itemIndex, settings);
+			envelope = await intellectMoneyApiRequest.call(
+				this,
+				ENDPOINTS.capturePurchase,
+				body,
+				itemIndex,
+				settings,
+			);
 		} catch (error) {
 			const failure = asTransportFailure(error);
 			if (!failure) throw new NodeApiError(this.getNode(), error as JsonObject);
@@ -239,11 +235,52 @@ function captureOutput(
 	const output: CapturePurchaseOutput = {
 		eshopId: identity.eshopId,
 		orderId: identity.orderId ?? envelope.Result?.OrderId ?? null,
-		invoiceId: identity.invoiceId ?? (answeredInvoiceId === undefined ? null : String(answeredInvoiceId)),
+		invoiceId:
+			identity.invoiceId ?? (answeredInvoiceId === undefined ? null : String(answeredInvoiceId)),
 		captured: !queued,
 		status: queued ? 'queued' : 'captured',
 		...outcome,
 		alreadyDone,
 	};
 	return output as unknown as IDataObject;
+}
+
+/**
+ * Refuses, before anything moves, to capture an invoice that holds more than `maxAmount`: checked
+ * against IntellectMoney's own figure (CurrentAmount, else Amount, of the Personal API's InvoiceData).
+ */
+async function assertWithinMaxAmount(
+	this: IExecuteFunctions,
+	context: ExecutionContext,
+	target: { eshopId: string; invoiceId: string; maxAmount: number },
+	itemIndex: number,
+	settings: RequestSettings,
+): Promise<void> {
+	const { eshopId, invoiceId, maxAmount } = target;
+	const userToken = await context.userTokens.get(itemIndex, settings);
+	const found = await readInvoice(this, userToken, eshopId, invoiceId, itemIndex, settings);
+	const held = found?.invoice.CurrentAmount ?? found?.invoice.Amount;
+	const amount = Number(held?.Amount);
+	if (!found || !Number.isFinite(amount)) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Could not read the amount of invoice ${invoiceId}: not captured`,
+			{
+				itemIndex,
+				description:
+					'Maximum Amount is set, so the node reads the held amount before capturing. Check the Invoice ID and Login and Password in the credential, or clear Maximum Amount.',
+			},
+		);
+	}
+	if (amount > maxAmount) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Invoice ${invoiceId} holds ${amount.toFixed(2)}${held?.Currency ? ` ${held.Currency}` : ''}, more than the Maximum Amount ${maxAmount.toFixed(2)}: not captured`,
+			{
+				itemIndex,
+				description:
+					'Raise Options → Maximum Amount if this capture is intended, or capture it by hand in the IntellectMoney cabinet.',
+			},
+		);
+	}
 }
