@@ -120,6 +120,19 @@ describe('the secret scan', () => {
 		});
 		await h.run(payoutRaw, { items: [op()] });
 		h.sandbox.onRequest(undefined);
+		// A token answer cut off three times in a row (the token was issued, the answer lost).
+		h.sandbox.injectFaults({ endpoint: 'personal/user/getUserToken', kind: 'truncated', count: 3 });
+		const cut = await h.run(payoutRaw, { items: [op()] });
+		expect(String(cut.output('IntellectMoney')[0]?.json.error)).toContain('IntellectMoney');
+		// Lost and refused payouts read the state with the token; the error paths quote answers.
+		h.sandbox.injectFaults({ endpoint: 'personal/payout/executeOperation', kind: 'xml', count: 3 });
+		h.sandbox.injectFaults({
+			endpoint: 'personal/payout/getOperationState',
+			kind: 'http502',
+			count: 3,
+		});
+		await h.run(payoutRaw, { items: [op()] });
+		h.sandbox.clearFaults();
 
 		const secrets = secretsOf(h.sandbox, [wrongKeys]);
 		expect(h.sandbox.issuedUserTokens().length).toBeGreaterThanOrEqual(3);

@@ -322,9 +322,17 @@ function parseEnvelope<TResult extends ImResultBase>(
 	return value as ImEnvelope<TResult>;
 }
 
-function bodyPreview(body: unknown): string {
+/**
+ * The start of an answer that could not be used, for the error description. A user token in it (the
+ * answer to getUserToken, cut off) is masked: this text ends up in the execution log.
+ */
+export function bodyPreview(body: unknown): string {
 	const text = typeof body === 'string' ? body : (JSON.stringify(body) ?? '');
-	const preview = text.replace(/\s+/g, ' ').trim().slice(0, 200);
+	const masked = text.replace(
+		/(UserToken\W{0,4})[^"'<&\s,}]*/gi,
+		(_match, name: string) => `${name}<UserToken>`,
+	);
+	const preview = masked.replace(/\s+/g, ' ').trim().slice(0, 200);
 	return preview === '' ? '(empty)' : preview;
 }
 
