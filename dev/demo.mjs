@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { createEngine, CREDENTIAL_TYPE, PROJECT_ROOT, removeEngineUserFolder } from './engine.mjs';
-import { startSandbox } from './sandbox.mjs';
+import { credentialFor, startSandbox } from './sandbox.mjs';
 
 const workflowFile = path.join(PROJECT_ROOT, 'examples', 'capture-then-payout.workflow.json');
 const workflow = JSON.parse(readFileSync(workflowFile, 'utf8'));
@@ -24,22 +24,9 @@ try {
 		sandbox.addInvoice({ orderId: json.orderId, amount: `${1500 + index * 250}.00` });
 		sandbox.addPayoutOperation({ id: json.payoutOperationId, amount: `${1200 + index * 200}.00` });
 	}
-	const { eshopId, bearerToken, signSecretKey, shopSecretKey, login, password } = sandbox.shop;
-	const engine = await createEngine({
-		credentials: {
-			[CREDENTIAL_TYPE]: {
-				eshopId,
-				bearerToken,
-				signSecretKey,
-				shopSecretKey,
-				login,
-				password,
-				baseUrl: sandbox.url,
-			},
-		},
-	});
+	const engine = await createEngine({ credentials: { [CREDENTIAL_TYPE]: credentialFor(sandbox) } });
 
-	console.log(`IntellectMoney sandbox: ${sandbox.url} (shop ${eshopId})`);
+	console.log(`IntellectMoney sandbox: ${sandbox.url} (shop ${sandbox.shop.eshopId})`);
 	console.log(`Workflow: ${workflow.name} (${path.relative(PROJECT_ROOT, workflowFile)})\n`);
 	const result = await engine.run(workflow);
 

@@ -1230,6 +1230,31 @@ export async function startSandbox(options = {}) {
  */
 
 /**
+ * The IntellectMoney credential an operator would enter for this sandbox's shop (the node's credential
+ * fields, Base URL pointing here), with optional changes (a wrong key, say).
+ * @param {Sandbox} sandbox
+ * @param {Partial<CredentialData>} [overrides]
+ * @returns {CredentialData}
+ */
+export function credentialFor(sandbox, overrides = {}) {
+	const { eshopId, bearerToken, signSecretKey, shopSecretKey, login, password } = sandbox.shop;
+	return {
+		eshopId,
+		bearerToken,
+		signSecretKey,
+		shopSecretKey,
+		login,
+		password,
+		baseUrl: sandbox.url,
+		...overrides,
+	};
+}
+
+/**
+ * @typedef {{ eshopId: string, bearerToken: string, signSecretKey: string, shopSecretKey: string, login: string, password: string, baseUrl: string }} CredentialData
+ */
+
+/**
  * The demo shop's data, with fixed ids so that docs and the example workflows can name them: two held
  * invoices (order-1001, order-1002), one created (order-1003), a payout that goes InProcess (the GUID of
  * the seeds/000 example) and one that Fails (the GUID of reference §3 vector 5).

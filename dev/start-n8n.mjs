@@ -25,7 +25,7 @@ import {
 	PROJECT_ROOT,
 	startN8nServer,
 } from './n8n-runtime.mjs';
-import { seedDemoData, startSandbox } from './sandbox.mjs';
+import { credentialFor, seedDemoData, startSandbox } from './sandbox.mjs';
 
 export const SANDBOX_CREDENTIAL = { id: 'imSandboxCred01', name: 'IntellectMoney sandbox' };
 
@@ -88,7 +88,6 @@ for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
 try {
 	const scratch = mkdtempSync(path.join(tmpdir(), 'im-start-'));
 	try {
-		const { eshopId, bearerToken, signSecretKey, shopSecretKey, login, password } = sandbox.shop;
 		const credentialFile = path.join(scratch, 'credentials.json');
 		writeFileSync(
 			credentialFile,
@@ -96,15 +95,7 @@ try {
 				{
 					...SANDBOX_CREDENTIAL,
 					type: 'intellectMoneyApi',
-					data: {
-						eshopId,
-						bearerToken,
-						signSecretKey,
-						shopSecretKey,
-						login,
-						password,
-						baseUrl: sandbox.url,
-					},
+					data: credentialFor(sandbox),
 				},
 			]),
 		);

@@ -9,8 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createRequire } from 'node:module';
 import { request } from 'undici';
 
-import { startSandbox } from '../../dev/sandbox.mjs';
-import { credentialsFor } from '../support/harness.mjs';
+import { credentialFor, startSandbox } from '../../dev/sandbox.mjs';
 
 const require = createRequire(import.meta.url);
 /** @type {typeof import('../../index.js')} */
@@ -56,7 +55,7 @@ async function runCredentialTest(credentials) {
 describe('credential test', () => {
 	test('passes with the right token, keys, login and password, with one signed request', async () => {
 		sandbox.clearLog();
-		expect(await runCredentialTest(credentialsFor(sandbox))).toBeUndefined();
+		expect(await runCredentialTest(credentialFor(sandbox))).toBeUndefined();
 		expect(sandbox.log.map((entry) => [entry.endpoint, entry.verdict, entry.signValid])).toEqual([
 			['personal/user/getUserToken', 'accepted', true],
 		]);
@@ -68,7 +67,7 @@ describe('credential test', () => {
 		['Password', { password: 'wrong-password' }],
 		['Login', { login: 'someone-else@example.com' }],
 	])('fails with a wrong %s', async (_field, override) => {
-		expect(await runCredentialTest(credentialsFor(sandbox, override))).toBe(
+		expect(await runCredentialTest(credentialFor(sandbox, override))).toBe(
 			'IntellectMoney refused the credentials: check the Bearer Token, Sign Secret Key, Login and Password',
 		);
 	});

@@ -23,7 +23,7 @@ import {
 	PROJECT_ROOT,
 	startN8nServer,
 } from '../../dev/n8n-runtime.mjs';
-import { seedDemoData, startSandbox } from '../../dev/sandbox.mjs';
+import { credentialFor, seedDemoData, startSandbox } from '../../dev/sandbox.mjs';
 import { findLeaks, secretsOf } from '../support/harness.mjs';
 
 const LINES = /** @type {Array<'2.x' | '1.x'>} */ (
@@ -59,16 +59,7 @@ describe.each(LINES)('n8n %s', (lineName) => {
 		sandbox = await startSandbox();
 		seedDemoData(sandbox);
 
-		const { eshopId, bearerToken, signSecretKey, shopSecretKey, login, password } = sandbox.shop;
-		const data = {
-			eshopId,
-			bearerToken,
-			signSecretKey,
-			shopSecretKey,
-			login,
-			password,
-			baseUrl: sandbox.url,
-		};
+		const data = credentialFor(sandbox);
 		writeFileSync(
 			path.join(userFolder, 'credentials.json'),
 			JSON.stringify([

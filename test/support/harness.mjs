@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { createEngine, CREDENTIAL_TYPE, removeEngineUserFolder } from '../../dev/engine.mjs';
-import { startSandbox } from '../../dev/sandbox.mjs';
+import { credentialFor, startSandbox } from '../../dev/sandbox.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -16,24 +16,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
  * @typedef {import('../../dev/sandbox.mjs').Sandbox} Sandbox
  * @typedef {Awaited<ReturnType<typeof createEngine>>} Engine
  * @typedef {Awaited<ReturnType<Engine['run']>>} RunResult
- * @typedef {{ eshopId: string, bearerToken: string, signSecretKey: string, shopSecretKey: string, login: string, password: string, baseUrl: string }} CredentialData
+ * @typedef {import('../../dev/sandbox.mjs').CredentialData} CredentialData
  */
-
-/** The credential an operator would enter for the sandbox's shop. */
-/** @param {Sandbox} sandbox @param {Partial<CredentialData>} [overrides] @returns {CredentialData} */
-export function credentialsFor(sandbox, overrides = {}) {
-	const { eshopId, bearerToken, signSecretKey, shopSecretKey, login, password } = sandbox.shop;
-	return {
-		eshopId,
-		bearerToken,
-		signSecretKey,
-		shopSecretKey,
-		login,
-		password,
-		baseUrl: sandbox.url,
-		...overrides,
-	};
-}
 
 /**
  * Starts a sandbox and an engine whose credential points at it.
@@ -42,7 +26,7 @@ export function credentialsFor(sandbox, overrides = {}) {
 export async function startHarness(options = {}) {
 	const sandbox = await startSandbox({ shop: options.shop });
 	const engine = await createEngine({
-		credentials: { [CREDENTIAL_TYPE]: credentialsFor(sandbox) },
+		credentials: { [CREDENTIAL_TYPE]: credentialFor(sandbox) },
 	});
 	/** Every output and error text seen by this harness, for the secret scan. */
 	/** @type {string[]} */
@@ -57,7 +41,7 @@ export async function startHarness(options = {}) {
 		 * @param {{ items?: Array<Record<string, unknown>>, credentials?: Partial<CredentialData> }} [options]
 		 */
 		async run(workflow, options = {}) {
-			engine.setCredentials({ [CREDENTIAL_TYPE]: credentialsFor(sandbox, options.credentials) });
+			engine.setCredentials({ [CREDENTIAL_TYPE]: credentialFor(sandbox, options.credentials) });
 			const result = await engine.run(workflow, { items: options.items });
 			seen.push(...visibleTexts(result));
 			return result;
