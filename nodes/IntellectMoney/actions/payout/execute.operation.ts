@@ -105,14 +105,15 @@ export async function execute(
 		// A refused token means nothing was executed, so asking once more with a renewed token cannot pay
 		// twice. Which refusal means "token expired" is not published: ErrorSourceParam UserToken is the
 		// reading used (reference §4 lists ErrorSourceParam; Personal API code 2 = NoAuth).
-		if (refusedParameter(envelope)?.toLowerCase() === 'usertoken') {
+		const tokenRefused = refusedParameter(envelope)?.toLowerCase() === 'usertoken';
+		if (tokenRefused) {
 			const renewed = await context.userTokens.renew(userToken, itemIndex, settings);
 			if (renewed !== undefined) {
 				userToken = renewed;
 				continue;
 			}
 		}
-		if (isRefusal(envelope) && refusedParameter(envelope)?.toLowerCase() !== 'usertoken') {
+		if (isRefusal(envelope) && !tokenRefused) {
 			// IntellectMoney publishes no code for "already executed": its state says it.
 			const done = await alreadyExecuted().catch(() => undefined);
 			if (done) return payoutOutput(done, payoutOperationId, includeRaw, true);
