@@ -24,6 +24,7 @@ export interface IntellectMoneyCredentialData {
 	login?: string;
 	password?: string;
 	baseUrl?: string;
+	testMode?: boolean;
 }
 
 /**
@@ -62,23 +63,30 @@ export async function signIntellectMoneyRequest(
 	const shopSecretKey = data.shopSecretKey ?? '';
 	if (shopSecretKey !== '') {
 		const hash = computeHash(endpoint, body, shopSecretKey);
-		if (hash !== undefined) {
-			// seeds/004: Hash and PurchaseHash share one formula; the doc's own sample sends both.
-			body.Hash = hash;
-			body.PurchaseHash = hash;
-		}
+		if (hash !== undefined) body.Hash = hash;
+		// seeds/004: purchaseToPaid's PurchaseHash has Hash's formula; createInvoice's is shorter (§2.1).
+		const purchaseHash = computeHash(endpoint, body, shopSecretKey, 'purchaseHash');
+		if (purchaseHash !== undefined) body.PurchaseHash = purchaseHash;
+	}
+
+	const bearerToken = data.bearerToken ?? '';
+	const signSecretKey = data.signSecretKey ?? '';
+	const headers: Record<string, string> = {
+		Accept: 'application/json',
+		'Content-Type': 'application/x-www-form-urlencoded',
+	};
+	// dev/info/access: with the TST currency (before a contract) Authorization and Sign are not needed, so
+	// a test-mode credential may leave them empty; a live one always sends both, so a missing key is
+	// refused by IntellectMoney instead of silently skipped.
+	if (!data.testMode || bearerToken !== '') headers.Authorization = `Bearer ${bearerToken}`;
+	if (!data.testMode || signSecretKey !== '') {
+		headers.Sign = computeSign(endpoint, body, signSecretKey);
 	}
 
 	return {
 		...requestOptions,
 		baseURL: normalizeBaseUrl(data.baseUrl),
-		headers: {
-			...requestOptions.headers,
-			Accept: 'application/json',
-			'Content-Type': 'application/x-www-form-urlencoded',
-			Authorization: `Bearer ${data.bearerToken ?? ''}`,
-			Sign: computeSign(endpoint, body, data.signSecretKey ?? ''),
-		},
+		headers: { ...requestOptions.headers, ...headers },
 		body: new URLSearchParams(body).toString(),
 	};
 }
@@ -120,8 +128,7 @@ export class IntellectMoneyApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			required: true,
-			description: `API access token, issued after the contract together with the Sign Secret Key. Cabinet: ${cabinetApiPage}.`,
+			description: `API access token, issued after the contract together with the Sign Secret Key. Cabinet: ${cabinetApiPage}. Needed unless Test Mode is on.`,
 		},
 		{
 			displayName: 'Sign Secret Key',
@@ -129,8 +136,7 @@ export class IntellectMoneyApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			required: true,
-			description: `Key for the SHA-256 Sign header (SignSecretKey), issued with the Bearer Token. Cabinet: ${cabinetApiPage}.`,
+			description: `Key for the SHA-256 Sign header (SignSecretKey), issued with the Bearer Token. Cabinet: ${cabinetApiPage}. Needed unless Test Mode is on.`,
 		},
 		{
 			displayName: 'Shop Secret Key',
@@ -156,6 +162,14 @@ export class IntellectMoneyApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			description: 'Password of the same personal cabinet login. Needed for payouts only.',
+		},
+		{
+			displayName: 'Test Mode (TST Currency)',
+			name: 'testMode',
+			type: 'boolean',
+			default: false,
+			description:
+				"Whether this credential is for IntellectMoney's test mode: invoices are created in the TST test currency (no real money; Bearer Token and Sign Secret Key may stay empty before your contract), payouts are refused, and every output item says testMode: true",
 		},
 		{
 			displayName: 'Base URL',

@@ -21,7 +21,8 @@ export class IntellectMoney implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Capture held purchases and execute payouts with IntellectMoney',
+		description:
+			'Create invoices with hold, capture, release or refund purchases, and create, execute and track payouts with IntellectMoney',
 		defaults: { name: 'IntellectMoney' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

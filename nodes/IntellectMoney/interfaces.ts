@@ -53,6 +53,13 @@ export interface ImInvoiceData {
 	PurchaseOrderId?: string;
 	Amount?: { Amount?: number | string; Currency?: string };
 	CurrentAmount?: { Amount?: number | string; Currency?: string };
+	CreationDate?: string;
+	ChangeDate?: string;
+}
+
+/** `CreateInvoiceData` (official SDK): the new invoice's number; PaymentWays are not used here. */
+export interface ImCreateInvoiceData extends ImResultBase {
+	InvoiceId?: string | number;
 }
 
 export interface ImInvoicesHistoryData extends ImResultBase {
@@ -81,6 +88,8 @@ export interface OperationOutput {
 	 * request whose answer was lost. Nothing was moved twice; the state fields come from a state read.
 	 */
 	alreadyDone: boolean;
+	/** True when the credential is in Test Mode (TST currency): no real money was meant to move. */
+	testMode: boolean;
 	/** The whole answer, only with the "Include Raw Response" option. */
 	raw?: IDataObject;
 }
@@ -95,19 +104,94 @@ export interface CapturePurchaseOutput extends OperationOutput {
 	status: 'captured' | 'queued';
 }
 
-/** Payout → Execute. */
-export interface ExecutePayoutOutput extends OperationOutput {
+/** Purchase → Release or Refund. */
+export interface RefundPurchaseOutput extends OperationOutput {
+	eshopId: string;
+	orderId: string | null;
+	invoiceId: string | null;
+	/**
+	 * True once IntellectMoney confirmed it: a held amount released, a created invoice cancelled, or a
+	 * paid invoice refunded (which one depends on the invoice's state; IntellectMoney does one call).
+	 */
+	refunded: boolean;
+	status: 'refunded' | 'queued';
+}
+
+/** Purchase → Create Invoice. */
+export interface CreateInvoiceOutput extends OperationOutput {
+	eshopId: string;
+	orderId: string;
+	invoiceId: string | null;
+	/** The page the buyer pays on: https://merchant.intellectmoney.ru/?InvoiceId=… */
+	paymentUrl: string | null;
+	/** Exactly as sent: "1500.00". */
+	amount: string;
+	currency: string;
+	holdMode: boolean;
+	holdTimeHours: number | null;
+	/** As sent, Moscow time: "2026-12-01 18:00:00". */
+	expireDate: string | null;
+	status: 'created' | 'queued';
+}
+
+/** Purchase → Get State. */
+export interface InvoiceStateOutput {
+	eshopId: string;
+	invoiceId: string;
+	orderId: string | null;
+	/** IntellectMoney's InvoiceData state: Created, Held, Paid, PartPaid, ToPaid, Refund. */
+	state: string | null;
+	/** True while the amount is held and waits for Capture or Release. */
+	held: boolean;
+	paid: boolean;
+	refunded: boolean;
+	amount: string | null;
+	currentAmount: string | null;
+	currency: string | null;
+	createdAt: string | null;
+	changedAt: string | null;
+	testMode: boolean;
+	raw?: IDataObject;
+}
+
+export type PayoutStatus = 'created' | 'processing' | 'completed' | 'failed' | 'other' | 'queued';
+
+/** Every payout output item (Create, Execute, Get State). */
+export interface PayoutOutput extends OperationOutput {
 	payoutOperationId: string;
-	/** `PayoutOperationState` as IntellectMoney sends it: `InProcess`, `Failed`, … */
+	/** `PayoutOperationState` as IntellectMoney sends it: `Created`, `InProcess`, `Failed`, … */
 	payoutState: string | null;
+	/** created → processing → completed | failed; `other` = a final state IntellectMoney did not name. */
+	status: PayoutStatus;
+	/** True when the payout will not change any more (anything but Created and InProcess). */
+	final: boolean;
 	/** True when IntellectMoney says the payout failed; `errorMessage` says why. */
 	failed: boolean;
 	errorMessage: string | null;
-	status: 'processing' | 'failed' | 'queued';
+}
+
+/** Payout → Create. */
+export interface CreatePayoutOutput extends PayoutOutput {
+	method: 'sbp' | 'card';
+	amount: string;
+	currency: string;
+	recipientName: string;
+	/** The recipient, masked: "+7******4567" or "220220******1234". */
+	recipient: string;
+	bankId: string | null;
+}
+
+/** Payout → Execute. */
+export interface ExecutePayoutOutput extends PayoutOutput {
+	/** With "Wait Until Final": seconds spent polling; null when not waiting. */
+	waitedSeconds: number | null;
+	/** With "Wait Until Final": true when the wait ran out before a final state. */
+	waitTimedOut: boolean;
 }
 
 // ---- Node parameters ----
 
 export type Resource = 'purchase' | 'payout';
 
+/** How a purchase operation names its invoice. */
 export type CaptureIdentifier = 'orderId' | 'invoiceId';

@@ -53,6 +53,7 @@ describe('capture succeeds', () => {
 					operationId: expect.stringMatching(/^[0-9a-f-]{36}$/),
 					warning: null,
 					alreadyDone: false,
+					testMode: false,
 				},
 				pairedItem: { item: 0 },
 			},

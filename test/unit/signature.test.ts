@@ -194,20 +194,26 @@ describe('own vectors (digests from Python hashlib)', () => {
 });
 
 describe('endpoint table', () => {
-	test('every endpoint has a Sign recipe; only purchaseToPaid has a body Hash', () => {
-		expect(Object.keys(SIGNED_FIELDS).sort()).toEqual([
+	test('every endpoint has a Sign recipe; only the Merchant API ones have body hashes', () => {
+		const merchant = [
+			'merchant/createInvoice',
 			'merchant/purchaseToPaid',
+			'merchant/purchaseToRefund',
+		];
+		expect(Object.keys(SIGNED_FIELDS).sort()).toEqual([
+			...merchant,
 			'personal/payment/getInvoicesHistory',
+			'personal/payout/createOperation',
 			'personal/payout/executeOperation',
 			'personal/payout/getOperationState',
 			'personal/user/getUserToken',
 		]);
 		for (const endpoint of Object.keys(SIGNED_FIELDS) as Array<keyof typeof SIGNED_FIELDS>) {
 			expect(SIGNED_FIELDS[endpoint].sign.length).toBeGreaterThan(0);
-			if (endpoint !== 'merchant/purchaseToPaid')
-				expect(SIGNED_FIELDS[endpoint].hash).toBeUndefined();
+			const hashed = merchant.includes(endpoint);
+			expect(SIGNED_FIELDS[endpoint].hash !== undefined).toBe(hashed);
+			expect(SIGNED_FIELDS[endpoint].purchaseHash !== undefined).toBe(hashed);
 		}
-		expect(SIGNED_FIELDS['merchant/purchaseToPaid'].hash).toBeDefined();
 		expect(SIGNED_FIELDS['personal/payout/executeOperation'].hash).toBeUndefined();
 		expect(computeHash('personal/payout/executeOperation', {}, 'SHOPSECRET')).toBeUndefined();
 	});
@@ -254,11 +260,78 @@ describe('endpoint table', () => {
 			'personal/payout/executeOperation',
 		],
 		['personal/user/getUserToken/', 'personal/user/getUserToken'],
-		['merchant/purchaseToRefund', undefined],
+		['merchant/purchaseToRefund', 'merchant/purchaseToRefund'],
+		['merchant/purchaseToRefundX', undefined],
 		['https://api.intellectmoney.ru/', undefined],
 		['evil/merchant/purchaseToPaidX', undefined],
 	])('findSignedEndpoint(%s) = %s', (url, expected) => {
 		expect(findSignedEndpoint(url)).toBe(expected);
+	});
+});
+
+describe('lifecycle endpoints (digests computed independently with Python hashlib)', () => {
+	const invoice = {
+		EshopId: '450000',
+		OrderId: 'order-42',
+		ServiceName: 'Test',
+		RecipientAmount: '10.00',
+		RecipientCurrency: 'TST',
+		Email: 'buyer@example.com',
+		ResultUrl: 'https://example.com/im/result',
+	};
+
+	test('createInvoice: Sign is reference vector 6, read from the body by the endpoint table', () => {
+		expect(computeSign('merchant/createInvoice', invoice, 'SIGNSECRET')).toBe(
+			'3401d33f17df8355e4e4220a70f796e46a09b8de2b3d7d27ab0876007890ca0f',
+		);
+	});
+
+	test('createInvoice: Hash over the Sign fields, PurchaseHash over the short five', () => {
+		expect(computeHash('merchant/createInvoice', invoice, 'SHOPSECRET')).toBe(
+			'0aa27b95957678a31fadb3013788fc98',
+		);
+		expect(computeHash('merchant/createInvoice', invoice, 'SHOPSECRET', 'purchaseHash')).toBe(
+			'1c64b9bd288190ac9042a4dd40d96038',
+		);
+	});
+
+	test('purchaseToRefund: Sign is reference vector 4; Hash = PurchaseHash with the literal Refund', () => {
+		const body = { EshopId: '450000', OrderId: 'order-42' };
+		expect(computeSign('merchant/purchaseToRefund', body, 'SIGNSECRET')).toBe(
+			'68944ac1e851007dbaabb246b27d42ba41b187b537c4acde0cf34ea317e55328',
+		);
+		expect(computeHash('merchant/purchaseToRefund', body, 'SHOPSECRET')).toBe(
+			'a8934bbf3af3e77e2004b8c28423bf2d',
+		);
+		expect(computeHash('merchant/purchaseToRefund', body, 'SHOPSECRET', 'purchaseHash')).toBe(
+			'a8934bbf3af3e77e2004b8c28423bf2d',
+		);
+	});
+
+	test('createOperation: nine fields, Pan empty for SBP, Cyrillic name in UTF-8', () => {
+		const body = {
+			UserToken: 'b1f0c3de',
+			PreferenceType: 'OutSbp',
+			Account: '79001234567',
+			BankId: '100000000111',
+			Amount: '2500.00',
+			Currency: 'RUB',
+			RecipientName: 'Иванов Иван',
+			EshopId: '450000',
+		};
+		expect(computeSign('personal/payout/createOperation', body, 'SIGNSECRET')).toBe(
+			'9771b1f84ca94a60235b6759d9d073b2d5df05ae44cf31cf7d802721754c158e',
+		);
+	});
+
+	test('a card number never shows in the signed string given to operators', () => {
+		expect(
+			maskedSignatureString(
+				SIGNED_FIELDS['personal/payout/createOperation'].sign,
+				{ UserToken: 'b1f0c3de', PreferenceType: 'OutBankCard', Pan: '4111111111111111' },
+				'Sign Secret Key',
+			),
+		).toBe('<UserToken>::OutBankCard::<Pan>::::::::::::::<Sign Secret Key>');
 	});
 });
 
@@ -323,9 +396,24 @@ describe('credential authenticate', () => {
 		expect(captureRequest.body).not.toContain('operator%40example.com');
 	});
 
+	test('Test Mode without API keys sends neither Authorization nor Sign (TST needs none)', async () => {
+		const signed = await signIntellectMoneyRequest(
+			{ ...credentials, bearerToken: '', signSecretKey: '', testMode: true },
+			{ method: 'POST', url: 'merchant/createInvoice', body: { EshopId: '450000' } },
+		);
+		expect(signed.headers).not.toHaveProperty('Authorization');
+		expect(signed.headers).not.toHaveProperty('Sign');
+	});
+
+	test('a live credential always signs, even with a key missing (IntellectMoney then refuses)', async () => {
+		const signed = await signIntellectMoneyRequest({ ...credentials, signSecretKey: '' }, capture);
+		expect(signed.headers).toHaveProperty('Authorization', 'Bearer BEARER');
+		expect(signed.headers).toHaveProperty('Sign');
+	});
+
 	test('a request to an endpoint without a recipe is refused, naming no secret', async () => {
 		await expect(
-			signIntellectMoneyRequest(credentials, { method: 'POST', url: 'merchant/purchaseToRefund' }),
-		).rejects.toThrow('No IntellectMoney signature recipe for "merchant/purchaseToRefund"');
+			signIntellectMoneyRequest(credentials, { method: 'POST', url: 'merchant/getPaymentWays' }),
+		).rejects.toThrow('No IntellectMoney signature recipe for "merchant/getPaymentWays"');
 	});
 });

@@ -12,6 +12,8 @@ import { UserTokenSession } from '../transport/userToken';
 export interface ShopSettings {
 	eshopId: string;
 	baseUrl: string;
+	/** The credential's Test Mode: TST currency, no payouts, `testMode: true` on every item. */
+	testMode: boolean;
 }
 
 export interface ExecutionContext {
@@ -34,11 +36,12 @@ export function createExecutionContext(node: IExecuteFunctions): ExecutionContex
 	let credentials: Promise<IDataObject> | undefined;
 	return {
 		async shop(itemIndex) {
-			// Only the two non-secret fields are read here; keys, token and password stay in the
-			// credential's authenticate.
+			// Only non-secret fields are read here, and whether the API keys are filled in; their values
+			// stay in the credential's authenticate.
 			credentials ??= node.getCredentials(CREDENTIAL_TYPE, itemIndex);
-			const { eshopId, baseUrl } = await credentials;
-			return validateShopSettings(node, itemIndex, eshopId, baseUrl);
+			const { eshopId, baseUrl, testMode, bearerToken, signSecretKey } = await credentials;
+			const hasApiKeys = Boolean(bearerToken) && Boolean(signSecretKey);
+			return validateShopSettings(node, itemIndex, { eshopId, baseUrl, testMode, hasApiKeys });
 		},
 		userTokens: new UserTokenSession(node),
 	};

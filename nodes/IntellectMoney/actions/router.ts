@@ -13,8 +13,13 @@ import * as payout from './payout';
 import * as purchase from './purchase';
 
 const operations: Record<Resource, Record<string, OperationModule>> = {
-	purchase: { capture: purchase.capture },
-	payout: { execute: payout.execute },
+	purchase: {
+		capture: purchase.capture,
+		createInvoice: purchase.createInvoice,
+		get: purchase.get,
+		refund: purchase.refund,
+	},
+	payout: { create: payout.create, execute: payout.execute, get: payout.get },
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

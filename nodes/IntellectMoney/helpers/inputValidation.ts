@@ -193,9 +193,18 @@ export function validateMaxAmount(
 export function validateShopSettings(
 	context: IExecuteFunctions,
 	itemIndex: number,
-	eshopId: unknown,
-	baseUrl: unknown,
-): { eshopId: string; baseUrl: string } {
+	settings: { eshopId: unknown; baseUrl: unknown; testMode: unknown; hasApiKeys: boolean },
+): { eshopId: string; baseUrl: string; testMode: boolean } {
+	const { eshopId, baseUrl } = settings;
+	const testMode = settings.testMode === true;
+	if (!testMode && !settings.hasApiKeys) {
+		fail(
+			context,
+			itemIndex,
+			'The IntellectMoney credential has no Bearer Token or Sign Secret Key',
+			`Open the credential and enter both from lk.intellectmoney.ru → Profile → Security → API, or turn on Test Mode to work with the TST test currency before your contract.`,
+		);
+	}
 	const shop = String(eshopId ?? '').trim();
 	if (!ESHOP_ID.test(shop)) {
 		fail(
@@ -221,5 +230,222 @@ export function validateShopSettings(
 			'Open the credential and set Base URL to https://api.intellectmoney.ru/ (or your proxy or sandbox address).',
 		);
 	}
-	return { eshopId: shop, baseUrl: url };
+	return { eshopId: shop, baseUrl: url, testMode };
+}
+
+/** Optional text: undefined when empty; otherwise as requireText. */
+export function optionalText(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+	field: string,
+	maxLength: number,
+): string | undefined {
+	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
+		return undefined;
+	}
+	return requireSignable(
+		context,
+		itemIndex,
+		requireText(context, itemIndex, value, field, maxLength),
+		field,
+	);
+}
+
+const AMOUNT = /^(\d{1,10})(?:[.,](\d{1,2}))?$/;
+
+/**
+ * An amount as IntellectMoney wants it: exactly two decimals with a dot, "10.00" (SDK `Money::toArray`,
+ * reference §3), at most 13 characters. Built from the text, never through a float, so 0.1 + 0.2 is
+ * refused rather than rounded; a number from an expression is accepted when it has at most 2 decimals.
+ */
+export function validateAmount(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+	field: string,
+): string {
+	const text =
+		typeof value === 'number' && Number.isFinite(value)
+			? String(value)
+			: String(value ?? '').trim();
+	const match = AMOUNT.exec(text);
+	if (typeof value === 'object' || !match) {
+		fail(
+			context,
+			itemIndex,
+			`${field} "${text}" is not an amount with at most two decimals`,
+			`Enter the ${field} in the currency's main unit with a dot and up to two decimals, e.g. 1500.00 (not kopecks, no spaces or currency signs). A value computed by an expression must be rounded to two decimals first, e.g. {{ $json.total.toFixed(2) }}.`,
+		);
+	}
+	const whole = match[1].replace(/^0+(?=\d)/, '');
+	const amount = `${whole}.${(match[2] ?? '').padEnd(2, '0')}`;
+	if (/^0\.00$/.test(amount)) {
+		fail(context, itemIndex, `${field} must be more than 0`, `Enter a positive ${field}.`);
+	}
+	return amount;
+}
+
+const EMAIL = /^[^\s@:]+@[^\s@:]+\.[^\s@:]+$/;
+
+export function validateEmail(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+): string | undefined {
+	const email = optionalText(context, itemIndex, value, 'Email', 100);
+	if (email !== undefined && !EMAIL.test(email)) {
+		fail(
+			context,
+			itemIndex,
+			`Email "${email}" is not an email address`,
+			"Enter the buyer's email, e.g. buyer@example.com, or leave it empty.",
+		);
+	}
+	return email;
+}
+
+/** An optional http(s) address of at most 512 characters (createInvoice URL fields). */
+export function validateUrl(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+	field: string,
+): string | undefined {
+	const url = optionalText(context, itemIndex, value, field, 512);
+	if (url === undefined) return undefined;
+	let protocol = '';
+	try {
+		protocol = new URL(url).protocol;
+	} catch {
+		protocol = '';
+	}
+	if (protocol !== 'https:' && protocol !== 'http:') {
+		fail(
+			context,
+			itemIndex,
+			`${field} "${url}" is not an http(s) address`,
+			`Enter a full address starting with https://, or leave ${field} empty.`,
+		);
+	}
+	return url;
+}
+
+/** Hold Time: whole hours 0–119 (official SDK `CreateInvoiceDataModel`, reference §2.1). */
+export function validateHoldTime(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+): string {
+	const hours = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	if (typeof hours !== 'number' || !Number.isInteger(hours) || hours < 0 || hours > 119) {
+		fail(
+			context,
+			itemIndex,
+			'Hold Time must be a whole number of hours from 0 to 119',
+			'IntellectMoney holds the amount for at most 119 hours. Set Hold Time, e.g. 72.',
+		);
+	}
+	return String(hours);
+}
+
+/** Moscow time is UTC+3 all year (no daylight saving since 2014). */
+const MOSCOW_OFFSET_MS = 3 * 60 * 60 * 1000;
+
+/**
+ * Expire Date as IntellectMoney writes dates, `yyyy-MM-dd HH:mm:ss` (reference §2.1). It has no zone;
+ * IntellectMoney's own dates are Moscow time, so the instant is written in Moscow time (inference).
+ */
+export function validateExpireDate(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+	now: number,
+): string {
+	const text = String(value ?? '').trim();
+	const instant = text === '' ? NaN : Date.parse(text);
+	if (!Number.isFinite(instant)) {
+		fail(
+			context,
+			itemIndex,
+			text === '' ? 'Expire Date is empty' : `Expire Date "${text}" is not a date`,
+			'Hold Mode needs an Expire Date: when the invoice stops accepting payment, e.g. 2026-12-01T18:00:00+03:00.',
+		);
+	}
+	if (instant <= now) {
+		fail(
+			context,
+			itemIndex,
+			`Expire Date ${text} is in the past`,
+			'Set an Expire Date in the future: the buyer must be able to pay before it.',
+		);
+	}
+	return new Date(instant + MOSCOW_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** A card number: 13–19 digits passing the Luhn check; spaces and dashes are removed. */
+export function validatePan(context: IExecuteFunctions, itemIndex: number, value: unknown): string {
+	const pan = String(value ?? '').replace(/[\s-]/g, '');
+	let sum = 0;
+	for (let i = 0; i < pan.length; i++) {
+		let digit = Number(pan[pan.length - 1 - i]);
+		if (i % 2 === 1) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
+		sum += digit;
+	}
+	if (!/^\d{13,19}$/.test(pan) || sum % 10 !== 0) {
+		// The number itself is never repeated in the error: it would stay in the execution log.
+		fail(
+			context,
+			itemIndex,
+			'Card Number is not a valid card number',
+			'Enter the 13–19 digits of the recipient card (the check digit did not match, or the length is wrong).',
+		);
+	}
+	return pan;
+}
+
+/** A Russian mobile number for SBP, written as IntellectMoney's sandbox expects: 7XXXXXXXXXX (inference). */
+export function validatePhone(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+): string {
+	const digits = String(value ?? '').replace(/[\s()+-]/g, '');
+	const phone = /^8\d{10}$/.test(digits) ? `7${digits.slice(1)}` : digits;
+	if (!/^7\d{10}$/.test(phone)) {
+		fail(
+			context,
+			itemIndex,
+			`Phone "${String(value ?? '')}" is not a Russian mobile number`,
+			'Enter the recipient phone linked to SBP, e.g. +7 900 123-45-67.',
+		);
+	}
+	return phone;
+}
+
+/** A ceiling on an amount the node sends itself; undefined when not set (0 or empty). */
+export function validateCeiling(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+	amount: string,
+	what: string,
+): void {
+	if (value === undefined || value === null || value === '' || value === 0) return;
+	if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+		fail(
+			context,
+			itemIndex,
+			'Maximum Amount must be a positive number',
+			`Set Options → Maximum Amount to the largest amount this node may ${what}, e.g. 5000, or 0 for no limit.`,
+		);
+	}
+	if (Number(amount) > value) {
+		fail(
+			context,
+			itemIndex,
+			`Amount ${amount} is more than the Maximum Amount ${value.toFixed(2)}: nothing was sent`,
+			`Raise Options → Maximum Amount if this is intended.`,
+		);
+	}
 }

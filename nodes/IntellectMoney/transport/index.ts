@@ -199,7 +199,7 @@ export function backoffMs(attempt: number, failure: TransportFailure): number {
 export function readOperationOutcome(
 	envelope: ImEnvelope,
 	includeRaw: boolean,
-): OperationOutput & { queued: boolean } {
+): Omit<OperationOutput, 'alreadyDone' | 'testMode'> & { queued: boolean } {
 	const operationState = toStateOutput(envelope.OperationState) ?? { code: 0, description: '' };
 	const state = toStateOutput(envelope.Result?.State);
 	return {
@@ -210,7 +210,6 @@ export function readOperationOutcome(
 		operationId: envelope.OperationId ?? null,
 		// reference §4 (wiki/160333899): Result.State.Code 1 = success with warnings.
 		warning: state?.code === 1 ? state.description : null,
-		alreadyDone: false,
 		...(includeRaw ? { raw: envelope as unknown as IDataObject } : {}),
 	};
 }

@@ -19,15 +19,20 @@ export type SignedSegment = string | { literal: string };
 export interface EndpointSignature {
 	/** Segments of the SHA-256 `Sign` header, before the Sign Secret Key. */
 	sign: SignedSegment[];
-	/** Segments of the MD5 body `Hash` (and `PurchaseHash`), before the shop Secret Key; absent = no hash. */
+	/** Segments of the MD5 body `Hash`, before the shop Secret Key; absent = no hash. */
 	hash?: SignedSegment[];
+	/** Segments of the MD5 body `PurchaseHash`, before the shop Secret Key; absent = no PurchaseHash. */
+	purchaseHash?: SignedSegment[];
 	/** Whether the credential adds Login and Password to the body (only the user-token request). */
 	addsLogin?: boolean;
 }
 
 /** Endpoint paths, relative to the Base URL, exactly as IntellectMoney publishes them. */
 export const ENDPOINTS = {
+	createInvoice: 'merchant/createInvoice',
 	capturePurchase: 'merchant/purchaseToPaid',
+	refundPurchase: 'merchant/purchaseToRefund',
+	createPayout: 'personal/payout/createOperation',
 	executePayout: 'personal/payout/executeOperation',
 	// Issues the Personal/Payout API user token.
 	userSession: 'personal/user/getUserToken',
@@ -38,6 +43,27 @@ export const ENDPOINTS = {
 export type IntellectMoneyEndpoint = (typeof ENDPOINTS)[keyof typeof ENDPOINTS];
 
 const capturePurchaseSegments: SignedSegment[] = ['EshopId', 'OrderId', { literal: 'ToPaid' }];
+const refundPurchaseSegments: SignedSegment[] = ['EshopId', 'OrderId', { literal: 'Refund' }];
+
+// dev/merchant/api/createInvoice (confirmed), reference §2.1. The dev page prints `SuccessUrl::::BackUrl`
+// (FailUrl missing, its slot kept); the wiki, the SDK and every client include FailUrl, so it is read as a
+// rendering glitch (reference §7 Q1). HoldTime, MerchantReceipt and Language are sent but not signed.
+const createInvoiceSegments: SignedSegment[] = [
+	'EshopId',
+	'OrderId',
+	'ServiceName',
+	'RecipientAmount',
+	'RecipientCurrency',
+	'UserName',
+	'Email',
+	'SuccessUrl',
+	'FailUrl',
+	'BackUrl',
+	'ResultUrl',
+	'ExpireDate',
+	'HoldMode',
+	'Preference',
+];
 
 /**
  * The one table of endpoint → signed fields. An endpoint missing here is never sent: the credential
@@ -47,7 +73,40 @@ export const SIGNED_FIELDS: Record<IntellectMoneyEndpoint, EndpointSignature> = 
 	// seeds/004 (purchaseToPaid): Sign = EshopId::OrderId::ToPaid::SignSecretKey, and Hash/PurchaseHash =
 	// EshopId::OrderId::ToPaid::SecretKey. `ToPaid` is the literal action name: purchaseToRefund has the
 	// literal `Refund` in the same slot, and the legacy hold form posted action=ToPaid (reference §0).
-	'merchant/purchaseToPaid': { sign: capturePurchaseSegments, hash: capturePurchaseSegments },
+	'merchant/purchaseToPaid': {
+		sign: capturePurchaseSegments,
+		hash: capturePurchaseSegments,
+		purchaseHash: capturePurchaseSegments,
+	},
+	// dev/merchant/api/createInvoice: Hash uses the Sign fields with the shop Secret Key; PurchaseHash is
+	// the short form EshopId::OrderId::ServiceName::RecipientAmount::RecipientCurrency (official SDK
+	// `_hashPatterns.purchaseHash`, reference §2.1).
+	'merchant/createInvoice': {
+		sign: createInvoiceSegments,
+		hash: createInvoiceSegments,
+		purchaseHash: ['EshopId', 'OrderId', 'ServiceName', 'RecipientAmount', 'RecipientCurrency'],
+	},
+	// dev/merchant/api/purchaseToRefund: Sign = EshopId::OrderId::Refund::SignSecretKey (confirmed). The
+	// page is cut before Hash; it is read as purchaseToPaid's formula with `Refund` (inference, §2.1).
+	'merchant/purchaseToRefund': {
+		sign: refundPurchaseSegments,
+		hash: refundPurchaseSegments,
+		purchaseHash: refundPurchaseSegments,
+	},
+	// dev/payout/api/createOperation (confirmed; the field table is cut after Account), reference §2.3.
+	'personal/payout/createOperation': {
+		sign: [
+			'UserToken',
+			'PreferenceType',
+			'Pan',
+			'Account',
+			'BankId',
+			'Amount',
+			'Currency',
+			'RecipientName',
+			'EshopId',
+		],
+	},
 	// seeds/000 (executeOperation): Sign = UserToken::PayoutOperationId::SignSecretKey. No body hash.
 	'personal/payout/executeOperation': { sign: ['UserToken', 'PayoutOperationId'] },
 	// getUserToken's Sign is not published. The one client that signs it uses `::Login::Password::::key`
@@ -116,8 +175,11 @@ export function describeRecipe(segments: readonly SignedSegment[], secretName: s
 	);
 }
 
-/** Body fields that are secrets themselves: shown as `<name>` in a signing string. */
-const SECRET_FIELDS = ['UserToken', 'Login', 'Password'];
+/**
+ * Body fields never shown in a signing string, as `<name>` instead: secrets, and the card number
+ * (a full PAN must not reach an execution log).
+ */
+const SECRET_FIELDS = ['UserToken', 'Login', 'Password', 'Pan'];
 
 /**
  * The string that was signed, as an operator may see it: the real non-secret values in the recipe's
@@ -149,13 +211,14 @@ export function computeSign(
 	);
 }
 
-/** MD5 body `Hash` for an endpoint's body, or `undefined` when the endpoint has none. */
+/** MD5 body `Hash` (or, with `field`, `PurchaseHash`) for an endpoint's body; `undefined` when it has none. */
 export function computeHash(
 	endpoint: IntellectMoneyEndpoint,
 	body: Readonly<Record<string, string | undefined>>,
 	shopSecretKey: string,
+	field: 'hash' | 'purchaseHash' = 'hash',
 ): string | undefined {
-	const segments = SIGNED_FIELDS[endpoint].hash;
+	const segments = SIGNED_FIELDS[endpoint][field];
 	if (!segments) return undefined;
 	return md5Hex(buildSignatureString(segmentValues(segments, body), shopSecretKey));
 }

@@ -16,15 +16,15 @@ import { intellectMoneyApiRequest, isRefusal, withReadRetries } from './index';
 import type { RequestSettings } from './index';
 import { ENDPOINTS } from './signature';
 
-/** The payout operation as IntellectMoney sees it, or undefined when it refuses to say. */
-export async function readPayoutOperation(
+/** getOperationState's answer, refusals included (transport failures retried, then thrown). */
+export async function requestPayoutState(
 	context: IExecuteFunctions,
 	userToken: string,
 	payoutOperationId: string,
 	itemIndex: number,
 	settings: RequestSettings,
-): Promise<ImEnvelope<ImPayoutOperationData> | undefined> {
-	const envelope: ImEnvelope<ImPayoutOperationData> = await withReadRetries(
+): Promise<ImEnvelope<ImPayoutOperationData>> {
+	return await withReadRetries(
 		context,
 		async () =>
 			await intellectMoneyApiRequest.call(
@@ -35,7 +35,54 @@ export async function readPayoutOperation(
 				settings,
 			),
 	);
+}
+
+/** The payout operation as IntellectMoney sees it, or undefined when it refuses to say. */
+export async function readPayoutOperation(
+	context: IExecuteFunctions,
+	userToken: string,
+	payoutOperationId: string,
+	itemIndex: number,
+	settings: RequestSettings,
+): Promise<ImEnvelope<ImPayoutOperationData> | undefined> {
+	const envelope = await requestPayoutState(
+		context,
+		userToken,
+		payoutOperationId,
+		itemIndex,
+		settings,
+	);
 	return isRefusal(envelope) || !envelope.Result?.PayoutOperationState ? undefined : envelope;
+}
+
+/** getInvoicesHistory's answer for one invoice, refusals included (transport failures retried, then thrown). */
+export async function requestInvoice(
+	context: IExecuteFunctions,
+	userToken: string,
+	eshopId: string,
+	invoiceId: string,
+	itemIndex: number,
+	settings: RequestSettings,
+): Promise<ImEnvelope<ImInvoicesHistoryData>> {
+	return await withReadRetries(
+		context,
+		async () =>
+			await intellectMoneyApiRequest.call(
+				context,
+				ENDPOINTS.invoiceHistory,
+				{ UserToken: userToken, Skip: '0', Take: '1', EshopId: eshopId, InvoiceId: invoiceId },
+				itemIndex,
+				settings,
+			),
+	);
+}
+
+/** The invoice in a getInvoicesHistory answer, or undefined when it is not listed. */
+export function invoiceIn(
+	envelope: ImEnvelope<ImInvoicesHistoryData>,
+	invoiceId: string,
+): ImInvoiceData | undefined {
+	return envelope.Result?.InvoicesHistoryList?.find((entry) => String(entry.Id) === invoiceId);
 }
 
 /** The invoice as the Personal API lists it, with the answer, or undefined when not found or refused. */
@@ -47,20 +94,15 @@ export async function readInvoice(
 	itemIndex: number,
 	settings: RequestSettings,
 ): Promise<{ invoice: ImInvoiceData; envelope: ImEnvelope<ImInvoicesHistoryData> } | undefined> {
-	const envelope: ImEnvelope<ImInvoicesHistoryData> = await withReadRetries(
+	const envelope = await requestInvoice(
 		context,
-		async () =>
-			await intellectMoneyApiRequest.call(
-				context,
-				ENDPOINTS.invoiceHistory,
-				{ UserToken: userToken, Skip: '0', Take: '1', EshopId: eshopId, InvoiceId: invoiceId },
-				itemIndex,
-				settings,
-			),
+		userToken,
+		eshopId,
+		invoiceId,
+		itemIndex,
+		settings,
 	);
 	if (isRefusal(envelope)) return undefined;
-	const invoice = envelope.Result?.InvoicesHistoryList?.find(
-		(entry) => String(entry.Id) === invoiceId,
-	);
+	const invoice = invoiceIn(envelope, invoiceId);
 	return invoice ? { invoice, envelope } : undefined;
 }

@@ -1,46 +1,64 @@
 /**
  * Payout → Execute: `POST personal/payout/executeOperation` (seeds/000_a67578c069aa1be9.txt).
- * Sends a created payout operation to processing.
+ * Sends a created payout operation to processing; optionally waits until it reaches a final state.
  */
-import { NodeApiError, sleep, updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeProperties, JsonObject } from 'n8n-workflow';
+import { NodeOperationError, sleep, updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { validatePayoutOperationId } from '../../helpers/inputValidation';
 import type { ExecutePayoutOutput, ImEnvelope, ImPayoutOperationData } from '../../interfaces';
-import {
-	asTransportFailure,
-	backoffMs,
-	intellectMoneyApiRequest,
-	isRefusal,
-	MAX_ATTEMPTS,
-	readOperationOutcome,
-	refusedParameter,
-	throwIfRefused,
-} from '../../transport';
-import type { RequestSettings } from '../../transport';
+import { intellectMoneyApiRequest, refusedParameter } from '../../transport';
+import { sendMoneyMovingRequest } from '../../transport/moneyMoving';
+import type { MoneyState } from '../../transport/moneyMoving';
 import { ENDPOINTS } from '../../transport/signature';
 import { readPayoutOperation } from '../../transport/stateReads';
 import { includeRawOption, requestSettings, timeoutOption } from '../common.descriptions';
 import type { ExecutionContext } from '../executionContext';
+import {
+	asItem,
+	isFinalPayoutState,
+	payoutOperationIdProperty,
+	payoutOutput,
+	refusePayoutInTestMode,
+} from './payoutOperation';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Payout Operation ID',
-		name: 'payoutOperationId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. 5d3c1b9e-8f2a-4e0b-9a51-0c2f6e7d1a23',
-		description:
-			'The PayoutOperationId (a GUID) that IntellectMoney returned when the payout operation was created',
-	},
+	payoutOperationIdProperty,
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [includeRawOption, timeoutOption],
+		options: [
+			includeRawOption,
+			timeoutOption,
+			{
+				displayName: 'Wait Until Final',
+				name: 'waitUntilFinal',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to keep checking the payout (getOperationState) until it is no longer Created or InProcess, or until Wait Limit runs out. The item then says completed or failed instead of processing.',
+			},
+			{
+				displayName: 'Wait Limit (Seconds)',
+				name: 'waitLimitSeconds',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 3600 },
+				default: 300,
+				description:
+					'With Wait Until Final: the longest time to wait. When it runs out the item comes out with final false and waitTimedOut true; the payout goes on at IntellectMoney.',
+			},
+			{
+				displayName: 'Check Every (Seconds)',
+				name: 'pollIntervalSeconds',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 300 },
+				default: 10,
+				description: 'With Wait Until Final: the pause between two state checks',
+			},
+		],
 	},
 ];
 
@@ -48,6 +66,14 @@ export const description = updateDisplayOptions(
 	{ show: { resource: ['payout'], operation: ['execute'] } },
 	properties,
 );
+
+interface ExecuteOptions {
+	includeRaw?: boolean;
+	timeoutSeconds?: unknown;
+	waitUntilFinal?: boolean;
+	waitLimitSeconds?: unknown;
+	pollIntervalSeconds?: unknown;
+}
 
 export async function execute(
 	this: IExecuteFunctions,
@@ -59,109 +85,141 @@ export async function execute(
 		itemIndex,
 		this.getNodeParameter('payoutOperationId', itemIndex),
 	);
-	const options = this.getNodeParameter('options', itemIndex, {}) as {
-		includeRaw?: boolean;
-		timeoutSeconds?: unknown;
-	};
+	const options = this.getNodeParameter('options', itemIndex, {}) as ExecuteOptions;
 	const settings = requestSettings(this, itemIndex, options);
+	const wait = waitSettings(this, itemIndex, options);
 	const includeRaw = options.includeRaw === true;
-	await context.shop(itemIndex);
+	const { testMode } = await context.shop(itemIndex);
+	refusePayoutInTestMode(this, itemIndex, testMode);
+	const flags = { includeRaw, testMode };
 
 	let userToken = await context.userTokens.get(itemIndex, settings);
-	/** The payout as IntellectMoney sees it, when the money has already moved; else undefined. */
-	const alreadyExecuted = async () => {
-		const envelope = await readPayoutOperation(
-			this,
-			userToken,
-			payoutOperationId,
-			itemIndex,
-			settings,
-		);
-		const state = envelope?.Result?.PayoutOperationState;
-		// Only `Created` means "not executed yet"; any later state means the execute already happened.
-		return state && state.toLowerCase() !== 'created' ? envelope : undefined;
-	};
+	const body = () => ({ UserToken: userToken, PayoutOperationId: payoutOperationId });
 
-	for (let attempt = 1; ; attempt++) {
-		let envelope: ImEnvelope<ImPayoutOperationData>;
-		try {
-			envelope = await send.call(this, userToken, payoutOperationId, itemIndex, settings);
-		} catch (error) {
-			const failure = asTransportFailure(error);
-			if (!failure) throw new NodeApiError(this.getNode(), error as JsonObject);
-			if (failure.mayHaveApplied) {
-				// The answer was lost: ask IntellectMoney whether the payout went out before anything else.
-				const done = await alreadyExecuted().catch(() => {
-					failure.error.description = `${failure.error.description} Its state could not be read either: check the payout in the IntellectMoney cabinet before running this again.`;
-					throw failure.error;
-				});
-				if (done) return payoutOutput(done, payoutOperationId, includeRaw, true);
+	const outcome = await sendMoneyMovingRequest<ImPayoutOperationData>(this, itemIndex, {
+		endpoint: ENDPOINTS.executePayout,
+		body,
+		send: async () =>
+			await intellectMoneyApiRequest.call(
+				this,
+				ENDPOINTS.executePayout,
+				body(),
+				itemIndex,
+				settings,
+			),
+		readState: async (): Promise<MoneyState> => {
+			try {
+				const envelope = await readPayoutOperation(
+					this,
+					userToken,
+					payoutOperationId,
+					itemIndex,
+					settings,
+				);
+				const state = envelope?.Result?.PayoutOperationState;
+				// Only `Created` means "not executed yet"; any later state means the execute already happened.
+				if (envelope && state && state.toLowerCase() !== 'created') {
+					return {
+						done: asItem(
+							payoutOutput(envelope, payoutOperationId, { ...flags, alreadyDone: true }),
+						),
+					};
+				}
+				return 'notDone';
+			} catch {
+				return 'unknown';
 			}
-			// Not carried out (proven by the state, or never sent): repeating it cannot pay twice.
-			if (!failure.retryable || attempt >= MAX_ATTEMPTS) throw failure.error;
-			await sleep(backoffMs(attempt, failure));
-			continue;
-		}
+		},
+		unknownStateAdvice:
+			'Its state could not be read either: check the payout in the IntellectMoney cabinet before running this again.',
 		// A refused token means nothing was executed, so asking once more with a renewed token cannot pay
 		// twice. Which refusal means "token expired" is not published: ErrorSourceParam UserToken is the
 		// reading used (reference §4 lists ErrorSourceParam; Personal API code 2 = NoAuth).
-		const tokenRefused = refusedParameter(envelope)?.toLowerCase() === 'usertoken';
-		if (tokenRefused) {
+		onRefusal: async (envelope) => {
+			if (refusedParameter(envelope)?.toLowerCase() !== 'usertoken') return 'reconcile';
 			const renewed = await context.userTokens.renew(userToken, itemIndex, settings);
-			if (renewed !== undefined) {
-				userToken = renewed;
-				continue;
-			}
-		}
-		if (isRefusal(envelope) && !tokenRefused) {
-			// IntellectMoney publishes no code for "already executed": its state says it.
-			const done = await alreadyExecuted().catch(() => undefined);
-			if (done) return payoutOutput(done, payoutOperationId, includeRaw, true);
-		}
-		throwIfRefused.call(this, envelope, ENDPOINTS.executePayout, itemIndex, {
-			UserToken: userToken,
-			PayoutOperationId: payoutOperationId,
-		});
-		return payoutOutput(envelope, payoutOperationId, includeRaw, false);
-	}
-}
+			if (renewed === undefined) return 'report';
+			userToken = renewed;
+			return 'resend';
+		},
+	});
 
-/** The output item from an execute answer, or from a state read when the payout was already done. */
-function payoutOutput(
-	envelope: ImEnvelope<ImPayoutOperationData>,
-	payoutOperationId: string,
-	includeRaw: boolean,
-	alreadyDone: boolean,
-): IDataObject {
-	const { queued, ...outcome } = readOperationOutcome(envelope, includeRaw);
-	const payoutState = envelope.Result?.PayoutOperationState ?? null;
-	// seeds/000: a payout the bank refused still answers State 0, with PayoutOperationState "Failed"
-	// and ErrorMessage. It is an output item (not an error) so an IF node can route it.
-	const failed = payoutState?.toLowerCase() === 'failed';
-	const output: ExecutePayoutOutput = {
-		payoutOperationId: envelope.Result?.PayoutOperationId ?? payoutOperationId,
-		payoutState,
-		failed,
-		errorMessage: envelope.Result?.ErrorMessage ?? null,
-		status: queued ? 'queued' : failed ? 'failed' : 'processing',
-		...outcome,
-		alreadyDone,
+	const answered: ExecutePayoutOutput = {
+		...(outcome.done
+			? (outcome.done as unknown as ExecutePayoutOutput)
+			: payoutOutput(outcome.envelope, payoutOperationId, { ...flags, alreadyDone: false })),
+		waitedSeconds: null,
+		waitTimedOut: false,
 	};
-	return output as unknown as IDataObject;
+	if (!wait || answered.final || answered.status === 'queued') return asItem(answered);
+
+	/** One state read for the wait; a refused read renews the user token (once per execution). */
+	const readLatest = async () => {
+		const read = async () =>
+			await readPayoutOperation(this, userToken, payoutOperationId, itemIndex, settings);
+		const envelope = await read().catch(() => undefined);
+		if (envelope) return envelope;
+		const renewed = await context.userTokens
+			.renew(userToken, itemIndex, settings)
+			.catch(() => undefined);
+		if (renewed === undefined) return undefined;
+		userToken = renewed;
+		return await read().catch(() => undefined);
+	};
+	return asItem(await waitUntilFinal(answered, readLatest, wait));
 }
 
-async function send(
-	this: IExecuteFunctions,
-	userToken: string,
-	payoutOperationId: string,
+interface WaitSettings {
+	limitMs: number;
+	intervalMs: number;
+}
+
+function waitSettings(
+	node: IExecuteFunctions,
 	itemIndex: number,
-	settings: RequestSettings,
-): Promise<ImEnvelope<ImPayoutOperationData>> {
-	return await intellectMoneyApiRequest.call(
-		this,
-		ENDPOINTS.executePayout,
-		{ UserToken: userToken, PayoutOperationId: payoutOperationId },
-		itemIndex,
-		settings,
-	);
+	options: ExecuteOptions,
+): WaitSettings | undefined {
+	if (options.waitUntilFinal !== true) return undefined;
+	const seconds = (value: unknown, fallback: number, max: number, name: string) => {
+		const n = value === undefined || value === '' ? fallback : value;
+		if (typeof n !== 'number' || !Number.isFinite(n) || n < 1 || n > max) {
+			throw new NodeOperationError(node.getNode(), `${name} must be a number from 1 to ${max}`, {
+				itemIndex,
+				description: `Set Options → ${name}, or turn off Wait Until Final.`,
+			});
+		}
+		return n * 1000;
+	};
+	return {
+		limitMs: seconds(options.waitLimitSeconds, 300, 3600, 'Wait Limit (Seconds)'),
+		intervalMs: seconds(options.pollIntervalSeconds, 10, 300, 'Check Every (Seconds)'),
+	};
+}
+
+/**
+ * Polls getOperationState with n8n's `sleep` between reads (no busy loop, no timers) until the payout
+ * is final or the limit runs out. Reads move no money; a read that fails is simply tried at the next
+ * turn, so one lost answer does not end the wait.
+ */
+async function waitUntilFinal(
+	answered: ExecutePayoutOutput,
+	readLatest: () => Promise<ImEnvelope<ImPayoutOperationData> | undefined>,
+	wait: WaitSettings,
+): Promise<ExecutePayoutOutput> {
+	const started = Date.now();
+	const waited = () => Math.round((Date.now() - started) / 1000);
+	for (;;) {
+		const left = wait.limitMs - (Date.now() - started);
+		if (left <= 0) return { ...answered, waitedSeconds: waited(), waitTimedOut: true };
+		await sleep(Math.min(wait.intervalMs, left));
+		const envelope = await readLatest();
+		if (envelope && isFinalPayoutState(envelope.Result?.PayoutOperationState)) {
+			const final = payoutOutput(envelope, answered.payoutOperationId, {
+				includeRaw: answered.raw !== undefined,
+				alreadyDone: answered.alreadyDone,
+				testMode: answered.testMode,
+			});
+			return { ...final, waitedSeconds: waited(), waitTimedOut: false };
+		}
+	}
 }

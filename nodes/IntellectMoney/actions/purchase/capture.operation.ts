@@ -2,78 +2,30 @@
  * Purchase → Capture: `POST merchant/purchaseToPaid` (seeds/004_fccea8ed138cdb48.txt).
  * Transfers the amount held on an invoice (two-stage payment) to the shop.
  */
-import { NodeApiError, NodeOperationError, sleep, updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeProperties, JsonObject } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import {
-	validateInvoiceId,
-	validateMaxAmount,
-	validateMerchantReceipt,
-	validateOrderId,
-} from '../../helpers/inputValidation';
-import type {
-	CaptureIdentifier,
-	CapturePurchaseOutput,
-	ImEnvelope,
-	ImPurchaseActionData,
-} from '../../interfaces';
-import {
-	asTransportFailure,
-	backoffMs,
-	intellectMoneyApiRequest,
-	isRefusal,
-	MAX_ATTEMPTS,
-	readOperationOutcome,
-	throwIfRefused,
-} from '../../transport';
+import { validateMaxAmount, validateMerchantReceipt } from '../../helpers/inputValidation';
+import type { ImPurchaseActionData } from '../../interfaces';
+import { intellectMoneyApiRequest } from '../../transport';
 import type { RequestSettings } from '../../transport';
+import { sendMoneyMovingRequest } from '../../transport/moneyMoving';
+import type { MoneyState } from '../../transport/moneyMoving';
 import { ENDPOINTS } from '../../transport/signature';
 import { readInvoice } from '../../transport/stateReads';
 import { includeRawOption, requestSettings, timeoutOption } from '../common.descriptions';
 import type { ExecutionContext } from '../executionContext';
+import {
+	lookUpInvoice,
+	purchaseActionOutput,
+	purchaseTargetProperties,
+	readPurchaseTarget,
+	targetFields,
+	unreadableStateReason,
+} from './purchaseTarget';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Identify By',
-		name: 'identifyBy',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{
-				name: 'Invoice ID',
-				value: 'invoiceId',
-				description: "IntellectMoney's 10-digit invoice number, starting with 3",
-			},
-			{
-				name: 'Order ID',
-				value: 'orderId',
-				description:
-					'Your own purchase number, sent as OrderId when the invoice was created. Works while the shop option "Accept only a unique purchase number" is on (the default).',
-			},
-		],
-		default: 'orderId',
-		description: 'How to tell IntellectMoney which held invoice to capture',
-	},
-	{
-		displayName: 'Order ID',
-		name: 'orderId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. order-1001',
-		description: 'Your purchase number (OrderId), at most 50 characters',
-		displayOptions: { show: { identifyBy: ['orderId'] } },
-	},
-	{
-		displayName: 'Invoice ID',
-		name: 'invoiceId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. 3000001001',
-		description: "IntellectMoney's invoice number (InvoiceId): 10 digits starting with 3",
-		displayOptions: { show: { identifyBy: ['invoiceId'] } },
-	},
+	...purchaseTargetProperties('capture'),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -114,135 +66,68 @@ export async function execute(
 	itemIndex: number,
 	context: ExecutionContext,
 ): Promise<IDataObject> {
-	const identifyBy = this.getNodeParameter('identifyBy', itemIndex) as CaptureIdentifier;
+	const target = readPurchaseTarget.call(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as {
 		includeRaw?: boolean;
 		merchantReceipt?: unknown;
 		timeoutSeconds?: unknown;
 		maxAmount?: unknown;
 	};
-	const orderId =
-		identifyBy === 'orderId'
-			? validateOrderId(this, itemIndex, this.getNodeParameter('orderId', itemIndex))
-			: undefined;
-	const invoiceId =
-		identifyBy === 'invoiceId'
-			? validateInvoiceId(this, itemIndex, this.getNodeParameter('invoiceId', itemIndex))
-			: undefined;
 	const merchantReceipt = validateMerchantReceipt(this, itemIndex, options.merchantReceipt);
 	const settings = requestSettings(this, itemIndex, options);
-	const maxAmount = validateMaxAmount(this, itemIndex, options.maxAmount, invoiceId);
-	const { eshopId } = await context.shop(itemIndex);
+	const maxAmount = validateMaxAmount(this, itemIndex, options.maxAmount, target.invoiceId);
+	const { eshopId, testMode } = await context.shop(itemIndex);
 
-	// Exactly one identifier is sent. With InvoiceId only, OrderId is an empty segment of Sign and Hash
-	// (reference §3 vector 3, §7 Q2): the signing helper writes '' for an absent field.
-	const body: Record<string, string> = { EshopId: eshopId };
-	if (orderId !== undefined) body.OrderId = orderId;
-	if (invoiceId !== undefined) body.InvoiceId = invoiceId;
+	const body = targetFields(eshopId, target);
 	if (merchantReceipt !== undefined) body.MerchantReceipt = merchantReceipt;
-
 	const includeRaw = options.includeRaw === true;
-	const identity = { eshopId, orderId, invoiceId };
+	const identity = { eshopId, testMode, ...target };
 
-	/**
-	 * Whether IntellectMoney's state says the money was already captured. Only an invoice identified
-	 * by Invoice ID can be looked up (the Personal API lists invoices by InvoiceId, not OrderId), and
-	 * only with Login and Password in the credential; otherwise the answer is "unknown".
-	 */
-	const alreadyCaptured = async (): Promise<IDataObject | 'held' | 'unknown'> => {
-		if (invoiceId === undefined) return 'unknown';
-		try {
-			const userToken = await context.userTokens.get(itemIndex, settings);
-			const found = await readInvoice(this, userToken, eshopId, invoiceId, itemIndex, settings);
-			const state = found?.invoice.State?.toLowerCase();
-			if (state === 'held') return 'held';
-			// InvoiceData states (reference §4.1): Paid = the held amount was transferred to the shop.
-			if (found && state === 'paid') {
-				const orderFromState = found.invoice.PurchaseOrderId;
-				return captureOutput(
-					{ ...identity, orderId: orderId ?? orderFromState },
-					found.envelope,
-					includeRaw,
-					true,
-				);
-			}
-		} catch {
-			// fall through: the state could not be read
-		}
-		return 'unknown';
-	};
-
-	if (maxAmount !== undefined && invoiceId !== undefined) {
+	if (maxAmount !== undefined && target.invoiceId !== undefined) {
 		await assertWithinMaxAmount.call(
 			this,
 			context,
-			{ eshopId, invoiceId, maxAmount },
+			{ eshopId, invoiceId: target.invoiceId, maxAmount },
 			itemIndex,
 			settings,
 		);
 	}
 
-	for (let attempt = 1; ; attempt++) {
-		let envelope: ImEnvelope<ImPurchaseActionData>;
-		try {
-			envelope = await intellectMoneyApiRequest.call(
+	const outcome = await sendMoneyMovingRequest<ImPurchaseActionData>(this, itemIndex, {
+		endpoint: ENDPOINTS.capturePurchase,
+		body: () => body,
+		send: async () =>
+			await intellectMoneyApiRequest.call(
 				this,
 				ENDPOINTS.capturePurchase,
 				body,
 				itemIndex,
 				settings,
-			);
-		} catch (error) {
-			const failure = asTransportFailure(error);
-			if (!failure) throw new NodeApiError(this.getNode(), error as JsonObject);
-			if (failure.mayHaveApplied) {
-				const state = await alreadyCaptured();
-				if (typeof state === 'object') return state;
-				if (state === 'unknown') {
-					failure.error.description = `${failure.error.description} The node cannot check the invoice's state${invoiceId === undefined ? ' (only an invoice identified by Invoice ID can be looked up)' : ''}: check it in the IntellectMoney cabinet before running this again. A second capture of a captured invoice is refused, never paid twice.`;
-					throw failure.error;
-				}
+			),
+		// InvoiceData states (reference §4.1): Held = still waiting; Paid = the held amount was transferred.
+		readState: async (): Promise<MoneyState> => {
+			const found = await lookUpInvoice.call(this, context, eshopId, target, itemIndex, settings);
+			const state = found?.invoice.State?.toLowerCase();
+			if (state === 'held') return 'notDone';
+			if (found && state === 'paid') {
+				const orderId = target.orderId ?? found.invoice.PurchaseOrderId;
+				return {
+					done: purchaseActionOutput('captured', { ...identity, orderId }, found.envelope, {
+						includeRaw,
+						alreadyDone: true,
+					}),
+				};
 			}
-			// Not carried out (the invoice is still held, or nothing was sent): repeating it is harmless.
-			if (!failure.retryable || attempt >= MAX_ATTEMPTS) throw failure.error;
-			await sleep(backoffMs(attempt, failure));
-			continue;
-		}
-		let note = '';
-		if (isRefusal(envelope)) {
-			// IntellectMoney publishes no code for "already captured": the invoice's state says it.
-			const state = await alreadyCaptured();
-			if (typeof state === 'object') return state;
-			if (state === 'unknown' && envelope.OperationState?.Code !== 2) {
-				note =
-					'If an earlier run or attempt already captured this purchase, this refusal is expected and nothing was captured twice: check the invoice in the IntellectMoney cabinet. To have such repeats reported as alreadyDone, identify the invoice by Invoice ID and set Login and Password in the credential.';
-			}
-		}
-		throwIfRefused.call(this, envelope, ENDPOINTS.capturePurchase, itemIndex, body, note);
-		return captureOutput(identity, envelope, includeRaw, false);
-	}
-}
-
-/** The output item from a capture answer, or from a state read when the capture was already done. */
-function captureOutput(
-	identity: { eshopId: string; orderId?: string; invoiceId?: string },
-	envelope: ImEnvelope<ImPurchaseActionData>,
-	includeRaw: boolean,
-	alreadyDone: boolean,
-): IDataObject {
-	const { queued, ...outcome } = readOperationOutcome(envelope, includeRaw);
-	const answeredInvoiceId = envelope.Result?.InvoiceId;
-	const output: CapturePurchaseOutput = {
-		eshopId: identity.eshopId,
-		orderId: identity.orderId ?? envelope.Result?.OrderId ?? null,
-		invoiceId:
-			identity.invoiceId ?? (answeredInvoiceId === undefined ? null : String(answeredInvoiceId)),
-		captured: !queued,
-		status: queued ? 'queued' : 'captured',
-		...outcome,
-		alreadyDone,
-	};
-	return output as unknown as IDataObject;
+			return 'unknown';
+		},
+		unknownStateAdvice: `The node cannot check the invoice's state${unreadableStateReason(target)}: check it in the IntellectMoney cabinet before running this again. A second capture of a captured invoice is refused, never paid twice.`,
+		refusalNote:
+			'If an earlier run or attempt already captured this purchase, this refusal is expected and nothing was captured twice: check the invoice in the IntellectMoney cabinet. To have such repeats reported as alreadyDone, identify the invoice by Invoice ID and set Login and Password in the credential.',
+	});
+	return (
+		outcome.done ??
+		purchaseActionOutput('captured', identity, outcome.envelope, { includeRaw, alreadyDone: false })
+	);
 }
 
 /**
