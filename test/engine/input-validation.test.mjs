@@ -10,6 +10,30 @@ import { loadWorkflow, startHarness, withParameters } from '../support/harness.m
 const byOrderId = loadWorkflow('capture-by-order-id');
 const byInvoiceId = loadWorkflow('capture-by-invoice-id');
 const payout = loadWorkflow('payout-execute');
+const createInvoice = loadWorkflow('create-invoice');
+const refund = loadWorkflow('refund-by-order-id');
+const invoiceState = loadWorkflow('purchase-get');
+const createPayout = loadWorkflow('payout-create');
+const payoutState = loadWorkflow('payout-get');
+const byCard = withParameters(createPayout, { method: 'card' });
+const waitingPayout = withParameters(payout, {
+	options: { waitUntilFinal: true, pollIntervalSeconds: 0 },
+});
+const PAYOUT_ID = '5d3c1b9e-8f2a-4e0b-9a51-0c2f6e7d1a23';
+/** A valid invoice item, to change one field at a time. */
+const invoice = {
+	orderId: 'order-2001',
+	amount: '1500.00',
+	expireDate: '2099-01-01T12:00:00Z',
+	email: 'buyer@example.com',
+};
+/** A valid SBP payout item, to change one field at a time. */
+const sbp = {
+	phone: '+7 900 123-45-67',
+	bankId: '100000000111',
+	amount: '2500.00',
+	recipientName: 'Иванов Иван',
+};
 const withReceipt = withParameters(byOrderId, {
 	options: { merchantReceipt: '={{ $json.receipt }}' },
 });
@@ -30,7 +54,7 @@ beforeEach(() => h.sandbox.clearLog());
 
 /**
  * [case, workflow, input item, credential overrides, expected message (before " [item 0]")]
- * @type {Array<[string, any, Record<string, unknown>, Record<string, string>, string | RegExp]>}
+ * @type {Array<[string, any, Record<string, unknown>, Record<string, string | boolean>, string | RegExp]>}
  */
 const cases = [
 	['empty Order ID', byOrderId, { orderId: '' }, {}, 'Order ID is empty'],
@@ -224,6 +248,183 @@ const cases = [
 		{ payoutOperationId: '5d3c1b9e-8f2a-4e0b-9a51-0c2f6e7d1a23' },
 		{ baseUrl: 'api.intellectmoney.ru' },
 		'Base URL in the IntellectMoney credential must be an http(s) address',
+	],
+	[
+		'Create Invoice: amount with three decimals',
+		createInvoice,
+		{ ...invoice, amount: '10.005' },
+		{},
+		'Amount "10.005" is not an amount with at most two decimals',
+	],
+	[
+		'Create Invoice: float artefact from an expression',
+		createInvoice,
+		{ ...invoice, amount: 0.1 + 0.2 },
+		{},
+		'Amount "0.30000000000000004" is not an amount with at most two decimals',
+	],
+	[
+		'Create Invoice: amount in kopecks with a currency sign',
+		createInvoice,
+		{ ...invoice, amount: '1 500 ₽' },
+		{},
+		'Amount "1 500 ₽" is not an amount with at most two decimals',
+	],
+	[
+		'Create Invoice: zero amount',
+		createInvoice,
+		{ ...invoice, amount: '0.00' },
+		{},
+		'Amount must be more than 0',
+	],
+	[
+		'Create Invoice: negative amount',
+		createInvoice,
+		{ ...invoice, amount: -5 },
+		{},
+		'Amount "-5" is not an amount with at most two decimals',
+	],
+	[
+		'Create Invoice: hold without Expire Date',
+		createInvoice,
+		{ ...invoice, expireDate: '' },
+		{},
+		'Expire Date is empty',
+	],
+	[
+		'Create Invoice: Expire Date in the past',
+		createInvoice,
+		{ ...invoice, expireDate: '2020-01-01T00:00:00Z' },
+		{},
+		'Expire Date 2020-01-01T00:00:00Z is in the past',
+	],
+	[
+		'Create Invoice: Expire Date that is not a date',
+		createInvoice,
+		{ ...invoice, expireDate: 'tomorrow' },
+		{},
+		'Expire Date "tomorrow" is not a date',
+	],
+	[
+		'Create Invoice: Hold Time over 119 hours',
+		createInvoice,
+		{ ...invoice, holdTime: 120 },
+		{},
+		'Hold Time must be a whole number of hours from 0 to 119',
+	],
+	[
+		'Create Invoice: fractional Hold Time',
+		createInvoice,
+		{ ...invoice, holdTime: 1.5 },
+		{},
+		'Hold Time must be a whole number of hours from 0 to 119',
+	],
+	[
+		'Create Invoice: bad email',
+		createInvoice,
+		{ ...invoice, email: 'buyer at example.com' },
+		{},
+		'Email "buyer at example.com" is not an email address',
+	],
+	[
+		'Create Invoice: Result URL that is not http(s)',
+		createInvoice,
+		{ ...invoice, resultUrl: 'javascript:alert(1)' },
+		{},
+		'Result URL "javascript:alert(1)" is not an http(s) address',
+	],
+	[
+		'Create Invoice: Service Name with ::',
+		createInvoice,
+		{ ...invoice, serviceName: 'Заказ::1' },
+		{},
+		'Service Name contains "::"',
+	],
+	[
+		'Create Invoice: live credential without keys',
+		createInvoice,
+		invoice,
+		{ bearerToken: '', signSecretKey: '' },
+		'The IntellectMoney credential has no Bearer Token or Sign Secret Key',
+	],
+	['Release or Refund: empty Order ID', refund, { orderId: '' }, {}, 'Order ID is empty'],
+	[
+		'Get State: Invoice ID that is an Order ID',
+		invoiceState,
+		{ invoiceId: 'order-1001' },
+		{},
+		'Invoice ID "order-1001" is not an IntellectMoney invoice number',
+	],
+	[
+		'Payout Create: phone that is not Russian',
+		createPayout,
+		{ ...sbp, phone: '+44 20 7946 0958' },
+		{},
+		'Phone "+44 20 7946 0958" is not a Russian mobile number',
+	],
+	['Payout Create: no bank', createPayout, { ...sbp, bankId: '' }, {}, 'Bank ID is empty'],
+	[
+		'Payout Create: card number failing the check digit',
+		byCard,
+		{ ...sbp, pan: '4111 1111 1111 1112' },
+		{},
+		'Card Number is not a valid card number',
+	],
+	[
+		'Payout Create: card number too short',
+		byCard,
+		{ ...sbp, pan: '411111' },
+		{},
+		'Card Number is not a valid card number',
+	],
+	[
+		'Payout Create: amount with a comma and three decimals',
+		createPayout,
+		{ ...sbp, amount: '10,999' },
+		{},
+		'Amount "10,999" is not an amount with at most two decimals',
+	],
+	[
+		'Payout Create: empty recipient',
+		createPayout,
+		{ ...sbp, recipientName: ' ' },
+		{},
+		'Recipient Name is empty',
+	],
+	[
+		'Payout Create: over the Maximum Amount',
+		withParameters(createPayout, { options: { maxAmount: 1000 } }),
+		sbp,
+		{},
+		'Amount 2500.00 is more than the Maximum Amount 1000.00: nothing was sent',
+	],
+	[
+		'Payout Create: Test Mode credential',
+		createPayout,
+		sbp,
+		{ testMode: true },
+		'Payouts are not sent in Test Mode',
+	],
+	[
+		'Payout Execute: Test Mode credential',
+		payout,
+		{ payoutOperationId: PAYOUT_ID },
+		{ testMode: true },
+		'Payouts are not sent in Test Mode',
+	],
+	[
+		'Payout Execute: wait with a 0 s check interval',
+		waitingPayout,
+		{ payoutOperationId: PAYOUT_ID },
+		{},
+		'Check Every (Seconds) must be a number from 1 to 300',
+	],
+	[
+		'Payout Get State: id that is not a GUID',
+		payoutState,
+		{ payoutOperationId: 'payout-42' },
+		{},
+		'Payout Operation ID "payout-42" is not a GUID',
 	],
 ];
 

@@ -38,7 +38,7 @@ export async function startHarness(options = {}) {
 		/**
 		 * Runs a workflow with `credentials` (default: the right ones) and records what came out.
 		 * @param {any} workflow
-		 * @param {{ items?: Array<Record<string, unknown>>, credentials?: Partial<CredentialData> }} [options]
+		 * @param {{ items?: Array<Record<string, unknown>>, credentials?: Partial<CredentialData> & { testMode?: boolean } }} [options]
 		 */
 		async run(workflow, options = {}) {
 			engine.setCredentials({ [CREDENTIAL_TYPE]: credentialFor(sandbox, options.credentials) });
