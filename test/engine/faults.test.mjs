@@ -1,8 +1,8 @@
 // @ts-check
 /**
  * The fault matrix: every transport fault the sandbox can inject, on the money-moving request, for
- * Capture (by Invoice ID, which the node can look up; by Order ID, which it cannot) and Execute
- * Payout, with n8n's Retry On Fail off and on. The sandbox's ledger is the judge: no invoice is
+ * Capture (by Invoice ID, which the node can look up; by Order ID, which it cannot), Release or Refund
+ * (by Invoice ID) and Execute Payout, with n8n's Retry On Fail off and on. The sandbox's ledger is the judge: no invoice is
  * captured twice, no payout executed twice, and every input item comes out (a result or a clear
  * error). The README's Reliability section shows the same table.
  */
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { loadWorkflow, outputJson, startHarness, withParameters } from '../support/harness.mjs';
 
 const CAPTURE = 'merchant/purchaseToPaid';
+const REFUND = 'merchant/purchaseToRefund';
 const EXECUTE = 'personal/payout/executeOperation';
 
 /** Faults the request never reached IntellectMoney's processing with, and those it did. */
@@ -58,7 +59,7 @@ function faultWorkflow(name, retryOnFail, parameters = {}) {
  * @typedef {'done' | 'done, alreadyDone' | 'error'} Outcome
  */
 
-/** @param {string} kind @param {'invoiceId' | 'orderId' | 'payout'} target @param {boolean} retryOnFail @returns {{ outcome: Outcome, moved: 0 | 1 }} */
+/** @param {string} kind @param {Target} target @param {boolean} retryOnFail @returns {{ outcome: Outcome, moved: 0 | 1 }} */
 function expected(kind, target, retryOnFail) {
 	const processed = PROCESSED.includes(kind) && kind !== 'latency';
 	if (kind === 'latency' || kind === 'http429') return { outcome: 'done', moved: 1 };
@@ -70,10 +71,11 @@ function expected(kind, target, retryOnFail) {
 	return { outcome: 'error', moved: 1 };
 }
 
-/** @type {Array<[string, 'invoiceId' | 'orderId' | 'payout', boolean]>} */
+/** @typedef {'invoiceId' | 'orderId' | 'refund' | 'payout'} Target */
+/** @type {Array<[string, Target, boolean]>} */
 const matrix = [];
 for (const kind of KINDS) {
-	for (const target of /** @type {const} */ (['invoiceId', 'orderId', 'payout'])) {
+	for (const target of /** @type {const} */ (['invoiceId', 'orderId', 'refund', 'payout'])) {
 		for (const retryOnFail of [false, true]) matrix.push([kind, target, retryOnFail]);
 	}
 }
@@ -94,6 +96,18 @@ describe('fault matrix: nothing moves twice, every item comes out', () => {
 				items: [{ payoutOperationId: operation.id }],
 			});
 			moved = h.sandbox.ledger().payoutExecutions[operation.id];
+		} else if (target === 'refund') {
+			const invoice = h.sandbox.addInvoice({ state: 'Held' });
+			h.sandbox.injectFaults({
+				endpoint: REFUND,
+				kind: /** @type {any} */ (kind),
+				count: 1,
+				latencyMs: 300,
+			});
+			result = await h.run(faultWorkflow('refund-by-invoice-id', retryOnFail), {
+				items: [{ invoiceId: invoice.invoiceId }],
+			});
+			moved = h.sandbox.ledger().refunds[invoice.invoiceId];
 		} else {
 			const invoice = h.sandbox.addInvoice();
 			h.sandbox.injectFaults({
@@ -125,6 +139,8 @@ describe('fault matrix: nothing moves twice, every item comes out', () => {
 			);
 		} else if (target === 'payout') {
 			expect(item).toMatchObject({ status: 'processing', payoutState: 'InProcess' });
+		} else if (target === 'refund') {
+			expect(item).toMatchObject({ refunded: true, status: 'refunded' });
 		} else {
 			expect(item).toMatchObject({ captured: true, status: 'captured' });
 		}

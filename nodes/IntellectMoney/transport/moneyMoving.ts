@@ -1,6 +1,7 @@
 /**
- * Sends a request that moves money (capture, release/refund, execute payout) so that it is never
- * carried out twice, whatever happens to the answer.
+ * Sends a request that moves money (capture, release/refund, execute payout), or creates something
+ * that could be paid twice (an invoice), so that it is never carried out twice, whatever happens to
+ * the answer.
  *
  * IntellectMoney publishes no idempotency key and no code for "already done" (reference §7 Q6), so the
  * only source of truth is its own state: after a lost answer, and after a refusal, the node reads the
@@ -31,7 +32,7 @@ export interface MoneyMovingRequest<TResult extends ImResultBase> {
 	/** Appended to a lost-answer error when the state is unknown: what the operator should check. */
 	unknownStateAdvice: string;
 	/** Appended to a refusal when the state is unknown (it may be the refusal of a repeat). */
-	refusalNote?: string;
+	refusalNote?: string | ((envelope: ImEnvelope<TResult>) => string);
 	/**
 	 * First look at a refusal: `resend` when it is safe to send again at once (a renewed user token),
 	 * `report` to report it without a state read, `reconcile` (default) to read the state first.
@@ -80,7 +81,8 @@ export async function sendMoneyMovingRequest<TResult extends ImResultBase>(
 				if (typeof state === 'object') return state;
 				// OperationState 2 = the request itself could not be processed, not a repeat's refusal.
 				if (state === 'unknown' && envelope.OperationState?.Code !== 2) {
-					note = request.refusalNote ?? '';
+					const { refusalNote } = request;
+					note = typeof refusalNote === 'function' ? refusalNote(envelope) : (refusalNote ?? '');
 				}
 			}
 		}

@@ -3,8 +3,8 @@
  * §2.1). Creates the invoice the buyer pays on IntellectMoney's payment page; with Hold Mode the paid
  * amount is held until Capture or Release (two-stage payment).
  */
-import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeProperties, JsonObject } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import {
 	optionalText,
@@ -16,14 +16,9 @@ import {
 	validateOrderId,
 	validateUrl,
 } from '../../helpers/inputValidation';
-import type { CreateInvoiceOutput, ImCreateInvoiceData, ImEnvelope } from '../../interfaces';
-import {
-	asTransportFailure,
-	intellectMoneyApiRequest,
-	readOperationOutcome,
-	refusedParameter,
-	throwIfRefused,
-} from '../../transport';
+import type { CreateInvoiceOutput, ImCreateInvoiceData } from '../../interfaces';
+import { intellectMoneyApiRequest, readOperationOutcome, refusedParameter } from '../../transport';
+import { sendMoneyMovingRequest } from '../../transport/moneyMoving';
 import { ENDPOINTS } from '../../transport/signature';
 import { includeRawOption, requestSettings, timeoutOption } from '../common.descriptions';
 import type { ExecutionContext } from '../executionContext';
@@ -258,29 +253,23 @@ export async function execute(
 	const body: Record<string, string> = {};
 	for (const [name, value] of Object.entries(fields)) if (value !== undefined) body[name] = value;
 
-	let envelope: ImEnvelope<ImCreateInvoiceData>;
-	try {
-		envelope = await intellectMoneyApiRequest.call(
-			this,
-			ENDPOINTS.createInvoice,
-			body,
-			itemIndex,
-			settings,
-		);
-	} catch (error) {
-		// Creating an invoice moves no money, but a lost answer may still have created it, and a second
-		// one for the same order could be paid twice. So it is not repeated: the operator checks first.
-		const failure = asTransportFailure(error);
-		if (failure?.mayHaveApplied) {
-			failure.error.description = `${failure.error.description} The invoice may exist already: look for Order ID ${orderId} in the IntellectMoney cabinet before running this again (with the shop option "accept only a unique purchase number", a repeat is refused).`;
-		}
-		throw new NodeApiError(this.getNode(), error as JsonObject);
-	}
-	const note =
-		refusedParameter(envelope)?.toLowerCase() === 'orderid'
-			? `If an invoice for Order ID ${orderId} was created before (an earlier run, or a lost answer), use it: its Invoice ID is in the IntellectMoney cabinet.`
-			: '';
-	throwIfRefused.call(this, envelope, ENDPOINTS.createInvoice, itemIndex, body, note);
+	// Creating an invoice moves no money, but a lost answer may still have created it, and a second
+	// invoice for the same order could be paid twice. IntellectMoney lists invoices by InvoiceId only,
+	// so the node cannot look it up: a request that may have been processed is not repeated.
+	const { envelope } = await sendMoneyMovingRequest<ImCreateInvoiceData>(this, itemIndex, {
+		endpoint: ENDPOINTS.createInvoice,
+		body: () => body,
+		send: async () =>
+			await intellectMoneyApiRequest.call(this, ENDPOINTS.createInvoice, body, itemIndex, settings),
+		readState: async () => 'unknown',
+		unknownStateAdvice: `The invoice may exist already: look for Order ID ${orderId} in the IntellectMoney cabinet before running this again (with the shop option "accept only a unique purchase number", a repeat is refused).`,
+		refusalNote: (refusal) =>
+			refusedParameter(refusal)?.toLowerCase() === 'orderid'
+				? `If an invoice for Order ID ${orderId} was created before (an earlier run, or a lost answer), use it: its Invoice ID is in the IntellectMoney cabinet.`
+				: '',
+	});
+	if (!envelope)
+		throw new NodeOperationError(this.getNode(), 'No answer to createInvoice', { itemIndex });
 
 	const { queued, ...outcome } = readOperationOutcome(envelope, options.includeRaw === true);
 	const invoiceId = envelope.Result?.InvoiceId;

@@ -1,0 +1,163 @@
+// @ts-check
+/**
+ * Purchase → Release or Refund through n8n-core's WorkflowExecute against the sandbox: one call whose
+ * effect depends on the invoice (held → released, created → cancelled, paid → refunded), signed with
+ * the literal `Refund`, and repeats that never refund twice.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+
+import {
+	findLeaks,
+	loadWorkflow,
+	outputJson,
+	secretsOf,
+	startHarness,
+	withParameters,
+} from '../support/harness.mjs';
+
+const REFUND = 'merchant/purchaseToRefund';
+const HISTORY = 'personal/payment/getInvoicesHistory';
+const byOrderId = loadWorkflow('refund-by-order-id');
+const byInvoiceId = loadWorkflow('refund-by-invoice-id');
+
+/** @type {Awaited<ReturnType<typeof startHarness>>} */
+let h;
+beforeAll(async () => {
+	h = await startHarness();
+});
+afterAll(async () => {
+	expect(findLeaks(h.seen, secretsOf(h.sandbox))).toEqual([]);
+	await h.stop();
+});
+beforeEach(() => h.sandbox.clearLog());
+
+describe('release, cancel or refund', () => {
+	test.each([
+		['a held amount is released', 'Held'],
+		['a created (unpaid) invoice is cancelled', 'Created'],
+		['a paid invoice is refunded', 'Paid'],
+	])('%s: typed item, one signed request, state Refund', async (_name, state) => {
+		const invoice = h.sandbox.addInvoice({ state: /** @type {any} */ (state) });
+		const result = await h.run(byOrderId, { items: [{ orderId: invoice.orderId }] });
+		expect(result.status).toBe('success');
+		expect(outputJson(result)).toEqual([
+			{
+				eshopId: '450000',
+				orderId: invoice.orderId,
+				invoiceId: expect.anything(),
+				refunded: true,
+				status: 'refunded',
+				state: { code: 0, description: expect.any(String) },
+				operationState: { code: 0, description: expect.any(String) },
+				operationId: expect.any(String),
+				warning: null,
+				alreadyDone: false,
+				testMode: false,
+			},
+		]);
+		const requests = h.requestsTo(REFUND);
+		expect(requests).toHaveLength(1);
+		expect(requests[0]).toMatchObject({ signValid: true, hashValid: true, verdict: 'accepted' });
+		expect(requests[0].fields).toEqual({
+			EshopId: '450000',
+			OrderId: invoice.orderId,
+			Hash: expect.stringMatching(/^[0-9a-f]{32}$/),
+			PurchaseHash: requests[0].fields.Hash,
+		});
+		expect(h.sandbox.getInvoice(invoice.invoiceId)?.state).toBe('Refund');
+		expect(h.sandbox.ledger().refunds[invoice.invoiceId]).toBe(1);
+	});
+
+	test('by Invoice ID: only InvoiceId is sent, signed with an empty OrderId segment', async () => {
+		const invoice = h.sandbox.addInvoice({ state: 'Held' });
+		const result = await h.run(byInvoiceId, { items: [{ invoiceId: invoice.invoiceId }] });
+		expect(outputJson(result)[0]).toMatchObject({
+			invoiceId: invoice.invoiceId,
+			refunded: true,
+		});
+		const [request] = h.requestsTo(REFUND);
+		expect(Object.keys(request.fields).sort()).toEqual([
+			'EshopId',
+			'Hash',
+			'InvoiceId',
+			'PurchaseHash',
+		]);
+		expect(request).toMatchObject({ signValid: true, hashValid: true });
+	});
+});
+
+describe('repeats never refund twice', () => {
+	test('by Invoice ID with Login: the repeat is refused, the state says Refund → alreadyDone', async () => {
+		const invoice = h.sandbox.addInvoice({ state: 'Held' });
+		await h.run(byInvoiceId, { items: [{ invoiceId: invoice.invoiceId }] });
+		h.sandbox.clearLog();
+		const second = await h.run(byInvoiceId, { items: [{ invoiceId: invoice.invoiceId }] });
+		expect(second.status).toBe('success');
+		expect(outputJson(second)[0]).toMatchObject({
+			invoiceId: invoice.invoiceId,
+			orderId: invoice.orderId,
+			refunded: true,
+			alreadyDone: true,
+		});
+		expect(h.requestsTo(REFUND).map((r) => r.verdict)).toEqual(['refused']);
+		expect(h.requestsTo(HISTORY)).toHaveLength(1);
+		expect(h.sandbox.ledger().refunds[invoice.invoiceId]).toBe(1);
+	});
+
+	test('by Order ID: the repeat is a refusal that says it may be expected', async () => {
+		const invoice = h.sandbox.addInvoice({ state: 'Held' });
+		await h.run(byOrderId, { items: [{ orderId: invoice.orderId }] });
+		const second = await h.run(byOrderId, { items: [{ orderId: invoice.orderId }] });
+		const error = /** @type {any} */ (second.nodeError('IntellectMoney'));
+		expect(error.name).toBe('NodeApiError');
+		expect(error.message).toMatch(/^IntellectMoney refused the request: .+ \[item 0\]$/);
+		expect(error.description).toContain('this refusal is expected and nothing was refunded twice');
+		expect(h.sandbox.ledger().refunds[invoice.invoiceId]).toBe(1);
+	});
+
+	test('a lost answer by Invoice ID: the state proves it was done → alreadyDone, refunded once', async () => {
+		const invoice = h.sandbox.addInvoice({ state: 'Held' });
+		h.sandbox.injectFaults({ endpoint: REFUND, kind: 'applyThenDrop', count: 1 });
+		const result = await h.run(byInvoiceId, { items: [{ invoiceId: invoice.invoiceId }] });
+		h.sandbox.clearFaults();
+		expect(outputJson(result)[0]).toMatchObject({ refunded: true, alreadyDone: true });
+		expect(h.requestsTo(REFUND)).toHaveLength(1);
+		expect(h.sandbox.ledger().refunds[invoice.invoiceId]).toBe(1);
+	});
+
+	test('a lost answer by Order ID: an error that says to check the cabinet, nothing repeated', async () => {
+		const invoice = h.sandbox.addInvoice({ state: 'Held' });
+		h.sandbox.injectFaults({ endpoint: REFUND, kind: 'truncated', count: 1 });
+		const workflow = withParameters(byOrderId, {}, { continueOnFail: true });
+		const result = await h.run(workflow, { items: [{ orderId: invoice.orderId }] });
+		h.sandbox.clearFaults();
+		const [item] = outputJson(result);
+		expect(item.error).toBeDefined();
+		expect(item.description).toContain('check it in the IntellectMoney cabinet');
+		expect(h.requestsTo(REFUND)).toHaveLength(1);
+		expect(h.sandbox.ledger().refunds[invoice.invoiceId]).toBe(1);
+	});
+});
+
+describe('refused by IntellectMoney', () => {
+	test('an unknown order is refused with IntellectMoney’s description', async () => {
+		const result = await h.run(byOrderId, { items: [{ orderId: 'no-such-order' }] });
+		const error = /** @type {any} */ (result.nodeError('IntellectMoney'));
+		expect(error.message).toMatch(/^IntellectMoney refused the request: .+ \[item 0\]$/);
+		expect(error.description).toContain('ErrorSourceParam');
+	});
+
+	test('a wrong Shop Secret Key: the hint shows the Refund recipe, never the key', async () => {
+		const invoice = h.sandbox.addInvoice({ state: 'Held' });
+		const result = await h.run(byOrderId, {
+			items: [{ orderId: invoice.orderId }],
+			credentials: { shopSecretKey: 'WRONG-SHOP-KEY' },
+		});
+		const error = /** @type {any} */ (result.nodeError('IntellectMoney'));
+		expect(error.description).toContain(
+			`hashed here: 450000::${invoice.orderId}::Refund::<Shop Secret Key>`,
+		);
+		expect(JSON.stringify(error)).not.toContain('WRONG-SHOP-KEY');
+		expect(h.sandbox.getInvoice(invoice.invoiceId)?.state).toBe('Held');
+	});
+});
