@@ -20,7 +20,12 @@ import {
 import type { RequestSettings } from '../../transport';
 import { ENDPOINTS } from '../../transport/signature';
 import { readPayoutOperation } from '../../transport/stateReads';
-import { includeRawOption, requestSettings, timeoutOption } from '../common.descriptions';
+import {
+	includeRawOption,
+	parallelRequestsOption,
+	requestSettings,
+	timeoutOption,
+} from '../common.descriptions';
 import type { ExecutionContext } from '../executionContext';
 
 const properties: INodeProperties[] = [
@@ -40,7 +45,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [includeRawOption, timeoutOption],
+		options: [includeRawOption, timeoutOption, parallelRequestsOption],
 	},
 ];
 
@@ -164,4 +169,12 @@ async function send(
 		itemIndex,
 		settings,
 	);
+}
+
+/** The payout an item targets: with Parallel Requests, executes of one payout never overlap. */
+export function concurrencyKey(this: IExecuteFunctions, itemIndex: number): string | undefined {
+	const value = this.getNodeParameter('payoutOperationId', itemIndex, '') as unknown;
+	if (typeof value !== 'string') return undefined;
+	// GUIDs compare case-insensitively (validatePayoutOperationId lower-cases them too).
+	return value.trim().toLowerCase();
 }

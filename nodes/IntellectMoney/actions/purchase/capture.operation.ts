@@ -29,7 +29,12 @@ import {
 import type { RequestSettings } from '../../transport';
 import { ENDPOINTS } from '../../transport/signature';
 import { readInvoice } from '../../transport/stateReads';
-import { includeRawOption, requestSettings, timeoutOption } from '../common.descriptions';
+import {
+	includeRawOption,
+	parallelRequestsOption,
+	requestSettings,
+	timeoutOption,
+} from '../common.descriptions';
 import type { ExecutionContext } from '../executionContext';
 
 const properties: INodeProperties[] = [
@@ -83,6 +88,7 @@ const properties: INodeProperties[] = [
 		options: [
 			includeRawOption,
 			timeoutOption,
+			parallelRequestsOption,
 			{
 				displayName: 'Maximum Amount',
 				name: 'maxAmount',
@@ -283,4 +289,12 @@ async function assertWithinMaxAmount(
 			},
 		);
 	}
+}
+
+/** The invoice an item targets: with Parallel Requests, captures of one invoice never overlap. */
+export function concurrencyKey(this: IExecuteFunctions, itemIndex: number): string | undefined {
+	const identifyBy = this.getNodeParameter('identifyBy', itemIndex) as CaptureIdentifier;
+	const value = this.getNodeParameter(identifyBy, itemIndex, '') as unknown;
+	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+	return `${identifyBy}:${String(value).trim()}`;
 }
