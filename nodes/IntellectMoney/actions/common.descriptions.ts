@@ -42,3 +42,42 @@ export function requestSettings(
 	}
 	return { timeoutMs: seconds * 1000 };
 }
+
+export const MAX_PARALLEL_REQUESTS = 50;
+
+/** "Parallel Requests": how many items may wait for IntellectMoney at once. */
+export const parallelRequestsOption: INodeProperties = {
+	displayName: 'Parallel Requests',
+	name: 'parallelRequests',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: MAX_PARALLEL_REQUESTS, numberPrecision: 0 },
+	default: 1,
+	description:
+		'How many items to send to IntellectMoney at once (1 = one after another). Output order is kept, and items for the same invoice or payout still go one at a time. IntellectMoney publishes no rate limit; the node backs off when it answers HTTP 429. Start at 5–10. Read from the first item for the whole execution.',
+};
+
+/**
+ * The execution's Parallel Requests, read once from item 0's options; outside 1–50 (or not a whole
+ * number) it is refused before anything is sent.
+ */
+export function readParallelRequests(node: IExecuteFunctions): number {
+	const value = node.getNodeParameter('options.parallelRequests', 0, 1) as unknown;
+	if (value === undefined || value === null || value === '') return 1;
+	const count = typeof value === 'string' ? Number(value) : value;
+	if (
+		typeof count !== 'number' ||
+		!Number.isInteger(count) ||
+		count < 1 ||
+		count > MAX_PARALLEL_REQUESTS
+	) {
+		throw new NodeOperationError(
+			node.getNode(),
+			`Parallel Requests must be a whole number from 1 to ${MAX_PARALLEL_REQUESTS}`,
+			{
+				itemIndex: 0,
+				description: `Set Options → Parallel Requests to how many items to send at once, e.g. 5; ${String(value)} was given.`,
+			},
+		);
+	}
+	return count;
+}

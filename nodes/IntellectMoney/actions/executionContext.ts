@@ -30,6 +30,11 @@ export interface OperationModule {
 		itemIndex: number,
 		context: ExecutionContext,
 	): Promise<IDataObject>;
+	/**
+	 * What money the item targets (e.g. its invoice), read cheaply without checks. With Parallel
+	 * Requests, items with equal keys never run at the same time. Undefined = no constraint.
+	 */
+	concurrencyKey?(this: IExecuteFunctions, itemIndex: number): string | undefined;
 }
 
 export function createExecutionContext(node: IExecuteFunctions): ExecutionContext {

@@ -17,7 +17,12 @@ import {
 import type { CreatePayoutOutput, ImEnvelope, ImPayoutOperationData } from '../../interfaces';
 import { intellectMoneyApiRequest, throwIfRefused, withReadRetries } from '../../transport';
 import { ENDPOINTS } from '../../transport/signature';
-import { includeRawOption, requestSettings, timeoutOption } from '../common.descriptions';
+import {
+	includeRawOption,
+	parallelRequestsOption,
+	requestSettings,
+	timeoutOption,
+} from '../common.descriptions';
 import type { ExecutionContext } from '../executionContext';
 import { payoutOutput, refusePayoutInTestMode } from './payoutOperation';
 
@@ -118,6 +123,7 @@ const properties: INodeProperties[] = [
 					'Refuse, before anything is sent, a payout above this amount; 0 = no limit. Useful when an AI agent uses this node.',
 			},
 			timeoutOption,
+			parallelRequestsOption,
 		],
 	},
 ];

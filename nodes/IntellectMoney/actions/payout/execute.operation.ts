@@ -12,7 +12,12 @@ import { sendMoneyMovingRequest } from '../../transport/moneyMoving';
 import type { MoneyState } from '../../transport/moneyMoving';
 import { ENDPOINTS } from '../../transport/signature';
 import { readPayoutOperation } from '../../transport/stateReads';
-import { includeRawOption, requestSettings, timeoutOption } from '../common.descriptions';
+import {
+	includeRawOption,
+	parallelRequestsOption,
+	requestSettings,
+	timeoutOption,
+} from '../common.descriptions';
 import type { ExecutionContext } from '../executionContext';
 import {
 	asItem,
@@ -33,6 +38,7 @@ const properties: INodeProperties[] = [
 		options: [
 			includeRawOption,
 			timeoutOption,
+			parallelRequestsOption,
 			{
 				displayName: 'Wait Until Final',
 				name: 'waitUntilFinal',
@@ -222,4 +228,12 @@ async function waitUntilFinal(
 			return { ...final, waitedSeconds: waited(), waitTimedOut: false };
 		}
 	}
+}
+
+/** The payout an item targets: with Parallel Requests, executes of one payout never overlap. */
+export function concurrencyKey(this: IExecuteFunctions, itemIndex: number): string | undefined {
+	const value = this.getNodeParameter('payoutOperationId', itemIndex, '') as unknown;
+	if (typeof value !== 'string') return undefined;
+	// GUIDs compare case-insensitively (validatePayoutOperationId lower-cases them too).
+	return value.trim().toLowerCase();
 }

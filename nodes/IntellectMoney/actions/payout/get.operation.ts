@@ -9,7 +9,12 @@ import { validatePayoutOperationId } from '../../helpers/inputValidation';
 import { throwIfRefused } from '../../transport';
 import { ENDPOINTS } from '../../transport/signature';
 import { requestPayoutState } from '../../transport/stateReads';
-import { includeRawOption, requestSettings, timeoutOption } from '../common.descriptions';
+import {
+	includeRawOption,
+	parallelRequestsOption,
+	requestSettings,
+	timeoutOption,
+} from '../common.descriptions';
 import type { ExecutionContext } from '../executionContext';
 import { asItem, payoutOperationIdProperty, payoutOutput } from './payoutOperation';
 
@@ -21,7 +26,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [includeRawOption, timeoutOption],
+		options: [includeRawOption, timeoutOption, parallelRequestsOption],
 	},
 ];
 

@@ -13,7 +13,12 @@ import { sendMoneyMovingRequest } from '../../transport/moneyMoving';
 import type { MoneyState } from '../../transport/moneyMoving';
 import { ENDPOINTS } from '../../transport/signature';
 import { readInvoice } from '../../transport/stateReads';
-import { includeRawOption, requestSettings, timeoutOption } from '../common.descriptions';
+import {
+	includeRawOption,
+	parallelRequestsOption,
+	requestSettings,
+	timeoutOption,
+} from '../common.descriptions';
 import type { ExecutionContext } from '../executionContext';
 import {
 	lookUpInvoice,
@@ -35,6 +40,7 @@ const properties: INodeProperties[] = [
 		options: [
 			includeRawOption,
 			timeoutOption,
+			parallelRequestsOption,
 			{
 				displayName: 'Maximum Amount',
 				name: 'maxAmount',
@@ -169,3 +175,5 @@ async function assertWithinMaxAmount(
 		);
 	}
 }
+
+export { purchaseConcurrencyKey as concurrencyKey } from './purchaseTarget';

@@ -20,7 +20,12 @@ import type { CreateInvoiceOutput, ImCreateInvoiceData } from '../../interfaces'
 import { intellectMoneyApiRequest, readOperationOutcome, refusedParameter } from '../../transport';
 import { sendMoneyMovingRequest } from '../../transport/moneyMoving';
 import { ENDPOINTS } from '../../transport/signature';
-import { includeRawOption, requestSettings, timeoutOption } from '../common.descriptions';
+import {
+	includeRawOption,
+	parallelRequestsOption,
+	requestSettings,
+	timeoutOption,
+} from '../common.descriptions';
 import type { ExecutionContext } from '../executionContext';
 
 /** The payment page (reference §1, dev/merchant/api/createInvoice). */
@@ -175,6 +180,7 @@ const properties: INodeProperties[] = [
 				description: 'Where the buyer lands after paying',
 			},
 			timeoutOption,
+			parallelRequestsOption,
 		],
 	},
 ];
@@ -290,4 +296,10 @@ export async function execute(
 		testMode,
 	};
 	return output as unknown as IDataObject;
+}
+
+/** The order an item creates an invoice for: with Parallel Requests, two for one order never overlap. */
+export function concurrencyKey(this: IExecuteFunctions, itemIndex: number): string | undefined {
+	const value = this.getNodeParameter('orderId', itemIndex, '') as unknown;
+	return typeof value === 'string' || typeof value === 'number' ? String(value).trim() : undefined;
 }

@@ -12,7 +12,12 @@ import type { InvoiceStateOutput } from '../../interfaces';
 import { throwIfRefused } from '../../transport';
 import { ENDPOINTS } from '../../transport/signature';
 import { invoiceIn, requestInvoice } from '../../transport/stateReads';
-import { includeRawOption, requestSettings, timeoutOption } from '../common.descriptions';
+import {
+	includeRawOption,
+	parallelRequestsOption,
+	requestSettings,
+	timeoutOption,
+} from '../common.descriptions';
 import type { ExecutionContext } from '../executionContext';
 
 const properties: INodeProperties[] = [
@@ -32,7 +37,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [includeRawOption, timeoutOption],
+		options: [includeRawOption, timeoutOption, parallelRequestsOption],
 	},
 ];
 

@@ -66,6 +66,20 @@ export function purchaseTargetProperties(verb: string): INodeProperties[] {
 	];
 }
 
+/**
+ * The invoice an item targets, read cheaply without checks: with Parallel Requests, items for one
+ * invoice never run at the same time, so a repeat sees the first one's effect as in sequential mode.
+ */
+export function purchaseConcurrencyKey(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): string | undefined {
+	const identifyBy = this.getNodeParameter('identifyBy', itemIndex) as CaptureIdentifier;
+	const value = this.getNodeParameter(identifyBy, itemIndex, '') as unknown;
+	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+	return `${identifyBy}:${String(value).trim()}`;
+}
+
 export interface PurchaseTarget {
 	orderId?: string;
 	invoiceId?: string;

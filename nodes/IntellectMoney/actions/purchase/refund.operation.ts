@@ -17,7 +17,12 @@ import { intellectMoneyApiRequest } from '../../transport';
 import { sendMoneyMovingRequest } from '../../transport/moneyMoving';
 import type { MoneyState } from '../../transport/moneyMoving';
 import { ENDPOINTS } from '../../transport/signature';
-import { includeRawOption, requestSettings, timeoutOption } from '../common.descriptions';
+import {
+	includeRawOption,
+	parallelRequestsOption,
+	requestSettings,
+	timeoutOption,
+} from '../common.descriptions';
 import type { ExecutionContext } from '../executionContext';
 import {
 	lookUpInvoice,
@@ -39,6 +44,7 @@ const properties: INodeProperties[] = [
 		options: [
 			includeRawOption,
 			timeoutOption,
+			parallelRequestsOption,
 			{
 				displayName: 'Merchant Receipt',
 				name: 'merchantReceipt',
@@ -113,3 +119,5 @@ export async function execute(
 		purchaseActionOutput('refunded', identity, outcome.envelope, { includeRaw, alreadyDone: false })
 	);
 }
+
+export { purchaseConcurrencyKey as concurrencyKey } from './purchaseTarget';
