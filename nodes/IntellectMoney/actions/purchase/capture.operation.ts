@@ -5,29 +5,13 @@
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { validateMaxAmount, validateMerchantReceipt } from '../../helpers/inputValidation';
-import type { ImPurchaseActionData } from '../../interfaces';
-import { intellectMoneyApiRequest } from '../../transport';
+import { validateMaxAmount } from '../../helpers/inputValidation';
 import type { RequestSettings } from '../../transport';
-import { sendMoneyMovingRequest } from '../../transport/moneyMoving';
-import type { MoneyState } from '../../transport/moneyMoving';
 import { ENDPOINTS } from '../../transport/signature';
 import { readInvoice } from '../../transport/stateReads';
-import {
-	includeRawOption,
-	parallelRequestsOption,
-	requestSettings,
-	timeoutOption,
-} from '../common.descriptions';
+import { includeRawOption, parallelRequestsOption, timeoutOption } from '../common.descriptions';
 import type { ExecutionContext } from '../executionContext';
-import {
-	lookUpInvoice,
-	purchaseActionOutput,
-	purchaseTargetProperties,
-	readPurchaseTarget,
-	targetFields,
-	unreadableStateReason,
-} from './purchaseTarget';
+import { purchaseTargetProperties, runPurchaseAction } from './purchaseAction';
 
 const properties: INodeProperties[] = [
 	...purchaseTargetProperties('capture'),
@@ -72,68 +56,22 @@ export async function execute(
 	itemIndex: number,
 	context: ExecutionContext,
 ): Promise<IDataObject> {
-	const target = readPurchaseTarget.call(this, itemIndex);
-	const options = this.getNodeParameter('options', itemIndex, {}) as {
-		includeRaw?: boolean;
-		merchantReceipt?: unknown;
-		timeoutSeconds?: unknown;
-		maxAmount?: unknown;
-	};
-	const merchantReceipt = validateMerchantReceipt(this, itemIndex, options.merchantReceipt);
-	const settings = requestSettings(this, itemIndex, options);
-	const maxAmount = validateMaxAmount(this, itemIndex, options.maxAmount, target.invoiceId);
-	const { eshopId, testMode } = await context.shop(itemIndex);
-
-	const body = targetFields(eshopId, target);
-	if (merchantReceipt !== undefined) body.MerchantReceipt = merchantReceipt;
-	const includeRaw = options.includeRaw === true;
-	const identity = { eshopId, testMode, ...target };
-
-	if (maxAmount !== undefined && target.invoiceId !== undefined) {
-		await assertWithinMaxAmount.call(
-			this,
-			context,
-			{ eshopId, invoiceId: target.invoiceId, maxAmount },
-			itemIndex,
-			settings,
-		);
-	}
-
-	const outcome = await sendMoneyMovingRequest<ImPurchaseActionData>(this, itemIndex, {
+	const options = this.getNodeParameter('options', itemIndex, {}) as { maxAmount?: unknown };
+	return await runPurchaseAction.call(this, itemIndex, context, {
 		endpoint: ENDPOINTS.capturePurchase,
-		body: () => body,
-		send: async () =>
-			await intellectMoneyApiRequest.call(
-				this,
-				ENDPOINTS.capturePurchase,
-				body,
-				itemIndex,
-				settings,
-			),
+		action: 'captured',
 		// InvoiceData states (reference §4.1): Held = still waiting; Paid = the held amount was transferred.
-		readState: async (): Promise<MoneyState> => {
-			const found = await lookUpInvoice.call(this, context, eshopId, target, itemIndex, settings);
-			const state = found?.invoice.State?.toLowerCase();
-			if (state === 'held') return 'notDone';
-			if (found && state === 'paid') {
-				const orderId = target.orderId ?? found.invoice.PurchaseOrderId;
-				return {
-					done: purchaseActionOutput('captured', { ...identity, orderId }, found.envelope, {
-						includeRaw,
-						alreadyDone: true,
-					}),
-				};
-			}
-			return 'unknown';
+		doneState: 'paid',
+		pendingStates: ['held'],
+		repeatRule: 'A second capture of a captured invoice is refused, never paid twice.',
+		pastTense: 'captured',
+		beforeSending: async ({ eshopId }, target, settings) => {
+			const maxAmount = validateMaxAmount(this, itemIndex, options.maxAmount, target.invoiceId);
+			if (maxAmount === undefined || target.invoiceId === undefined) return;
+			const invoice = { eshopId, invoiceId: target.invoiceId, maxAmount };
+			await assertWithinMaxAmount.call(this, context, invoice, itemIndex, settings);
 		},
-		unknownStateAdvice: `The node cannot check the invoice's state${unreadableStateReason(target)}: check it in the IntellectMoney cabinet before running this again. A second capture of a captured invoice is refused, never paid twice.`,
-		refusalNote:
-			'If an earlier run or attempt already captured this purchase, this refusal is expected and nothing was captured twice: check the invoice in the IntellectMoney cabinet. To have such repeats reported as alreadyDone, identify the invoice by Invoice ID and set Login and Password in the credential.',
 	});
-	return (
-		outcome.done ??
-		purchaseActionOutput('captured', identity, outcome.envelope, { includeRaw, alreadyDone: false })
-	);
 }
 
 /**
@@ -176,4 +114,4 @@ async function assertWithinMaxAmount(
 	}
 }
 
-export { purchaseConcurrencyKey as concurrencyKey } from './purchaseTarget';
+export { purchaseConcurrencyKey as concurrencyKey } from './purchaseAction';

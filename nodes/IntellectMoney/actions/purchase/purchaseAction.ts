@@ -1,10 +1,15 @@
 /**
- * Which invoice a purchase operation acts on (Capture, Release or Refund, Get State), and how the node
- * reads that invoice's state back from IntellectMoney to reconcile a lost answer or a refusal.
+ * What the purchase operations share: which invoice they act on (Capture, Release or Refund, Get
+ * State), how the node reads that invoice's state back from IntellectMoney to reconcile a lost answer
+ * or a refusal, and the one execute flow of Capture and Release or Refund.
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { validateInvoiceId, validateOrderId } from '../../helpers/inputValidation';
+import {
+	validateInvoiceId,
+	validateMerchantReceipt,
+	validateOrderId,
+} from '../../helpers/inputValidation';
 import type {
 	CaptureIdentifier,
 	CapturePurchaseOutput,
@@ -14,9 +19,13 @@ import type {
 	ImPurchaseActionData,
 	RefundPurchaseOutput,
 } from '../../interfaces';
-import { readOperationOutcome } from '../../transport';
+import { intellectMoneyApiRequest, readOperationOutcome } from '../../transport';
 import type { RequestSettings } from '../../transport';
+import { sendMoneyMovingRequest } from '../../transport/moneyMoving';
+import type { MoneyState } from '../../transport/moneyMoving';
+import type { ENDPOINTS } from '../../transport/signature';
 import { readInvoice } from '../../transport/stateReads';
+import { requestSettings } from '../common.descriptions';
 import type { ExecutionContext } from '../executionContext';
 
 /** Identify By + Order ID / Invoice ID, for an operation that `verb`s an invoice ("capture", …). */
@@ -170,4 +179,75 @@ export function purchaseActionOutput(
 	// Each operation reports its own flag only: `captured` or `refunded`.
 	delete (output as Partial<typeof output>)[action === 'captured' ? 'refunded' : 'captured'];
 	return output as unknown as IDataObject;
+}
+
+/** How Capture and Release or Refund differ; everything else about them is the same flow. */
+export interface PurchaseActionSpec {
+	endpoint: typeof ENDPOINTS.capturePurchase | typeof ENDPOINTS.refundPurchase;
+	action: 'captured' | 'refunded';
+	/** InvoiceData state (lower case) after the request was carried out (reference §4.1). */
+	doneState: string;
+	/** InvoiceData states (lower case) the request acts on: seen after a lost answer, it was not carried out. */
+	pendingStates: string[];
+	/** What a repeat does, for error descriptions: "A second capture of a captured invoice is refused…". */
+	repeatRule: string;
+	/** "captured", "released or refunded": for the note on a refused repeat. */
+	pastTense: string;
+	/** Checks before anything is sent that need the shop (Capture's Maximum Amount). */
+	beforeSending?(
+		shop: { eshopId: string },
+		target: PurchaseTarget,
+		settings: RequestSettings,
+	): Promise<void>;
+}
+
+/**
+ * Capture or Release/Refund one item: validate, send once through sendMoneyMovingRequest, and
+ * reconcile against the invoice's state, so that money moves at most once.
+ */
+export async function runPurchaseAction(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	context: ExecutionContext,
+	spec: PurchaseActionSpec,
+): Promise<IDataObject> {
+	const target = readPurchaseTarget.call(this, itemIndex);
+	const options = this.getNodeParameter('options', itemIndex, {}) as {
+		includeRaw?: boolean;
+		merchantReceipt?: unknown;
+		timeoutSeconds?: unknown;
+	};
+	const merchantReceipt = validateMerchantReceipt(this, itemIndex, options.merchantReceipt);
+	const settings = requestSettings(this, itemIndex, options);
+	const { eshopId, testMode } = await context.shop(itemIndex);
+	await spec.beforeSending?.({ eshopId }, target, settings);
+
+	const body = targetFields(eshopId, target);
+	if (merchantReceipt !== undefined) body.MerchantReceipt = merchantReceipt;
+	const includeRaw = options.includeRaw === true;
+	const identity = { eshopId, testMode, ...target };
+
+	const outcome = await sendMoneyMovingRequest<ImPurchaseActionData>(this, itemIndex, {
+		endpoint: spec.endpoint,
+		body: () => body,
+		send: async () =>
+			await intellectMoneyApiRequest.call(this, spec.endpoint, body, itemIndex, settings),
+		readState: async (): Promise<MoneyState> => {
+			const found = await lookUpInvoice.call(this, context, eshopId, target, itemIndex, settings);
+			const state = found?.invoice.State?.toLowerCase() ?? '';
+			if (spec.pendingStates.includes(state)) return 'notDone';
+			if (found && state === spec.doneState) {
+				const orderId = target.orderId ?? found.invoice.PurchaseOrderId;
+				const flags = { includeRaw, alreadyDone: true };
+				return {
+					done: purchaseActionOutput(spec.action, { ...identity, orderId }, found.envelope, flags),
+				};
+			}
+			return 'unknown';
+		},
+		unknownStateAdvice: `The node cannot check the invoice's state${unreadableStateReason(target)}: check it in the IntellectMoney cabinet before running this again. ${spec.repeatRule}`,
+		refusalNote: `If an earlier run or attempt already ${spec.pastTense} this purchase, this refusal is expected and nothing was ${spec.action} twice: check the invoice in the IntellectMoney cabinet. To have such repeats reported as alreadyDone, identify the invoice by Invoice ID and set Login and Password in the credential.`,
+	});
+	const flags = { includeRaw, alreadyDone: false };
+	return outcome.done ?? purchaseActionOutput(spec.action, identity, outcome.envelope, flags);
 }
