@@ -20,8 +20,12 @@ const createPayout = loadWorkflow('payout-create');
 const byCard = withParameters(createPayout, { method: 'card' });
 const getState = loadWorkflow('payout-get');
 const execute = loadWorkflow('payout-execute');
-/** A Luhn-valid test card number; it must never appear in anything a user can see. */
+/**
+ * A Luhn-valid test card number as the node sends it; it must never appear in anything a user can see.
+ * Inputs give it grouped (`CARD_INPUT`), so the scan finds only what the node itself wrote.
+ */
 const PAN = '4111111111111111';
+const CARD_INPUT = '4111 1111 1111 1111';
 const sbp = {
 	phone: '+7 (900) 123-45-67',
 	bankId: '100000000111',
@@ -81,7 +85,7 @@ describe('create a payout', () => {
 	});
 
 	test('by card: the number is sent, and only a masked form comes out', async () => {
-		const result = await h.run(byCard, { items: [{ ...sbp, pan: '4111 1111 1111 1111' }] });
+		const result = await h.run(byCard, { items: [{ ...sbp, pan: CARD_INPUT }] });
 		const [item] = outputJson(result);
 		expect(item).toMatchObject({ method: 'card', recipient: '411111******1111', bankId: null });
 		const [request] = h.requestsTo(CREATE);
@@ -91,7 +95,7 @@ describe('create a payout', () => {
 
 	test('a refusal shows the signed string with the card number masked', async () => {
 		const result = await h.run(byCard, {
-			items: [{ ...sbp, pan: PAN }],
+			items: [{ ...sbp, pan: CARD_INPUT }],
 			credentials: { signSecretKey: 'WRONG-SIGN-KEY' },
 		});
 		const error = /** @type {any} */ (result.nodeError('IntellectMoney'));
