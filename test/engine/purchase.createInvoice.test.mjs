@@ -191,9 +191,8 @@ describe('refusals and lost answers', () => {
 			items: [{ orderId: 'order-6203', amount: '10.00', expireDate: EXPIRE }],
 		});
 		h.sandbox.clearFaults();
-		expect(result.nodeError('IntellectMoney')?.description).toContain(
-			'look for Order ID order-6203',
-		);
+		const error = /** @type {any} */ (result.nodeError('IntellectMoney'));
+		expect(error.description).toContain('look for Order ID order-6203');
 		expect(h.requestsTo(CREATE)).toHaveLength(1);
 	});
 
