@@ -2,7 +2,7 @@
 /**
  * Local imitation of the IntellectMoney HTTP API for tests and demos.
  *
- * Serves ten POST endpoints on 127.0.0.1 only:
+ * Serves eight POST endpoints on 127.0.0.1 only:
  *   merchant API: createInvoice, purchaseToPaid (capture), purchaseToRefund (release / cancel / refund);
  *   Personal API: personal/user/getUserToken and the read personal/payment/getInvoicesHistory;
  *   Payout API: personal/payout/createOperation, personal/payout/executeOperation and the read
@@ -539,8 +539,11 @@ const PAYMENT_STATUS = Object.freeze({
 	partiallyPaid: 7,
 	refunded: 8,
 });
-/** The status a notification of an invoice in this state carries, by default. */
-/** @type {Record<InvoiceState, number>} */
+/**
+ * paymentStatus of an invoice added in this state (addInvoice), until its next change: a Refund one
+ * counts as cancelled (4), its history being unknown.
+ * @type {Record<InvoiceState, number>}
+ */
 const STATUS_OF_STATE = { Created: 3, Held: 6, Paid: 5, Refund: 4 };
 const NOTIFICATION_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 /**

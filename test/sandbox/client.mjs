@@ -184,7 +184,7 @@ export function moscowIn(ms) {
  * @property {string} url
  * @property {ReceivedNotification[]} received
  * @property {(answer: (n: ReceivedNotification, index: number) => { status: number, body: string }) => void} answerWith
- * @property {() => Promise<void>} close
+ * @property {() => Promise<void>} close  idempotent
  */
 
 /**
@@ -212,6 +212,8 @@ export async function startReceiver() {
 	await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
 	const address = server.address();
 	if (address === null || typeof address === 'string') throw new Error('receiver: no address');
+	/** @type {Promise<void> | undefined} idempotent, like the sandbox's stop() */
+	let closing;
 	return {
 		url: `http://127.0.0.1:${address.port}/im/result`,
 		received,
@@ -219,10 +221,11 @@ export async function startReceiver() {
 			answer = fn;
 		},
 		close() {
-			return new Promise((resolve, reject) => {
+			closing ??= new Promise((resolve, reject) => {
 				server.close((err) => (err ? reject(err) : resolve()));
 				server.closeAllConnections();
 			});
+			return closing;
 		},
 	};
 }

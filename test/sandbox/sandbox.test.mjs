@@ -1470,6 +1470,32 @@ describe('fault injection', () => {
 		expect(op.state).toBe('Created');
 	});
 
+	test('every served endpoint takes a fault by name: nothing processed, then served normally', async () => {
+		const served = [
+			TOKEN,
+			'merchant/createInvoice',
+			CAPTURE,
+			'merchant/purchaseToRefund',
+			HISTORY,
+			'personal/payout/createOperation',
+			PAYOUT,
+			PAYOUT_STATE,
+		];
+		for (const endpoint of served) {
+			sb.injectFaults({ kind: 'http502', endpoint });
+			const faulted = await post(endpoint, {}, { sign: 'x' });
+			expect([endpoint, faulted.status]).toEqual([endpoint, 502]);
+			expect(last()).toMatchObject({ endpoint, fault: 'http502', verdict: 'refused' });
+			const answered = await post(endpoint, {}, { sign: 'x' });
+			expect([endpoint, answered.status, answered.json.Result.ErrorSourceParam]).toEqual([
+				endpoint,
+				200,
+				'Sign',
+			]);
+		}
+		expect(sb.pendingFaults()).toBe(0);
+	});
+
 	test('a fault with no endpoint also hits unknown paths', async () => {
 		sb.injectFaults({ kind: 'http502' });
 		const r = await post('merchant/purchaseToNowhere', {});
