@@ -32,6 +32,10 @@ const LINES = /** @type {Array<'2.x' | '1.x'>} */ (
 const CAPTURE = 'merchant/purchaseToPaid';
 const TOKEN = 'personal/user/getUserToken';
 const EXECUTE = 'personal/payout/executeOperation';
+const CREATE_INVOICE = 'merchant/createInvoice';
+const REFUND = 'merchant/purchaseToRefund';
+const CREATE_PAYOUT = 'personal/payout/createOperation';
+const PAYOUT_STATE = 'personal/payout/getOperationState';
 const WRONG_SIGN_KEY = 'WRONG-SIGN-KEY-e2e-7731';
 
 /** @param {string} name */
@@ -87,6 +91,9 @@ describe.each(LINES)('n8n %s', (lineName) => {
 			JSON.stringify([
 				example('capture-purchase-when-order-ships'),
 				example('execute-approved-payout'),
+				example('create-held-invoice'),
+				example('release-cancelled-order'),
+				example('pay-out-to-sellers'),
 				wrongKey,
 			]),
 		);
@@ -132,6 +139,7 @@ describe.each(LINES)('n8n %s', (lineName) => {
 				operationId: expect.stringMatching(/^[0-9a-f-]{36}$/),
 				warning: null,
 				alreadyDone: false,
+				testMode: false,
 			})),
 		);
 		expect(
@@ -189,6 +197,92 @@ describe.each(LINES)('n8n %s', (lineName) => {
 			[EXECUTE, true, 'accepted'],
 			[EXECUTE, true, 'accepted'],
 		]);
+	});
+
+	test('"Create held invoices for new orders": two signed invoices with hold, payment pages out', async () => {
+		sandbox.clearLog();
+		const result = await n8nCommand(runtime, userFolder, [
+			'execute',
+			'--id=imExampleInvoice1',
+			'--rawOutput',
+		]);
+		expect(result.code).toBe(0);
+		const [items] = itemsOf(parseRawOutput(result.stdout), 'Create held invoice');
+		expect(items).toEqual(
+			[
+				['order-2001', '1500.00'],
+				['order-2002', '780.50'],
+			].map(([orderId, amount]) =>
+				expect.objectContaining({
+					orderId,
+					amount,
+					currency: 'RUB',
+					holdMode: true,
+					holdTimeHours: 72,
+					status: 'created',
+					invoiceId: expect.stringMatching(/^3\d{9}$/),
+					paymentUrl: expect.stringMatching(
+						/^https:\/\/merchant\.intellectmoney\.ru\/\?InvoiceId=3\d{9}$/,
+					),
+					testMode: false,
+				}),
+			),
+		);
+		expect(
+			sandbox.log.map((e) => [e.endpoint, e.fields.HoldMode, e.signValid, e.hashValid, e.verdict]),
+		).toEqual([
+			[CREATE_INVOICE, '1', true, true, 'accepted'],
+			[CREATE_INVOICE, '1', true, true, 'accepted'],
+		]);
+		expect(sandbox.getInvoice('order-2001')).toMatchObject({ state: 'Created', holdMode: true });
+	});
+
+	test('"Release the hold of a cancelled order": one signed purchaseToRefund, the invoice ends Refund', async () => {
+		sandbox.clearLog();
+		const result = await n8nCommand(runtime, userFolder, [
+			'execute',
+			'--id=imExampleRelease1',
+			'--rawOutput',
+		]);
+		expect(result.code).toBe(0);
+		const [items] = itemsOf(parseRawOutput(result.stdout), 'Release or refund');
+		expect(items).toEqual([
+			expect.objectContaining({ orderId: 'order-1003', refunded: true, status: 'refunded' }),
+		]);
+		expect(sandbox.log.map((e) => [e.endpoint, e.signValid, e.hashValid, e.verdict])).toEqual([
+			[REFUND, true, true, 'accepted'],
+		]);
+		expect(sandbox.getInvoice('order-1003')?.state).toBe('Refund');
+	});
+
+	test('"Pay out to sellers at month end": created, executed once each, waited until completed', async () => {
+		sandbox.clearLog();
+		const result = await n8nCommand(runtime, userFolder, [
+			'execute',
+			'--id=imExamplePayout02',
+			'--rawOutput',
+		]);
+		expect(result.code).toBe(0);
+		const run = parseRawOutput(result.stdout);
+		const [created] = itemsOf(run, 'Create payout');
+		expect(created.map((/** @type {any} */ i) => [i.status, i.recipient, i.amount])).toEqual([
+			['created', '+7******4567', '2500.00'],
+			['created', '+7******4321', '1200.00'],
+		]);
+		const [executed] = itemsOf(run, 'Execute and wait');
+		expect(
+			executed.map((/** @type {any} */ i) => [i.status, i.payoutState, i.final, i.waitTimedOut]),
+		).toEqual([
+			['completed', 'Completed', true, false],
+			['completed', 'Completed', true, false],
+		]);
+		const calls = sandbox.log.map((e) => e.endpoint);
+		// One user token per node run (Create, then Execute), one create and one execute per seller.
+		expect(calls.filter((c) => c === TOKEN)).toHaveLength(2);
+		expect(calls.filter((c) => c === CREATE_PAYOUT)).toHaveLength(2);
+		expect(calls.filter((c) => c === EXECUTE)).toHaveLength(2);
+		expect(calls.filter((c) => c === PAYOUT_STATE).length).toBeGreaterThanOrEqual(6);
+		expect(sandbox.log.every((e) => e.signValid === true && e.verdict === 'accepted')).toBe(true);
 	});
 
 	test('a wrong Sign Secret Key fails with IntellectMoney’s message, and no key appears in the output', async () => {
@@ -274,7 +368,10 @@ describe('npm start (main job)', () => {
 					workflows: [
 						'Capture a held purchase, then pay out to the seller',
 						'Capture purchase when an order ships',
+						'Create held invoices for new orders',
 						'Execute approved payout',
+						'Pay out to sellers at month end',
+						'Release the hold of a cancelled order',
 					],
 				});
 				expect(output).toContain('Login:              operator@example.com / Sandbox-Passw0rd');
