@@ -9,7 +9,7 @@
  * Ctrl-C stops n8n and the sandbox. `--exit-when-ready` stops after checking the login works and the
  * workflows are there (used by the end-to-end suite).
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -122,8 +122,11 @@ try {
 	say(
 		`Sandbox:            ${sandbox.url} (shop ${sandbox.shop.eshopId}; held orders order-1001, order-1002)`,
 	);
-	say('Workflows:          "Capture purchase when an order ships", "Execute approved payout",');
-	say('                    "Capture a held purchase, then pay out to the seller"');
+	const exampleNames = readdirSync(path.join(PROJECT_ROOT, 'examples'))
+		.filter((name) => name.endsWith('.workflow.json'))
+		.map((name) => JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'examples', name), 'utf8')).name)
+		.sort();
+	say(`Workflows:          ${exampleNames.map((name) => `"${name}"`).join(', ')}`);
 	say('Open a workflow and click "Execute workflow". Ctrl-C stops n8n and the sandbox.');
 
 	if (exitWhenReady) {
