@@ -129,11 +129,11 @@ export async function execute(
 	};
 	const orderId =
 		identifyBy === 'orderId'
-			? validateOrderId(this, itemIndex, this.getNodeParameter('orderId', itemIndex))
+			? validateOrderId(this, itemIndex, context.itemParameter('orderId', itemIndex))
 			: undefined;
 	const invoiceId =
 		identifyBy === 'invoiceId'
-			? validateInvoiceId(this, itemIndex, this.getNodeParameter('invoiceId', itemIndex))
+			? validateInvoiceId(this, itemIndex, context.itemParameter('invoiceId', itemIndex))
 			: undefined;
 	const merchantReceipt = validateMerchantReceipt(this, itemIndex, options.merchantReceipt);
 	const settings = requestSettings(this, itemIndex, options);
@@ -292,9 +292,13 @@ async function assertWithinMaxAmount(
 }
 
 /** The invoice an item targets: with Parallel Requests, captures of one invoice never overlap. */
-export function concurrencyKey(this: IExecuteFunctions, itemIndex: number): string | undefined {
+export function concurrencyKey(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	context: ExecutionContext,
+): string | undefined {
 	const identifyBy = this.getNodeParameter('identifyBy', itemIndex) as CaptureIdentifier;
-	const value = this.getNodeParameter(identifyBy, itemIndex, '') as unknown;
+	const value = context.itemParameter(identifyBy, itemIndex);
 	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
 	return `${identifyBy}:${String(value).trim()}`;
 }
