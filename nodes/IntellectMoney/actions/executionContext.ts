@@ -20,6 +20,13 @@ export interface ExecutionContext {
 	/** The credential's Eshop ID and Base URL, validated for this item. */
 	shop(itemIndex: number): Promise<ShopSettings>;
 	userTokens: UserTokenSession;
+	/**
+	 * An item's parameter, evaluated once per item: the router's concurrency key and the operation
+	 * read the same value, and an expression costs more than the rest of the item's own work.
+	 */
+	itemParameter(name: string, itemIndex: number): unknown;
+	/** Forgets the item's remembered parameters once it has settled. */
+	releaseItem(itemIndex: number): void;
 }
 
 /** One operation: its UI properties and what it does with one item. */
@@ -34,11 +41,16 @@ export interface OperationModule {
 	 * What money the item targets (e.g. its invoice), read cheaply without checks. With Parallel
 	 * Requests, items with equal keys never run at the same time. Undefined = no constraint.
 	 */
-	concurrencyKey?(this: IExecuteFunctions, itemIndex: number): string | undefined;
+	concurrencyKey?(
+		this: IExecuteFunctions,
+		itemIndex: number,
+		context: ExecutionContext,
+	): string | undefined;
 }
 
 export function createExecutionContext(node: IExecuteFunctions): ExecutionContext {
 	let credentials: Promise<IDataObject> | undefined;
+	const itemParameters = new Map<number, Map<string, unknown>>();
 	return {
 		async shop(itemIndex) {
 			// Only non-secret fields are read here, and whether the API keys are filled in; their values
@@ -49,5 +61,17 @@ export function createExecutionContext(node: IExecuteFunctions): ExecutionContex
 			return validateShopSettings(node, itemIndex, { eshopId, baseUrl, testMode, hasApiKeys });
 		},
 		userTokens: new UserTokenSession(node),
+		itemParameter(name, itemIndex) {
+			let values = itemParameters.get(itemIndex);
+			if (values === undefined) {
+				values = new Map();
+				itemParameters.set(itemIndex, values);
+			}
+			if (!values.has(name)) values.set(name, node.getNodeParameter(name, itemIndex));
+			return values.get(name);
+		},
+		releaseItem(itemIndex) {
+			itemParameters.delete(itemIndex);
+		},
 	};
 }

@@ -136,13 +136,15 @@ async function runItems(
 			outcomes[itemIndex] = { json: await operation.execute.call(node, itemIndex, context) };
 		} catch (error) {
 			fail(itemIndex, error);
+		} finally {
+			context.releaseItem(itemIndex);
 		}
 	};
 
 	const worker = async () => {
 		while (!stopped && nextIndex < itemCount) {
 			const itemIndex = nextIndex++;
-			const key = keyOf === undefined ? undefined : safeKey(node, keyOf, itemIndex);
+			const key = keyOf === undefined ? undefined : safeKey(node, keyOf, itemIndex, context);
 			if (key === undefined) {
 				await runOne(itemIndex, undefined);
 				continue;
@@ -166,9 +168,10 @@ function safeKey(
 	node: IExecuteFunctions,
 	keyOf: NonNullable<OperationModule['concurrencyKey']>,
 	itemIndex: number,
+	context: ExecutionContext,
 ): string | undefined {
 	try {
-		return keyOf.call(node, itemIndex);
+		return keyOf.call(node, itemIndex, context);
 	} catch {
 		return undefined;
 	}

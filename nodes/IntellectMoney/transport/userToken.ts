@@ -37,7 +37,11 @@ export class UserTokenSession {
 		itemIndex: number,
 		settings: RequestSettings = {},
 	): Promise<string | undefined> {
-		const now = await this.current?.catch(() => undefined);
+		const seen = this.current;
+		const now = await seen?.catch(() => undefined);
+		// With Parallel Requests several items can see the same stale token at once: whoever comes
+		// second finds the renewal already started and shares it, instead of counting a second one.
+		if (this.current !== seen) return await this.current?.catch(() => undefined);
 		if (now !== rejected) return now;
 		if (this.renewals >= 1) return undefined;
 		this.renewals += 1;

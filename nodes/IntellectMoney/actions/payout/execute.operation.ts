@@ -89,7 +89,7 @@ export async function execute(
 	const payoutOperationId = validatePayoutOperationId(
 		this,
 		itemIndex,
-		this.getNodeParameter('payoutOperationId', itemIndex),
+		context.itemParameter('payoutOperationId', itemIndex),
 	);
 	const options = this.getNodeParameter('options', itemIndex, {}) as ExecuteOptions;
 	const settings = requestSettings(this, itemIndex, options);
@@ -231,8 +231,12 @@ async function waitUntilFinal(
 }
 
 /** The payout an item targets: with Parallel Requests, executes of one payout never overlap. */
-export function concurrencyKey(this: IExecuteFunctions, itemIndex: number): string | undefined {
-	const value = this.getNodeParameter('payoutOperationId', itemIndex, '') as unknown;
+export function concurrencyKey(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	context: ExecutionContext,
+): string | undefined {
+	const value = context.itemParameter('payoutOperationId', itemIndex);
 	if (typeof value !== 'string') return undefined;
 	// GUIDs compare case-insensitively (validatePayoutOperationId lower-cases them too).
 	return value.trim().toLowerCase();

@@ -213,7 +213,7 @@ export async function execute(
 	const param = (name: string, fallback?: unknown) =>
 		this.getNodeParameter(name, itemIndex, fallback) as unknown;
 	const options = param('options', {}) as CreateInvoiceOptions;
-	const orderId = validateOrderId(this, itemIndex, param('orderId'));
+	const orderId = validateOrderId(this, itemIndex, context.itemParameter('orderId', itemIndex));
 	const amount = validateAmount(this, itemIndex, param('amount'), 'Amount');
 	const holdMode = param('holdMode', false) === true;
 	const holdTime = holdMode ? validateHoldTime(this, itemIndex, param('holdTime')) : undefined;
@@ -299,7 +299,11 @@ export async function execute(
 }
 
 /** The order an item creates an invoice for: with Parallel Requests, two for one order never overlap. */
-export function concurrencyKey(this: IExecuteFunctions, itemIndex: number): string | undefined {
-	const value = this.getNodeParameter('orderId', itemIndex, '') as unknown;
+export function concurrencyKey(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	context: ExecutionContext,
+): string | undefined {
+	const value = context.itemParameter('orderId', itemIndex);
 	return typeof value === 'string' || typeof value === 'number' ? String(value).trim() : undefined;
 }

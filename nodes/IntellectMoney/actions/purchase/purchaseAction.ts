@@ -82,9 +82,11 @@ export function purchaseTargetProperties(verb: string): INodeProperties[] {
 export function purchaseConcurrencyKey(
 	this: IExecuteFunctions,
 	itemIndex: number,
+	context: ExecutionContext,
 ): string | undefined {
 	const identifyBy = this.getNodeParameter('identifyBy', itemIndex) as CaptureIdentifier;
-	const value = this.getNodeParameter(identifyBy, itemIndex, '') as unknown;
+	// Read through the execution context: the operation reads the same value, evaluated once.
+	const value = context.itemParameter(identifyBy, itemIndex);
 	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
 	return `${identifyBy}:${String(value).trim()}`;
 }
@@ -95,17 +97,16 @@ export interface PurchaseTarget {
 }
 
 /** The item's Order ID or Invoice ID, validated. */
-export function readPurchaseTarget(this: IExecuteFunctions, itemIndex: number): PurchaseTarget {
+export function readPurchaseTarget(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	context: ExecutionContext,
+): PurchaseTarget {
 	const identifyBy = this.getNodeParameter('identifyBy', itemIndex) as CaptureIdentifier;
+	const value = context.itemParameter(identifyBy, itemIndex);
 	return identifyBy === 'orderId'
-		? { orderId: validateOrderId(this, itemIndex, this.getNodeParameter('orderId', itemIndex)) }
-		: {
-				invoiceId: validateInvoiceId(
-					this,
-					itemIndex,
-					this.getNodeParameter('invoiceId', itemIndex),
-				),
-			};
+		? { orderId: validateOrderId(this, itemIndex, value) }
+		: { invoiceId: validateInvoiceId(this, itemIndex, value) };
 }
 
 /**
@@ -211,7 +212,7 @@ export async function runPurchaseAction(
 	context: ExecutionContext,
 	spec: PurchaseActionSpec,
 ): Promise<IDataObject> {
-	const target = readPurchaseTarget.call(this, itemIndex);
+	const target = readPurchaseTarget.call(this, itemIndex, context);
 	const options = this.getNodeParameter('options', itemIndex, {}) as {
 		includeRaw?: boolean;
 		merchantReceipt?: unknown;
