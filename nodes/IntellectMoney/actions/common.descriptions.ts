@@ -21,6 +21,32 @@ export const timeoutOption: INodeProperties = {
 		'How long to wait for IntellectMoney to answer each request. A request left unanswered may still have been carried out: the node then checks the state before it reports or repeats anything.',
 };
 
+/**
+ * An operation's Options collection: Include Raw Response, Timeout and Parallel Requests, which every
+ * operation has, after the operation's own.
+ */
+export function optionsCollection(...ownOptions: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [...ownOptions, includeRawOption, timeoutOption, parallelRequestsOption],
+	};
+}
+
+/** "Merchant Receipt": the 54-FZ receipt, sent as JSON text; `purpose` says when it is needed. */
+export function merchantReceiptOption(purpose: string): INodeProperties {
+	return {
+		displayName: 'Merchant Receipt',
+		name: 'merchantReceipt',
+		type: 'json',
+		default: '',
+		description: `Online cash-register receipt (54-FZ) as a JSON object, ${purpose}`,
+	};
+}
+
 /** The request settings from an operation's options; a timeout outside 1–300 s is refused. */
 export function requestSettings(
 	node: IExecuteFunctions,

@@ -11,6 +11,15 @@ const INVOICE_ID = /^3\d{9}$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ESHOP_ID = /^\d{1,6}$/;
 
+function isHttpUrl(text: string): boolean {
+	try {
+		const { protocol } = new URL(text);
+		return protocol === 'https:' || protocol === 'http:';
+	} catch {
+		return false;
+	}
+}
+
 function fail(
 	context: IExecuteFunctions,
 	itemIndex: number,
@@ -216,13 +225,7 @@ export function validateShopSettings(
 	}
 	// An empty Base URL means IntellectMoney itself, as in the credential's authenticate.
 	const url = String(baseUrl ?? '').trim() || DEFAULT_BASE_URL;
-	let protocol = '';
-	try {
-		protocol = new URL(url).protocol;
-	} catch {
-		protocol = '';
-	}
-	if (protocol !== 'https:' && protocol !== 'http:') {
+	if (!isHttpUrl(url)) {
 		fail(
 			context,
 			itemIndex,
@@ -314,13 +317,7 @@ export function validateUrl(
 ): string | undefined {
 	const url = optionalText(context, itemIndex, value, field, 512);
 	if (url === undefined) return undefined;
-	let protocol = '';
-	try {
-		protocol = new URL(url).protocol;
-	} catch {
-		protocol = '';
-	}
-	if (protocol !== 'https:' && protocol !== 'http:') {
+	if (!isHttpUrl(url)) {
 		fail(
 			context,
 			itemIndex,

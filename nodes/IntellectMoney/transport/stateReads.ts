@@ -11,10 +11,27 @@ import type {
 	ImInvoiceData,
 	ImInvoicesHistoryData,
 	ImPayoutOperationData,
+	ImResultBase,
 } from '../interfaces';
 import { intellectMoneyApiRequest, isRefusal, withReadRetries } from './index';
 import type { RequestSettings } from './index';
 import { ENDPOINTS } from './signature';
+import type { IntellectMoneyEndpoint } from './signature';
+
+/** A read's answer, refusals included: transport failures are retried (reads are harmless), then thrown. */
+async function read<TResult extends ImResultBase>(
+	context: IExecuteFunctions,
+	endpoint: IntellectMoneyEndpoint,
+	body: Record<string, string>,
+	itemIndex: number,
+	settings: RequestSettings,
+): Promise<ImEnvelope<TResult>> {
+	const request: typeof intellectMoneyApiRequest<TResult> = intellectMoneyApiRequest;
+	return await withReadRetries(
+		context,
+		async () => await request.call(context, endpoint, body, itemIndex, settings),
+	);
+}
 
 /** getOperationState's answer, refusals included (transport failures retried, then thrown). */
 export async function requestPayoutState(
@@ -24,17 +41,8 @@ export async function requestPayoutState(
 	itemIndex: number,
 	settings: RequestSettings,
 ): Promise<ImEnvelope<ImPayoutOperationData>> {
-	return await withReadRetries(
-		context,
-		async () =>
-			await intellectMoneyApiRequest.call(
-				context,
-				ENDPOINTS.payoutState,
-				{ UserToken: userToken, PayoutOperationId: payoutOperationId },
-				itemIndex,
-				settings,
-			),
-	);
+	const body = { UserToken: userToken, PayoutOperationId: payoutOperationId };
+	return await read(context, ENDPOINTS.payoutState, body, itemIndex, settings);
 }
 
 /** The payout operation as IntellectMoney sees it, or undefined when it refuses to say. */
@@ -64,17 +72,14 @@ export async function requestInvoice(
 	itemIndex: number,
 	settings: RequestSettings,
 ): Promise<ImEnvelope<ImInvoicesHistoryData>> {
-	return await withReadRetries(
-		context,
-		async () =>
-			await intellectMoneyApiRequest.call(
-				context,
-				ENDPOINTS.invoiceHistory,
-				{ UserToken: userToken, Skip: '0', Take: '1', EshopId: eshopId, InvoiceId: invoiceId },
-				itemIndex,
-				settings,
-			),
-	);
+	const body = {
+		UserToken: userToken,
+		Skip: '0',
+		Take: '1',
+		EshopId: eshopId,
+		InvoiceId: invoiceId,
+	};
+	return await read(context, ENDPOINTS.invoiceHistory, body, itemIndex, settings);
 }
 
 /** The invoice in a getInvoicesHistory answer, or undefined when it is not listed. */

@@ -17,12 +17,7 @@ import {
 import type { CreatePayoutOutput, ImEnvelope, ImPayoutOperationData } from '../../interfaces';
 import { intellectMoneyApiRequest, throwIfRefused, withReadRetries } from '../../transport';
 import { ENDPOINTS } from '../../transport/signature';
-import {
-	includeRawOption,
-	parallelRequestsOption,
-	requestSettings,
-	timeoutOption,
-} from '../common.descriptions';
+import { optionsCollection, requestSettings } from '../common.descriptions';
 import type { ExecutionContext } from '../executionContext';
 import { payoutOutput, refusePayoutInTestMode } from './payoutOperation';
 
@@ -98,34 +93,24 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. Иванов Иван Иванович',
 		description: 'Full name of the recipient (RecipientName)',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Currency',
-				name: 'currency',
-				type: 'string',
-				default: 'RUB',
-				description: 'Currency of the payout, as a 3-letter code',
-			},
-			includeRawOption,
-			{
-				displayName: 'Maximum Amount',
-				name: 'maxAmount',
-				type: 'number',
-				typeOptions: { minValue: 0, numberPrecision: 2 },
-				default: 0,
-				description:
-					'Refuse, before anything is sent, a payout above this amount; 0 = no limit. Useful when an AI agent uses this node.',
-			},
-			timeoutOption,
-			parallelRequestsOption,
-		],
-	},
+	optionsCollection(
+		{
+			displayName: 'Currency',
+			name: 'currency',
+			type: 'string',
+			default: 'RUB',
+			description: 'Currency of the payout, as a 3-letter code',
+		},
+		{
+			displayName: 'Maximum Amount',
+			name: 'maxAmount',
+			type: 'number',
+			typeOptions: { minValue: 0, numberPrecision: 2 },
+			default: 0,
+			description:
+				'Refuse, before anything is sent, a payout above this amount; 0 = no limit. Useful when an AI agent uses this node.',
+		},
+	),
 ];
 
 export const description = updateDisplayOptions(

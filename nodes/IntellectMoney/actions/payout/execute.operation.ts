@@ -12,12 +12,7 @@ import { sendMoneyMovingRequest } from '../../transport/moneyMoving';
 import type { MoneyState } from '../../transport/moneyMoving';
 import { ENDPOINTS } from '../../transport/signature';
 import { readPayoutOperation } from '../../transport/stateReads';
-import {
-	includeRawOption,
-	parallelRequestsOption,
-	requestSettings,
-	timeoutOption,
-} from '../common.descriptions';
+import { optionsCollection, requestSettings } from '../common.descriptions';
 import type { ExecutionContext } from '../executionContext';
 import {
 	asItem,
@@ -29,43 +24,33 @@ import {
 
 const properties: INodeProperties[] = [
 	payoutOperationIdProperty,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			includeRawOption,
-			timeoutOption,
-			parallelRequestsOption,
-			{
-				displayName: 'Wait Until Final',
-				name: 'waitUntilFinal',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to keep checking the payout (getOperationState) until it is no longer Created or InProcess, or until Wait Limit runs out. The item then says completed or failed instead of processing.',
-			},
-			{
-				displayName: 'Wait Limit (Seconds)',
-				name: 'waitLimitSeconds',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 3600 },
-				default: 300,
-				description:
-					'With Wait Until Final: the longest time to wait. When it runs out the item comes out with final false and waitTimedOut true; the payout goes on at IntellectMoney.',
-			},
-			{
-				displayName: 'Check Every (Seconds)',
-				name: 'pollIntervalSeconds',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 300 },
-				default: 10,
-				description: 'With Wait Until Final: the pause between two state checks',
-			},
-		],
-	},
+	optionsCollection(
+		{
+			displayName: 'Wait Until Final',
+			name: 'waitUntilFinal',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to keep checking the payout (getOperationState) until it is no longer Created or InProcess, or until Wait Limit runs out. The item then says completed or failed instead of processing.',
+		},
+		{
+			displayName: 'Wait Limit (Seconds)',
+			name: 'waitLimitSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 3600 },
+			default: 300,
+			description:
+				'With Wait Until Final: the longest time to wait. When it runs out the item comes out with final false and waitTimedOut true; the payout goes on at IntellectMoney.',
+		},
+		{
+			displayName: 'Check Every (Seconds)',
+			name: 'pollIntervalSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 300 },
+			default: 10,
+			description: 'With Wait Until Final: the pause between two state checks',
+		},
+	),
 ];
 
 export const description = updateDisplayOptions(

@@ -9,26 +9,11 @@ import { validatePayoutOperationId } from '../../helpers/inputValidation';
 import { throwIfRefused } from '../../transport';
 import { ENDPOINTS } from '../../transport/signature';
 import { requestPayoutState } from '../../transport/stateReads';
-import {
-	includeRawOption,
-	parallelRequestsOption,
-	requestSettings,
-	timeoutOption,
-} from '../common.descriptions';
+import { optionsCollection, requestSettings } from '../common.descriptions';
 import type { ExecutionContext } from '../executionContext';
 import { asItem, payoutOperationIdProperty, payoutOutput } from './payoutOperation';
 
-const properties: INodeProperties[] = [
-	payoutOperationIdProperty,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [includeRawOption, timeoutOption, parallelRequestsOption],
-	},
-];
+const properties: INodeProperties[] = [payoutOperationIdProperty, optionsCollection()];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['payout'], operation: ['get'] } },

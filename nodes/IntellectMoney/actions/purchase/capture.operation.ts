@@ -9,41 +9,26 @@ import { validateMaxAmount } from '../../helpers/inputValidation';
 import type { RequestSettings } from '../../transport';
 import { ENDPOINTS } from '../../transport/signature';
 import { readInvoice } from '../../transport/stateReads';
-import { includeRawOption, parallelRequestsOption, timeoutOption } from '../common.descriptions';
+import { merchantReceiptOption, optionsCollection } from '../common.descriptions';
 import type { ExecutionContext } from '../executionContext';
 import { purchaseTargetProperties, runPurchaseAction } from './purchaseAction';
 
 const properties: INodeProperties[] = [
 	...purchaseTargetProperties('capture'),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			includeRawOption,
-			timeoutOption,
-			parallelRequestsOption,
-			{
-				displayName: 'Maximum Amount',
-				name: 'maxAmount',
-				type: 'number',
-				typeOptions: { minValue: 0, numberPrecision: 2 },
-				default: 0,
-				description:
-					'Refuse to capture an invoice holding more than this (in its currency); 0 = no limit. The node reads the held amount first, so this needs Identify By Invoice ID and Login and Password in the credential. Useful when an AI agent uses this node.',
-			},
-			{
-				displayName: 'Merchant Receipt',
-				name: 'merchantReceipt',
-				type: 'json',
-				default: '',
-				description:
-					'Online cash-register receipt (54-FZ) as a JSON object, when the shop fiscalises through IntellectMoney and the receipt changes with this capture',
-			},
-		],
-	},
+	optionsCollection(
+		{
+			displayName: 'Maximum Amount',
+			name: 'maxAmount',
+			type: 'number',
+			typeOptions: { minValue: 0, numberPrecision: 2 },
+			default: 0,
+			description:
+				'Refuse to capture an invoice holding more than this (in its currency); 0 = no limit. The node reads the held amount first, so this needs Identify By Invoice ID and Login and Password in the credential. Useful when an AI agent uses this node.',
+		},
+		merchantReceiptOption(
+			'when the shop fiscalises through IntellectMoney and the receipt changes with this capture',
+		),
+	),
 ];
 
 export const description = updateDisplayOptions(

@@ -20,12 +20,7 @@ import type { CreateInvoiceOutput, ImCreateInvoiceData } from '../../interfaces'
 import { intellectMoneyApiRequest, readOperationOutcome, refusedParameter } from '../../transport';
 import { sendMoneyMovingRequest } from '../../transport/moneyMoving';
 import { ENDPOINTS } from '../../transport/signature';
-import {
-	includeRawOption,
-	parallelRequestsOption,
-	requestSettings,
-	timeoutOption,
-} from '../common.descriptions';
+import { merchantReceiptOption, optionsCollection, requestSettings } from '../common.descriptions';
 import type { ExecutionContext } from '../executionContext';
 
 /** The payment page (reference §1, dev/merchant/api/createInvoice). */
@@ -96,93 +91,76 @@ const properties: INodeProperties[] = [
 			'Until when the buyer can pay. IntellectMoney requires it with Hold Mode; sent in Moscow time.',
 		displayOptions: { show: { holdMode: [true] } },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Back URL',
-				name: 'backUrl',
-				type: 'string',
-				default: '',
-				description: 'Where the "back to shop" link of the payment page leads',
-			},
-			{
-				displayName: 'Buyer Email',
-				name: 'email',
-				type: 'string',
-				placeholder: 'name@email.com',
-				default: '',
-				description: 'Email for the receipt and payment notices',
-			},
-			{
-				displayName: 'Buyer Name',
-				name: 'userName',
-				type: 'string',
-				default: '',
-				description: 'UserName: the payer, as shown to IntellectMoney',
-			},
-			{
-				displayName: 'Expire Date (Without Hold)',
-				name: 'expireDate',
-				type: 'dateTime',
-				default: '',
-				description: 'Until when the buyer can pay an invoice without Hold Mode',
-			},
-			{
-				displayName: 'Fail URL',
-				name: 'failUrl',
-				type: 'string',
-				default: '',
-				description: 'Where the buyer lands after a failed payment',
-			},
-			includeRawOption,
-			{
-				displayName: 'Merchant Receipt',
-				name: 'merchantReceipt',
-				type: 'json',
-				default: '',
-				description:
-					'Online cash-register receipt (54-FZ) as a JSON object, when the shop fiscalises through IntellectMoney',
-			},
-			{
-				displayName: 'Payment Methods',
-				name: 'preference',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. BankCard',
-				description:
-					'Preference: which payment methods the page offers, as IntellectMoney names them (e.g. BankCard, Sbp). Empty = all the shop has.',
-			},
-			{
-				displayName: 'Result URL',
-				name: 'resultUrl',
-				type: 'string',
-				default: '',
-				description:
-					"Where IntellectMoney sends this invoice's notifications (overrides the shop's Result URL): the Production URL of an IntellectMoney Trigger",
-			},
-			{
-				displayName: 'Service Name',
-				name: 'serviceName',
-				type: 'string',
-				default: '',
-				description: 'What is paid for, shown on the payment page (up to 1024 characters)',
-			},
-			{
-				displayName: 'Success URL',
-				name: 'successUrl',
-				type: 'string',
-				default: '',
-				description: 'Where the buyer lands after paying',
-			},
-			timeoutOption,
-			parallelRequestsOption,
-		],
-	},
+	optionsCollection(
+		{
+			displayName: 'Back URL',
+			name: 'backUrl',
+			type: 'string',
+			default: '',
+			description: 'Where the "back to shop" link of the payment page leads',
+		},
+		{
+			displayName: 'Buyer Email',
+			name: 'email',
+			type: 'string',
+			placeholder: 'name@email.com',
+			default: '',
+			description: 'Email for the receipt and payment notices',
+		},
+		{
+			displayName: 'Buyer Name',
+			name: 'userName',
+			type: 'string',
+			default: '',
+			description: 'UserName: the payer, as shown to IntellectMoney',
+		},
+		{
+			displayName: 'Expire Date (Without Hold)',
+			name: 'expireDate',
+			type: 'dateTime',
+			default: '',
+			description: 'Until when the buyer can pay an invoice without Hold Mode',
+		},
+		{
+			displayName: 'Fail URL',
+			name: 'failUrl',
+			type: 'string',
+			default: '',
+			description: 'Where the buyer lands after a failed payment',
+		},
+		merchantReceiptOption('when the shop fiscalises through IntellectMoney'),
+		{
+			displayName: 'Payment Methods',
+			name: 'preference',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. BankCard',
+			description:
+				'Preference: which payment methods the page offers, as IntellectMoney names them (e.g. BankCard, Sbp). Empty = all the shop has.',
+		},
+		{
+			displayName: 'Result URL',
+			name: 'resultUrl',
+			type: 'string',
+			default: '',
+			description:
+				"Where IntellectMoney sends this invoice's notifications (overrides the shop's Result URL): the Production URL of an IntellectMoney Trigger",
+		},
+		{
+			displayName: 'Service Name',
+			name: 'serviceName',
+			type: 'string',
+			default: '',
+			description: 'What is paid for, shown on the payment page (up to 1024 characters)',
+		},
+		{
+			displayName: 'Success URL',
+			name: 'successUrl',
+			type: 'string',
+			default: '',
+			description: 'Where the buyer lands after paying',
+		},
+	),
 ];
 
 export const description = updateDisplayOptions(

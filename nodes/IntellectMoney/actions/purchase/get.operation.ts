@@ -12,12 +12,7 @@ import type { InvoiceStateOutput } from '../../interfaces';
 import { throwIfRefused } from '../../transport';
 import { ENDPOINTS } from '../../transport/signature';
 import { invoiceIn, requestInvoice } from '../../transport/stateReads';
-import {
-	includeRawOption,
-	parallelRequestsOption,
-	requestSettings,
-	timeoutOption,
-} from '../common.descriptions';
+import { optionsCollection, requestSettings } from '../common.descriptions';
 import type { ExecutionContext } from '../executionContext';
 
 const properties: INodeProperties[] = [
@@ -31,14 +26,7 @@ const properties: INodeProperties[] = [
 		description:
 			"IntellectMoney's invoice number (InvoiceId): 10 digits starting with 3. Needs Login and Password in the credential.",
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [includeRawOption, timeoutOption, parallelRequestsOption],
-	},
+	optionsCollection(),
 ];
 
 export const description = updateDisplayOptions(

@@ -12,32 +12,17 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { ENDPOINTS } from '../../transport/signature';
-import { includeRawOption, parallelRequestsOption, timeoutOption } from '../common.descriptions';
+import { merchantReceiptOption, optionsCollection } from '../common.descriptions';
 import type { ExecutionContext } from '../executionContext';
 import { purchaseTargetProperties, runPurchaseAction } from './purchaseAction';
 
 const properties: INodeProperties[] = [
 	...purchaseTargetProperties('release, cancel or refund'),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			includeRawOption,
-			timeoutOption,
-			parallelRequestsOption,
-			{
-				displayName: 'Merchant Receipt',
-				name: 'merchantReceipt',
-				type: 'json',
-				default: '',
-				description:
-					'Online cash-register receipt (54-FZ) as a JSON object, when the shop fiscalises through IntellectMoney and a refund receipt is needed',
-			},
-		],
-	},
+	optionsCollection(
+		merchantReceiptOption(
+			'when the shop fiscalises through IntellectMoney and a refund receipt is needed',
+		),
+	),
 ];
 
 export const description = updateDisplayOptions(
