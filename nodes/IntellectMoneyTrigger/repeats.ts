@@ -44,7 +44,7 @@ export function notificationKeys(fields: {
 }
 
 /**
- * Whether any of `keys` was remembered (within the age limit), and remembers them now. The stored map
+ * Whether any of `keys` was remembered (within the age limit), and remembers them now. The stored list
  * is replaced as a whole, so n8n sees the change and saves it (its static data is observed at the top
  * level only).
  */
@@ -55,20 +55,22 @@ export function rememberNotification(
 ): boolean {
 	const stored = staticData[STATIC_DATA_KEY];
 	const oldest = now - REMEMBER_DAYS * DAY_MS;
-	const kept: Array<[string, number]> = [];
-	if (typeof stored === 'object' && stored !== null && !Array.isArray(stored)) {
-		for (const [key, seenAt] of Object.entries(stored as Record<string, unknown>)) {
-			if (typeof seenAt === 'number' && seenAt >= oldest && seenAt <= now + DAY_MS)
-				kept.push([key, seenAt]);
+	const remembered = new Map<string, number>();
+	if (Array.isArray(stored)) {
+		for (const entry of stored as unknown[]) {
+			if (!Array.isArray(entry)) continue;
+			const [key, seenAt] = entry as unknown[];
+			if (typeof key === 'string' && typeof seenAt === 'number' && seenAt >= oldest)
+				remembered.set(key, seenAt);
 		}
 	}
-	const remembered = new Map(kept);
 	const seenBefore = keys.some((key) => remembered.has(key));
 
 	for (const key of keys) if (!remembered.has(key)) remembered.set(key, now);
-	const newestFirst = [...remembered].sort((a, b) => b[1] - a[1]);
-	staticData[STATIC_DATA_KEY] = Object.fromEntries(
-		newestFirst.slice(0, REMEMBERED_NOTIFICATIONS * keys.length),
-	);
+	let entries = [...remembered];
+	const limit = REMEMBERED_NOTIFICATIONS * keys.length;
+	if (entries.length > limit) entries = entries.sort((a, b) => b[1] - a[1]).slice(0, limit);
+	// [digest, first seen (ms)] pairs: compact in the workflow's JSON, quick to read back.
+	staticData[STATIC_DATA_KEY] = entries as unknown as IDataObject[];
 	return seenBefore;
 }
