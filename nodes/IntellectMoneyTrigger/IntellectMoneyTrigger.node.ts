@@ -224,6 +224,10 @@ export class IntellectMoneyTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				// Without it, n8n 2.41.1 answers the literal "firstEntryJson" (its default responseData)
+				// instead of this node's `OK` once the execution is created (webhook-helpers.js,
+				// extractWebhookOnReceivedResponse; seen in test/e2e/trigger.e2e.mjs). Empty = none.
+				responseData: '',
 				path: 'webhook',
 			},
 		],
