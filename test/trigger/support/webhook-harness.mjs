@@ -10,7 +10,8 @@
  *   their defaults), then the node's `webhook()`;
  * - n8n's answer rules: `noWebhookResponse` → the node answered itself; no `workflowData` → send
  *   `webhookResponse`; else start the execution (n8n-core's `WorkflowExecute`, through
- *   dev/engine.mjs) and only then send `webhookResponse`, as responseMode `onReceived` does.
+ *   dev/engine.mjs) and only then answer, as responseMode `onReceived` does (with n8n's choice of
+ *   body: the description's `responseData`, else `webhookResponse`).
  *   A string is sent the way Express's `res.send` does (text/html unless a Content-Type was set).
  * Activation runs the node's `webhookMethods` through n8n-core's real `HookContext`.
  */
@@ -272,7 +273,23 @@ export async function startTriggerHarness(options = {}) {
 			items: run.output(TRIGGER_NAME).map((item) => item.json),
 			status: run.status,
 		});
-		sendLikeN8n(res, 200, result.webhookResponse ?? { message: 'Workflow was started' });
+		sendLikeN8n(res, 200, onReceivedBody(result));
+	}
+
+	/**
+	 * n8n 2.41.1's body for responseMode onReceived once the execution exists
+	 * (webhook-on-received-response-extractor.js): the description's `responseData` when set
+	 * (default "firstEntryJson", sent as that literal text), else the node's `webhookResponse`.
+	 * @param {import('n8n-workflow').IWebhookResponseData} result
+	 */
+	function onReceivedBody(result) {
+		const responseData =
+			webhookDescription.responseData === undefined
+				? 'firstEntryJson'
+				: webhookDescription.responseData;
+		if (responseData === 'noData') return undefined;
+		if (responseData) return responseData;
+		return result.webhookResponse ?? { message: 'Workflow was started' };
 	}
 
 	const server = createServer((req, res) => {
