@@ -234,6 +234,20 @@ describe('refused: 4xx, never OK, no execution, nothing remembered', () => {
 	});
 });
 
+describe('failures inside the trigger', () => {
+	test('a credential that cannot be read: 500, not OK, no execution, webhook() did not throw', async () => {
+		harness.setCredential(null);
+		const answer = await harness.post(formBody(signed(notificationFields())));
+		expect(answer).toEqual({
+			status: 500,
+			contentType: 'text/plain; charset=utf-8',
+			body: 'Notification refused: the trigger could not process it; it may be sent again',
+		});
+		expect(harness.executions).toHaveLength(0);
+		expect(harness.thrown).toEqual([]);
+	});
+});
+
 describe('repeated notifications', () => {
 	test('Drop (default): the repeat is answered OK and starts nothing', async () => {
 		const body = formBody(signed(notificationFields({ paymentStatus: '6' })));

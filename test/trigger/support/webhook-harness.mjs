@@ -85,7 +85,7 @@ function nodeTypesAdapter(nodeTypes) {
 	return { getByName: get, getByNameAndVersion: get, getKnownTypes: () => ({}) };
 }
 
-/** @param {() => Record<string, unknown>} currentCredential */
+/** @param {() => Record<string, unknown> | null} currentCredential null: the credential cannot be read */
 function credentialsHelper(currentCredential) {
 	class TriggerCredentialsHelper extends workflowLib.ICredentialsHelper {
 		getParentTypes() {
@@ -111,6 +111,7 @@ function credentialsHelper(currentCredential) {
 		/** @type {import('n8n-workflow').ICredentialsHelper['getDecrypted']} */
 		async getDecrypted(_additionalData, _nodeCredentials, type) {
 			if (type !== CREDENTIAL_TYPE) throw new Error(`No test credential of type ${type}`);
+			if (currentCredential() === null) throw new Error('Credentials could not be decrypted');
 			return /** @type {any} */ (structuredClone(currentCredential()));
 		}
 		async updateCredentials() {}
@@ -152,6 +153,7 @@ export async function startTriggerHarness(options = {}) {
 	);
 
 	let parameters = options.parameters ?? {};
+	/** @type {Record<string, unknown> | null} */
 	let credential = { ...TRIGGER_CREDENTIAL, ...(options.credential ?? {}) };
 	/** @type {Record<string, any>} what n8n would have saved in the database */
 	let savedStaticData = {};
@@ -313,9 +315,9 @@ export async function startTriggerHarness(options = {}) {
 		setParameters(next) {
 			parameters = next;
 		},
-		/** @param {Record<string, unknown>} changes */
+		/** @param {Record<string, unknown> | null} changes null: the credential cannot be read */
 		setCredential(changes) {
-			credential = { ...TRIGGER_CREDENTIAL, ...changes };
+			credential = changes === null ? null : { ...TRIGGER_CREDENTIAL, ...changes };
 		},
 		/** Forgets everything remembered, as a fresh workflow. */
 		resetStaticData() {
