@@ -220,6 +220,24 @@ describe.each(LINES)('IntellectMoney Trigger in n8n %s', (lineName) => {
 		);
 	}
 
+	test('the trigger is in n8n’s node list as a trigger, with icon and codex, not as an AI tool', async () => {
+		const nodes = /** @type {any[]} */ (
+			await (await fetch(`${server.url}/types/nodes.json`, { headers: { cookie } })).json()
+		);
+		const trigger = nodes.find((n) => n.name === 'n8n-nodes-intellectmoney.intellectMoneyTrigger');
+		expect(trigger).toMatchObject({
+			displayName: 'IntellectMoney Trigger',
+			group: ['trigger'],
+			inputs: [],
+			webhooks: [expect.objectContaining({ httpMethod: 'POST', responseMode: 'onReceived' })],
+			codex: { categories: ['Finance & Accounting'] },
+		});
+		expect(trigger.usableAsTool).toBeUndefined();
+		const light = typeof trigger.iconUrl === 'string' ? trigger.iconUrl : trigger.iconUrl?.light;
+		expect(light).toMatch(/intellectMoney\.svg$/);
+		expect(server.output()).not.toMatch(/Unrecognized node type|Error loading package/i);
+	});
+
 	test('a verified notification: HTTP 200, exactly "OK" as text/plain, one execution with the item', async () => {
 		const answer = await post(formBody(signed(notificationFields({ paymentStatus: '6' }))));
 		expect(answer).toEqual({ status: 200, contentType: 'text/plain; charset=utf-8', body: 'OK' });
@@ -301,16 +319,19 @@ describe.each(LINES)('IntellectMoney Trigger in n8n %s', (lineName) => {
 		expect([403, 404]).toContain(duringRetries.status);
 		expect(duringRetries.body).not.toBe('OK');
 
+		// 2.x reports it in the publication status (after its retries); 1.x as the activation error.
+		const statusPath =
+			lineName === '2.x'
+				? `/rest/workflows/${NO_KEY_WORKFLOW_ID}/publication-status`
+				: `/rest/active-workflows/error/${NO_KEY_WORKFLOW_ID}`;
 		const deadline = Date.now() + 90_000;
 		/** @type {any} */
 		let status;
 		for (;;) {
-			const response = await fetch(
-				`${server.url}/rest/workflows/${NO_KEY_WORKFLOW_ID}/publication-status`,
-				{ headers: { cookie } },
-			);
+			const response = await fetch(`${server.url}${statusPath}`, { headers: { cookie } });
 			status = /** @type {any} */ (await response.json()).data;
-			if (status.status !== 'in_progress' || Date.now() > deadline) break;
+			const settled = lineName === '2.x' ? status?.status !== 'in_progress' : Boolean(status);
+			if (settled || Date.now() > deadline) break;
 			await new Promise((resolve) => setTimeout(resolve, 1000));
 		}
 		expect(JSON.stringify(status)).toContain(NO_KEY_MESSAGE);
