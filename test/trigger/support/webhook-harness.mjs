@@ -1,0 +1,385 @@
+// @ts-check
+/**
+ * Runs the IntellectMoney Trigger the way n8n's webhook server does (n8n 2.41.1
+ * `webhooks/live-webhooks.js` + `webhook-helpers.js executeWebhook`), outside n8n:
+ * - a real HTTP server on 127.0.0.1; each request gets what n8n's body parser gives a version-1 node:
+ *   `rawBody` (the bytes), `body` (querystring for forms, JSON), `contentType`, `ip`;
+ * - per request, a fresh `Workflow` whose static data is what was saved after the previous request
+ *   (n8n loads it from the database and saves it when it answers);
+ * - n8n-core's real `WebhookContext` (credentials through a credentials helper, node parameters with
+ *   their defaults), then the node's `webhook()`;
+ * - n8n's answer rules: `noWebhookResponse` → the node answered itself; no `workflowData` → send
+ *   `webhookResponse`; else start the execution (n8n-core's `WorkflowExecute`, through
+ *   dev/engine.mjs) and only then answer, as responseMode `onReceived` does (with n8n's choice of
+ *   body: the description's `responseData`, else `webhookResponse`).
+ *   A string is sent the way Express's `res.send` does (text/html unless a Content-Type was set).
+ * Activation runs the node's `webhookMethods` through n8n-core's real `HookContext`.
+ */
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { parse as parseQueryString } from 'node:querystring';
+
+import { createEngine, CREDENTIAL_TYPE, PACKAGE_NAME, PROJECT_ROOT } from '../../../dev/engine.mjs';
+import { SHOP } from './notifications.mjs';
+
+const require = createRequire(path.join(PROJECT_ROOT, 'package.json'));
+/** @type {typeof import('n8n-core')} */
+const core = require('n8n-core');
+/** @type {typeof import('n8n-workflow')} */
+const workflowLib = require('n8n-workflow');
+
+export const TRIGGER_TYPE = `${PACKAGE_NAME}.intellectMoneyTrigger`;
+export const TRIGGER_NAME = 'IntellectMoney Trigger';
+
+/** The credential of these tests: the shop's keys (the API fields are not used by the trigger). */
+export const TRIGGER_CREDENTIAL = {
+	eshopId: SHOP.eshopId,
+	bearerToken: 'BEARER-TOKEN-not-used-by-the-trigger',
+	signSecretKey: 'SIGN-SECRET-not-used-by-the-trigger',
+	shopSecretKey: SHOP.shopSecretKey,
+	login: '',
+	password: '',
+	baseUrl: 'https://api.intellectmoney.ru/',
+};
+
+/**
+ * A workflow with only the trigger, as it is imported into n8n.
+ * @param {Record<string, unknown>} parameters
+ */
+export function triggerWorkflow(parameters) {
+	return {
+		name: 'IntellectMoney notifications',
+		nodes: [
+			{
+				id: 'c1d2e3f4-0000-4000-8000-000000000001',
+				name: TRIGGER_NAME,
+				type: TRIGGER_TYPE,
+				typeVersion: 1,
+				position: [0, 0],
+				webhookId: '6a0f2c5e-1b7d-4c3a-9e8f-2d4b6a8c0e11',
+				parameters,
+				credentials: { [CREDENTIAL_TYPE]: { id: '1', name: 'IntellectMoney account' } },
+			},
+		],
+		connections: {},
+	};
+}
+
+/**
+ * @typedef {{ status: number, contentType: string | null, body: string }} HttpAnswer
+ * @typedef {{ items: Array<Record<string, any>>, status: string }} Execution
+ */
+
+/**
+ * @param {Record<string, import('n8n-workflow').INodeType>} nodeTypes
+ * @returns {import('n8n-workflow').INodeTypes}
+ */
+function nodeTypesAdapter(nodeTypes) {
+	/** @param {string} type */
+	const get = (type) => {
+		const nodeType = nodeTypes[type];
+		if (!nodeType) throw new Error(`Unrecognized node type: ${type}`);
+		return nodeType;
+	};
+	return { getByName: get, getByNameAndVersion: get, getKnownTypes: () => ({}) };
+}
+
+/** @param {() => Record<string, unknown> | null} currentCredential null: the credential cannot be read */
+function credentialsHelper(currentCredential) {
+	class TriggerCredentialsHelper extends workflowLib.ICredentialsHelper {
+		getParentTypes() {
+			return [];
+		}
+		isCredentialUsableByNode() {
+			return true;
+		}
+		async runPreAuthentication() {
+			return undefined;
+		}
+		/** @type {import('n8n-workflow').ICredentialsHelper['authenticate']} */
+		async authenticate(_credentials, _typeName, requestOptions) {
+			return /** @type {any} */ (requestOptions);
+		}
+		async preAuthentication() {
+			return undefined;
+		}
+		/** @type {import('n8n-workflow').ICredentialsHelper['getCredentials']} */
+		async getCredentials() {
+			return new core.Credentials({ id: null, name: '' }, '', '');
+		}
+		/** @type {import('n8n-workflow').ICredentialsHelper['getDecrypted']} */
+		async getDecrypted(_additionalData, _nodeCredentials, type) {
+			if (type !== CREDENTIAL_TYPE) throw new Error(`No test credential of type ${type}`);
+			if (currentCredential() === null) throw new Error('Credentials could not be decrypted');
+			return /** @type {any} */ (structuredClone(currentCredential()));
+		}
+		async updateCredentials() {}
+		async updateCredentialsOauthTokenData() {}
+		getCredentialsProperties() {
+			return [];
+		}
+	}
+	return new TriggerCredentialsHelper();
+}
+
+/**
+ * Sends a string or object the way Express's `res.send` / `res.json` do in n8n's response helpers.
+ * @param {import('node:http').ServerResponse} res @param {number} status @param {unknown} data
+ */
+function sendLikeN8n(res, status, data) {
+	res.statusCode = status;
+	if (typeof data === 'string') {
+		const type = res.getHeader('content-type');
+		res.setHeader('Content-Type', type === undefined ? 'text/html; charset=utf-8' : String(type));
+		res.end(data);
+	} else {
+		res.setHeader('Content-Type', 'application/json; charset=utf-8');
+		res.end(JSON.stringify(data));
+	}
+}
+
+/**
+ * Starts the harness.
+ * @param {{ parameters?: Record<string, unknown>, credential?: Record<string, unknown> }} [options]
+ */
+export async function startTriggerHarness(options = {}) {
+	const engine = await createEngine();
+	const nodeTypes = nodeTypesAdapter(engine.nodeTypes);
+	const nodeType = engine.nodeTypes[TRIGGER_TYPE];
+	if (!nodeType?.webhook) throw new Error(`${TRIGGER_TYPE} not loaded from dist/ (npm run build)`);
+	const webhookDescription = /** @type {import('n8n-workflow').IWebhookDescription} */ (
+		nodeType.description.webhooks?.[0]
+	);
+
+	let parameters = options.parameters ?? {};
+	/** @type {Record<string, unknown> | null} */
+	let credential = { ...TRIGGER_CREDENTIAL, ...(options.credential ?? {}) };
+	/** @type {Record<string, any>} what n8n would have saved in the database */
+	let savedStaticData = {};
+	/** @type {Execution[]} */
+	const executions = [];
+	/** @type {Error[]} errors webhook() threw (n8n would turn them into an error execution) */
+	const thrown = [];
+	const helper = credentialsHelper(() => credential);
+
+	/** @param {Record<string, any>} staticData */
+	function buildWorkflow(staticData) {
+		const json = triggerWorkflow(parameters);
+		const workflow = new workflowLib.Workflow({
+			id: 'trigger-test',
+			name: json.name,
+			nodes: /** @type {any} */ (json.nodes),
+			connections: json.connections,
+			nodeTypes,
+			staticData: structuredClone(staticData),
+			active: true,
+			settings: { executionOrder: 'v1' },
+		});
+		const node = /** @type {import('n8n-workflow').INode} */ (workflow.getNode(TRIGGER_NAME));
+		return { json, workflow, node };
+	}
+
+	/** @param {import('node:http').IncomingMessage & Record<string, any>} req @param {Record<string, any>} res */
+	function additionalDataFor(req, res) {
+		return /** @type {import('n8n-workflow').IWorkflowExecuteAdditionalData} */ (
+			/** @type {unknown} */ ({
+				credentialsHelper: helper,
+				httpRequest: req,
+				httpResponse: res,
+				restApiUrl: 'http://localhost/rest',
+				instanceBaseUrl: 'http://localhost/',
+				webhookBaseUrl: 'http://localhost/webhook',
+				webhookWaitingBaseUrl: 'http://localhost/webhook-waiting',
+				webhookTestBaseUrl: 'http://localhost/webhook-test',
+				formWaitingBaseUrl: 'http://localhost/form-waiting',
+				variables: {},
+			})
+		);
+	}
+
+	/**
+	 * @param {import('node:http').IncomingMessage & Record<string, any>} req
+	 * @param {import('node:http').ServerResponse} res
+	 */
+	async function handle(req, res) {
+		/** @type {Buffer[]} */
+		const chunks = [];
+		for await (const chunk of req) chunks.push(chunk);
+		const rawBody = Buffer.concat(chunks);
+		const contentType =
+			String(req.headers['content-type'] ?? '')
+				.split(';')[0]
+				.trim()
+				.toLowerCase() || undefined;
+		/** @type {unknown} */
+		let body = {};
+		if (rawBody.length > 0 && contentType === 'application/x-www-form-urlencoded')
+			body = parseQueryString(rawBody.toString('utf8'), undefined, undefined, { maxKeys: 1000 });
+		else if (rawBody.length > 0 && contentType === 'application/json')
+			body = JSON.parse(rawBody.toString('utf8'));
+		Object.assign(req, {
+			rawBody,
+			body,
+			contentType,
+			ip: req.socket.remoteAddress,
+			query: {},
+			params: {},
+		});
+
+		const { workflow, node } = buildWorkflow(savedStaticData);
+		const additionalData = additionalDataFor(req, res);
+		/** @type {import('n8n-workflow').IWebhookData} */
+		const webhookData = {
+			httpMethod: 'POST',
+			node: node.name,
+			path: 'webhook',
+			webhookDescription,
+			workflowId: 'trigger-test',
+			workflowExecuteAdditionalData: additionalData,
+		};
+		const context = new core.WebhookContext(
+			workflow,
+			node,
+			additionalData,
+			'webhook',
+			webhookData,
+			[],
+			null,
+		);
+		/** @type {import('n8n-workflow').IWebhookResponseData} */
+		let result;
+		try {
+			result = await /** @type {any} */ (nodeType.webhook).call(context);
+		} catch (error) {
+			thrown.push(/** @type {Error} */ (error));
+			sendLikeN8n(res, 500, { message: 'Workflow Webhook Error: Workflow could not be started!' });
+			return;
+		}
+		// n8n saves the static data when it answers (live-webhooks.js responseCallback).
+		const staticData = /** @type {any} */ (workflow.staticData);
+		if (staticData.__dataChanged === true) savedStaticData = JSON.parse(JSON.stringify(staticData));
+
+		if (result.noWebhookResponse === true) {
+			if (!res.writableEnded) throw new Error('noWebhookResponse, but the node did not answer');
+			return;
+		}
+		if (result.workflowData === undefined) {
+			sendLikeN8n(res, 200, result.webhookResponse ?? { message: 'Webhook call received' });
+			return;
+		}
+		const run = await engine.run(triggerWorkflow(parameters), {
+			items: result.workflowData[0].map((item) => item.json),
+		});
+		executions.push({
+			items: run.output(TRIGGER_NAME).map((item) => item.json),
+			status: run.status,
+		});
+		sendLikeN8n(res, 200, onReceivedBody(result));
+	}
+
+	/**
+	 * n8n 2.41.1's body for responseMode onReceived once the execution exists
+	 * (webhook-on-received-response-extractor.js): the description's `responseData` when set
+	 * (default "firstEntryJson", sent as that literal text), else the node's `webhookResponse`.
+	 * @param {import('n8n-workflow').IWebhookResponseData} result
+	 */
+	function onReceivedBody(result) {
+		const responseData =
+			webhookDescription.responseData === undefined
+				? 'firstEntryJson'
+				: webhookDescription.responseData;
+		if (responseData === 'noData') return undefined;
+		if (responseData) return responseData;
+		return result.webhookResponse ?? { message: 'Workflow was started' };
+	}
+
+	const server = createServer((req, res) => {
+		handle(/** @type {any} */ (req), res).catch((error) => {
+			thrown.push(error);
+			if (!res.headersSent) sendLikeN8n(res, 500, { message: String(error) });
+			else res.end();
+		});
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+	const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+	const url = `http://127.0.0.1:${address.port}/webhook/6a0f2c5e-1b7d-4c3a-9e8f-2d4b6a8c0e11/webhook`;
+
+	return {
+		url,
+		executions,
+		thrown,
+		/** Every answer body and output item seen, for the secret scan. @type {string[]} */
+		seen: /** @type {string[]} */ ([]),
+		/** @param {Record<string, unknown>} next */
+		setParameters(next) {
+			parameters = next;
+		},
+		/** @param {Record<string, unknown> | null} changes null: the credential cannot be read */
+		setCredential(changes) {
+			credential = changes === null ? null : { ...TRIGGER_CREDENTIAL, ...changes };
+		},
+		/** Forgets everything remembered, as a fresh workflow. */
+		resetStaticData() {
+			savedStaticData = {};
+		},
+		staticData() {
+			return structuredClone(savedStaticData);
+		},
+		/**
+		 * POSTs a body to the trigger's URL.
+		 * @param {string | Buffer} body
+		 * @param {{ contentType?: string }} [postOptions]
+		 * @returns {Promise<HttpAnswer>}
+		 */
+		async post(body, postOptions = {}) {
+			const response = await fetch(url, {
+				method: 'POST',
+				headers: {
+					'content-type': postOptions.contentType ?? 'application/x-www-form-urlencoded',
+				},
+				body,
+			});
+			const answer = {
+				status: response.status,
+				contentType: response.headers.get('content-type'),
+				body: await response.text(),
+			};
+			this.seen.push(answer.body);
+			this.seen.push(JSON.stringify(executions));
+			return answer;
+		},
+		/**
+		 * Runs the node's activation hooks (checkExists, then create when it says "not there") with
+		 * n8n-core's HookContext, as n8n does when a workflow is published.
+		 */
+		async activate() {
+			const { workflow, node } = buildWorkflow(savedStaticData);
+			const additionalData = additionalDataFor(/** @type {any} */ ({}), {});
+			/** @type {import('n8n-workflow').IWebhookData} */
+			const webhookData = {
+				httpMethod: 'POST',
+				node: node.name,
+				path: 'webhook',
+				webhookDescription,
+				workflowId: 'trigger-test',
+				workflowExecuteAdditionalData: additionalData,
+			};
+			const hooks = /** @type {any} */ (nodeType.webhookMethods)?.default;
+			const context = new core.HookContext(
+				workflow,
+				node,
+				additionalData,
+				'trigger',
+				'activate',
+				webhookData,
+			);
+			const exists = await hooks.checkExists.call(context);
+			if (!exists) await hooks.create.call(context);
+			return await hooks.delete.call(context);
+		},
+		async stop() {
+			await new Promise((resolve) => server.close(() => resolve(undefined)));
+		},
+	};
+}
