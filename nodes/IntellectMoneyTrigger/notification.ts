@@ -168,7 +168,12 @@ export function fieldValue(index: ReadonlyMap<string, ReceivedPair>, name: strin
 	return index.get(name.toLowerCase())?.value;
 }
 
-/** Names of the required fields that are absent or empty. */
+/**
+ * Names of the required fields that are absent or empty. The hash is always required: a shop option
+ * makes IntellectMoney also send the Secret key in clear (`secretKey`, reference §5; Django clients
+ * then treat the hash as optional). Accepting a clear key instead would mean trusting any sender who
+ * ever saw one notification, so the safe reading is: no hash, no notification.
+ */
 export function missingRequiredFields(index: ReadonlyMap<string, ReceivedPair>): string[] {
 	return [...REQUIRED_FIELDS, 'hash'].filter((name) => !fieldValue(index, name));
 }
