@@ -11,9 +11,14 @@ const {
 	signIntellectMoneyRequest,
 } = require('./dist/credentials/IntellectMoneyApi.credentials.js');
 const signature = require('./dist/nodes/IntellectMoney/transport/signature.js');
+const {
+	IntellectMoneyTrigger,
+} = require('./dist/nodes/IntellectMoneyTrigger/IntellectMoneyTrigger.node.js');
+const notification = require('./dist/nodes/IntellectMoneyTrigger/notification.js');
 
 module.exports = {
 	IntellectMoney,
+	IntellectMoneyTrigger,
 	IntellectMoneyApi,
 	signIntellectMoneyRequest,
 	ENDPOINTS: signature.ENDPOINTS,
@@ -24,4 +29,6 @@ module.exports = {
 	computeSign: signature.computeSign,
 	computeHash: signature.computeHash,
 	describeRecipe: signature.describeRecipe,
+	parseFormBody: notification.parseFormBody,
+	verifyNotification: notification.verifyNotification,
 };

@@ -368,6 +368,7 @@ describe('npm start (main job)', () => {
 					workflows: [
 						'Capture a held purchase, then pay out to the seller',
 						'Capture purchase when an order ships',
+						'Capture when IntellectMoney reports a held payment',
 						'Create held invoices for new orders',
 						'Execute approved payout',
 						'Pay out to sellers at month end',

@@ -12,7 +12,6 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -26,6 +25,11 @@ import {
 	n8nCommand,
 	startN8nServer,
 } from '../../dev/n8n-runtime.mjs';
+import {
+	executionsOf,
+	waitForExecutions as waitForFinishedExecutions,
+	waitUntilPublished,
+} from '../support/n8n-rest.mjs';
 import { formBody, notificationFields, SHOP, signed } from '../trigger/support/notifications.mjs';
 import { TRIGGER_CREDENTIAL, triggerWorkflow } from '../trigger/support/webhook-harness.mjs';
 
@@ -60,15 +64,11 @@ describe.each(LINES)('IntellectMoney Trigger in n8n %s', (lineName) => {
 	let userFolder;
 	/** @type {string} */
 	let cookie;
-	/** @type {(text: string) => any} */
-	let parseFlatted;
 	/** @type {string} */
 	let webhookUrl;
 
 	beforeAll(async () => {
 		runtime = await ensureN8n(lineName);
-		// n8n stores execution data in "flatted" form; read it with the n8n install's own copy.
-		parseFlatted = createRequire(path.dirname(path.dirname(runtime.n8nBin)) + '/')('flatted').parse;
 		userFolder = mkdtempSync(path.join(tmpdir(), `im-e2e-trigger-${lineName}-`));
 		installPackage(userFolder);
 		writeFileSync(
@@ -126,28 +126,8 @@ describe.each(LINES)('IntellectMoney Trigger in n8n %s', (lineName) => {
 		await ensureOwner(server.url, DEMO_OWNER);
 		cookie = await login(server.url, DEMO_OWNER);
 		webhookUrl = `${server.url}/webhook/${WEBHOOK_ID}/webhook`;
-		await waitUntilPublished();
+		await waitUntilPublished(session(), WORKFLOW_ID);
 	}, 30 * 60_000);
-
-	/**
-	 * n8n 2.x publishes in the background after start (its URL answers 404 until then): wait for the
-	 * trigger's status "activated". n8n 1.x activates before its REST API answers.
-	 */
-	async function waitUntilPublished() {
-		if (lineName !== '2.x') return;
-		const deadline = Date.now() + 120_000;
-		for (;;) {
-			const response = await fetch(
-				`${server.url}/rest/workflows/${WORKFLOW_ID}/publication-status`,
-				{ headers: { cookie } },
-			);
-			const status = /** @type {any} */ (await response.json()).data;
-			if (status?.status === 'published') return;
-			if (Date.now() > deadline)
-				throw new Error(`workflow not published: ${JSON.stringify(status)}`);
-			await new Promise((resolve) => setTimeout(resolve, 500));
-		}
-	}
 
 	afterAll(async () => {
 		await server?.stop();
@@ -171,46 +151,23 @@ describe.each(LINES)('IntellectMoney Trigger in n8n %s', (lineName) => {
 		};
 	}
 
-	/** The trigger's output items of every finished execution of the workflow, oldest first. */
+	/** The running n8n, for the REST helpers. */
+	const session = () => ({ url: server.url, cookie, lineName, n8nBin: runtime.n8nBin });
+
+	/** The trigger's output items of every execution of the workflow, oldest first. */
 	async function executionItems(workflowId = WORKFLOW_ID) {
-		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-		const list = /** @type {any} */ (
-			await (
-				await fetch(`${server.url}/rest/executions?filter=${filter}`, { headers: { cookie } })
-			).json()
-		);
-		const results = /** @type {any[]} */ (list.data.results ?? list.data);
-		// The list may name a just-finished execution twice (still running + stored): one per id.
-		const ids = [...new Set(results.map((summary) => Number(summary.id)))].sort((a, b) => a - b);
-		const items = [];
-		for (const id of ids) {
-			const detail = /** @type {any} */ (
-				await (await fetch(`${server.url}/rest/executions/${id}`, { headers: { cookie } })).json()
-			);
-			const data = parseFlatted(detail.data.data);
-			const output = data.resultData.runData['IntellectMoney Trigger']?.[0]?.data?.main?.[0] ?? [];
-			items.push({
-				status: detail.data.status,
-				items: output.map((/** @type {any} */ item) => item.json),
-			});
-		}
-		return items;
+		return (await executionsOf(session(), workflowId)).map((execution) => ({
+			status: execution.status,
+			items: execution.outputs['IntellectMoney Trigger'] ?? [],
+		}));
 	}
 
 	/** Waits until the workflow has `count` finished executions; returns them. @param {number} count */
 	async function waitForExecutions(count) {
-		const deadline = Date.now() + 60_000;
-		for (;;) {
-			const executions = await executionItems();
-			if (
-				executions.length >= count &&
-				executions.every((e) => e.status !== 'running' && e.status !== 'new')
-			)
-				return executions;
-			if (Date.now() > deadline)
-				throw new Error(`expected ${count} executions, have ${JSON.stringify(executions)}`);
-			await new Promise((resolve) => setTimeout(resolve, 250));
-		}
+		return (await waitForFinishedExecutions(session(), WORKFLOW_ID, count)).map((execution) => ({
+			status: execution.status,
+			items: execution.outputs['IntellectMoney Trigger'] ?? [],
+		}));
 	}
 
 	/** The orderIds of the executions, once there are `count`. @param {number} count */

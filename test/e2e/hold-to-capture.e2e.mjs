@@ -1,0 +1,208 @@
+// @ts-check
+/**
+ * End-to-end, the two-stage payment in a real n8n (per line, IM_E2E_LINES): the node creates an invoice
+ * with hold whose Result URL is the trigger's production URL; the sandbox pays it (the buyer) and sends
+ * the signed "held" notification; the published workflow "Capture when IntellectMoney reports a held
+ * payment" (IntellectMoney Trigger → Capture) starts once and captures the invoice once. IntellectMoney's
+ * later "paid" notification and a retried "held" one start nothing.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import {
+	DEMO_OWNER,
+	ensureN8n,
+	ensureOwner,
+	freePort,
+	installPackage,
+	login,
+	n8nCommand,
+	parseRawOutput,
+	PROJECT_ROOT,
+	startN8nServer,
+} from '../../dev/n8n-runtime.mjs';
+import { credentialFor, startSandbox } from '../../dev/sandbox.mjs';
+import { executionsOf, waitForExecutions, waitUntilPublished } from '../support/n8n-rest.mjs';
+
+const LINES = /** @type {Array<'2.x' | '1.x'>} */ (
+	(process.env.IM_E2E_LINES ?? '2.x,1.x').split(',').map((l) => l.trim())
+);
+const FLOW_ID = 'imExampleHeldCap1';
+const CREATE_ID = 'imE2eCreateHold01';
+const ORDER = 'order-7001';
+const CAPTURE = 'merchant/purchaseToPaid';
+
+/** @param {string} name */
+const example = (name) =>
+	JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'examples', `${name}.workflow.json`), 'utf8'));
+
+describe.each(LINES)('hold → notification → capture in n8n %s', (lineName) => {
+	/** @type {Awaited<ReturnType<typeof ensureN8n>>} */
+	let runtime;
+	/** @type {Awaited<ReturnType<typeof startSandbox>>} */
+	let sandbox;
+	/** @type {Awaited<ReturnType<typeof startN8nServer>>} */
+	let server;
+	/** @type {import('../support/n8n-rest.mjs').N8nSession} */
+	let session;
+	/** @type {string} */
+	let userFolder;
+	/** @type {string} */
+	let webhookUrl;
+	/** @type {string} */
+	let invoiceId;
+
+	beforeAll(async () => {
+		runtime = await ensureN8n(lineName);
+		// Few retries, so a notification sent before n8n listens does not linger.
+		sandbox = await startSandbox({ notificationRetries: 0 });
+		userFolder = mkdtempSync(path.join(tmpdir(), `im-e2e-hold-${lineName}-`));
+		installPackage(userFolder);
+
+		const flow = example('capture-when-payment-is-held');
+		const port = await freePort();
+		webhookUrl = `http://127.0.0.1:${port}/webhook/${flow.nodes[0].webhookId}/webhook`;
+		// The shop's own example, narrowed to one order whose invoice names the trigger as Result URL.
+		const create = example('create-held-invoice');
+		create.id = CREATE_ID;
+		create.name = 'Create one held invoice (e2e)';
+		const orders = create.nodes.find((/** @type {any} */ n) => n.name === 'New orders');
+		orders.parameters.jsonOutput = JSON.stringify({
+			orders: [{ orderId: ORDER, total: '3200.00', email: 'vera@example.com', item: 'Самовар' }],
+		});
+		const createNode = create.nodes.find(
+			(/** @type {any} */ n) => n.name === 'Create held invoice',
+		);
+		createNode.parameters.options.resultUrl = webhookUrl;
+
+		const credentials = [
+			{
+				id: 'imSandboxCred01',
+				name: 'IntellectMoney sandbox',
+				type: 'intellectMoneyApi',
+				data: credentialFor(sandbox),
+			},
+		];
+		writeFileSync(path.join(userFolder, 'credentials.json'), JSON.stringify(credentials));
+		writeFileSync(path.join(userFolder, 'workflows.json'), JSON.stringify([flow, create]));
+		const commands = [
+			['import:credentials', `--input=${path.join(userFolder, 'credentials.json')}`],
+			['import:workflow', `--input=${path.join(userFolder, 'workflows.json')}`],
+			lineName === '2.x'
+				? ['publish:workflow', `--id=${FLOW_ID}`]
+				: ['update:workflow', `--id=${FLOW_ID}`, '--active=true'],
+		];
+		for (const args of commands) {
+			const result = await n8nCommand(runtime, userFolder, args);
+			expect({
+				args,
+				code: result.code,
+				out: result.code ? result.stdout + result.stderr : '',
+			}).toEqual({
+				args,
+				code: 0,
+				out: '',
+			});
+		}
+
+		// The shop creates the invoice (through the node, in n8n) before the buyer pays.
+		const created = await n8nCommand(runtime, userFolder, [
+			'execute',
+			`--id=${CREATE_ID}`,
+			'--rawOutput',
+		]);
+		expect(created.code).toBe(0);
+		const run = parseRawOutput(created.stdout);
+		const [item] = run.data.resultData.runData['Create held invoice'][0].data.main[0].map(
+			(/** @type {any} */ i) => i.json,
+		);
+		expect(item).toMatchObject({ orderId: ORDER, holdMode: true, status: 'created' });
+		invoiceId = item.invoiceId;
+
+		server = await startN8nServer(runtime, userFolder, { port });
+		await ensureOwner(server.url, DEMO_OWNER);
+		session = {
+			url: server.url,
+			cookie: await login(server.url, DEMO_OWNER),
+			lineName,
+			n8nBin: runtime.n8nBin,
+		};
+		await waitUntilPublished(session, FLOW_ID);
+	}, 30 * 60_000);
+
+	afterAll(async () => {
+		await server?.stop();
+		await sandbox?.stop();
+		if (userFolder) rmSync(userFolder, { recursive: true, force: true });
+	});
+
+	test('the invoice names the trigger as its Result URL and waits, Created, with hold', () => {
+		expect(sandbox.getInvoice(invoiceId)).toMatchObject({
+			orderId: ORDER,
+			state: 'Created',
+			holdMode: true,
+			resultUrl: webhookUrl,
+		});
+	});
+
+	test('the buyer pays: "held" is answered OK, one execution captures the invoice once', async () => {
+		sandbox.clearLog();
+		sandbox.payInvoice(invoiceId);
+		const held = await sandbox.waitForNotification(
+			(n) => n.fields.paymentStatus === '6' && n.fields.orderId === ORDER,
+			60_000,
+		);
+		expect({ status: held.status, body: held.responseBody, ok: held.ok }).toEqual({
+			status: 200,
+			body: 'OK',
+			ok: true,
+		});
+		const [execution] = await waitForExecutions(session, FLOW_ID, 1);
+		expect(execution.status).toBe('success');
+		expect(execution.outputs['IntellectMoney Trigger']).toEqual([
+			expect.objectContaining({
+				event: 'held',
+				orderId: ORDER,
+				amount: '3200.00',
+				duplicate: false,
+			}),
+		]);
+		expect(execution.outputs['Capture held payment']).toEqual([
+			expect.objectContaining({
+				orderId: ORDER,
+				captured: true,
+				status: 'captured',
+				alreadyDone: false,
+			}),
+		]);
+		expect(
+			sandbox.log
+				.filter((e) => e.endpoint === CAPTURE)
+				.map((e) => [e.signValid, e.hashValid, e.verdict]),
+		).toEqual([[true, true, 'accepted']]);
+		expect(sandbox.ledger().captures[invoiceId]).toBe(1);
+		expect(sandbox.getInvoice(invoiceId)?.state).toBe('Paid');
+	});
+
+	test('the later "paid" notification and a retried "held" one are answered OK and start nothing', async () => {
+		const paid = await sandbox.waitForNotification(
+			(n) => n.fields.paymentStatus === '5' && n.fields.orderId === ORDER,
+			60_000,
+		);
+		expect(paid.ok).toBe(true);
+		const heldAgain = await sandbox.sendNotification(webhookUrl, { invoiceId, paymentStatus: 6 });
+		expect({ status: heldAgain.status, body: heldAgain.body }).toEqual({ status: 200, body: 'OK' });
+		// A forged one is refused; none of the three may start an execution.
+		const forged = await sandbox.sendNotification(
+			webhookUrl,
+			{ invoiceId, paymentStatus: 6 },
+			{ forge: 'hash' },
+		);
+		expect(forged.status).toBe(403);
+		await new Promise((resolve) => setTimeout(resolve, 2000));
+		expect(await executionsOf(session, FLOW_ID)).toHaveLength(1);
+		expect(sandbox.ledger().captures[invoiceId]).toBe(1);
+	});
+});

@@ -1,0 +1,84 @@
+// @ts-check
+/**
+ * Reading a running n8n through its REST API, for the e2e suites: publication of a workflow (2.x
+ * publishes in the background after start) and the executions of a workflow with their node outputs.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+/**
+ * @typedef {{ url: string, cookie: string, lineName: '2.x' | '1.x', n8nBin: string }} N8nSession
+ * @typedef {{ id: number, status: string, outputs: Record<string, Array<Record<string, any>>> }} ExecutionSummary
+ */
+
+/** @param {number} ms */
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits until a workflow's trigger is published (2.x); 1.x activates before its REST API answers.
+ * @param {N8nSession} session @param {string} workflowId
+ */
+export async function waitUntilPublished(session, workflowId) {
+	if (session.lineName !== '2.x') return;
+	const deadline = Date.now() + 120_000;
+	for (;;) {
+		const response = await fetch(`${session.url}/rest/workflows/${workflowId}/publication-status`, {
+			headers: { cookie: session.cookie },
+		});
+		const status = /** @type {any} */ (await response.json()).data;
+		if (status?.status === 'published') return;
+		if (Date.now() > deadline) throw new Error(`workflow not published: ${JSON.stringify(status)}`);
+		await pause(500);
+	}
+}
+
+/**
+ * Every execution of a workflow, oldest first, with the first output of each node that ran.
+ * @param {N8nSession} session @param {string} workflowId @returns {Promise<ExecutionSummary[]>}
+ */
+export async function executionsOf(session, workflowId) {
+	// n8n stores execution data in "flatted" form; read it with the n8n install's own copy.
+	const { parse } = createRequire(path.dirname(path.dirname(session.n8nBin)) + '/')('flatted');
+	const headers = { cookie: session.cookie };
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	const list = /** @type {any} */ (
+		await (await fetch(`${session.url}/rest/executions?filter=${filter}`, { headers })).json()
+	);
+	const results = /** @type {any[]} */ (list.data.results ?? list.data);
+	// The list may name a just-finished execution twice (still running + stored): one per id.
+	const ids = [...new Set(results.map((summary) => Number(summary.id)))].sort((a, b) => a - b);
+	/** @type {ExecutionSummary[]} */
+	const executions = [];
+	for (const id of ids) {
+		const detail = /** @type {any} */ (
+			await (await fetch(`${session.url}/rest/executions/${id}`, { headers })).json()
+		);
+		const runData = parse(detail.data.data).resultData.runData;
+		/** @type {Record<string, Array<Record<string, any>>>} */
+		const outputs = {};
+		for (const [node, runs] of Object.entries(runData)) {
+			outputs[node] = /** @type {any} */ ((runs)[0]?.data?.main?.[0] ?? []).map(
+				(/** @type {any} */ item) => item.json,
+			);
+		}
+		executions.push({ id, status: detail.data.status, outputs });
+	}
+	return executions;
+}
+
+/**
+ * Waits until a workflow has at least `count` finished executions; returns them all.
+ * @param {N8nSession} session @param {string} workflowId @param {number} count
+ */
+export async function waitForExecutions(session, workflowId, count) {
+	const deadline = Date.now() + 60_000;
+	for (;;) {
+		const executions = await executionsOf(session, workflowId);
+		const finished = executions.every((e) => e.status !== 'running' && e.status !== 'new');
+		if (executions.length >= count && finished) return executions;
+		if (Date.now() > deadline) {
+			throw new Error(`expected ${count} executions, have ${JSON.stringify(executions)}`);
+		}
+		await pause(250);
+	}
+}
