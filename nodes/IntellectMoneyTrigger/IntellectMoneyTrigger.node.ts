@@ -10,6 +10,7 @@ import type {
 
 import {
 	buildOutput,
+	eventOf,
 	fieldValue,
 	indexPairs,
 	missingRequiredFields,
@@ -168,12 +169,22 @@ async function handleNotification(context: IWebhookFunctions): Promise<IWebhookR
 	}
 
 	const verified = indexPairs(verification.pairs);
+	const paymentStatus = (fieldValue(verified, 'paymentStatus') ?? '').trim();
+	const events = context.getNodeParameter('events', []) as string[];
+	if (!events.includes(ANY_STATUS) && !events.includes(eventOf(paymentStatus).event)) {
+		// Answered OK all the same, or IntellectMoney would keep repeating it. Not remembered either:
+		// it starts nothing, and writing the workflow's static data for it could overwrite what a
+		// running execution saves when it ends (n8n 1.x writes static data back then), losing the
+		// record of the notification that started it.
+		return acknowledge(context);
+	}
+
 	const duplicate = rememberNotification(
 		context.getWorkflowStaticData('node'),
 		notificationKeys({
 			eshopId,
 			orderId: fieldValue(verified, 'orderId') ?? '',
-			paymentStatus: (fieldValue(verified, 'paymentStatus') ?? '').trim(),
+			paymentStatus,
 			paymentId: fieldValue(verified, 'paymentId') ?? '',
 			hash: fieldValue(verified, 'hash') ?? '',
 		}),
@@ -188,11 +199,6 @@ async function handleNotification(context: IWebhookFunctions): Promise<IWebhookR
 		receivedAt,
 		includeRaw: options.includeRawFields === true,
 	});
-	const events = context.getNodeParameter('events', []) as string[];
-	if (!events.includes(ANY_STATUS) && !events.includes(item.event)) {
-		// Answered OK all the same, or IntellectMoney would keep repeating it.
-		return acknowledge(context);
-	}
 
 	answerOkAsPlainText(context);
 	// responseMode onReceived: n8n sends this `OK` only once the execution has been created.
