@@ -172,10 +172,8 @@ async function handleNotification(context: IWebhookFunctions): Promise<IWebhookR
 	const paymentStatus = (fieldValue(verified, 'paymentStatus') ?? '').trim();
 	const events = context.getNodeParameter('events', []) as string[];
 	if (!events.includes(ANY_STATUS) && !events.includes(eventOf(paymentStatus).event)) {
-		// Answered OK all the same, or IntellectMoney would keep repeating it. Not remembered either:
-		// it starts nothing, and writing the workflow's static data for it could overwrite what a
-		// running execution saves when it ends (n8n 1.x writes static data back then), losing the
-		// record of the notification that started it.
+		// Answered OK all the same, or IntellectMoney would keep repeating it. Not remembered: it starts
+		// nothing, so a record of it would only take room from the ones that did (and cost a write).
 		return acknowledge(context);
 	}
 

@@ -376,6 +376,10 @@ export async function startTriggerHarness(options = {}) {
 			);
 			const exists = await hooks.checkExists.call(context);
 			if (!exists) await hooks.create.call(context);
+			// n8n saves the static data after adding a published workflow's webhooks.
+			const staticData = /** @type {any} */ (workflow.staticData);
+			if (staticData.__dataChanged === true)
+				savedStaticData = JSON.parse(JSON.stringify(staticData));
 			return await hooks.delete.call(context);
 		},
 		async stop() {
