@@ -57,7 +57,7 @@ export async function executionsOf(session, workflowId) {
 		/** @type {Record<string, Array<Record<string, any>>>} */
 		const outputs = {};
 		for (const [node, runs] of Object.entries(runData)) {
-			outputs[node] = /** @type {any} */ ((runs)[0]?.data?.main?.[0] ?? []).map(
+			outputs[node] = /** @type {any} */ (runs[0]?.data?.main?.[0] ?? []).map(
 				(/** @type {any} */ item) => item.json,
 			);
 		}
