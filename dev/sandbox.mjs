@@ -413,6 +413,8 @@ export const NOTIFICATION_FORGES = Object.freeze([
 ]);
 
 const ENDPOINT_TOKEN = 'personal/user/getUserToken';
+/** The sandbox's own "the buyer pays" endpoint (payAsBuyer); IntellectMoney has no such thing. */
+export const BUYER_PAYS = 'sandbox/pay';
 const ENDPOINT_CREATE_INVOICE = 'merchant/createInvoice';
 const ENDPOINT_CAPTURE = 'merchant/purchaseToPaid';
 const ENDPOINT_REFUND = 'merchant/purchaseToRefund';
@@ -2089,6 +2091,26 @@ export async function startSandbox(options = {}) {
 	}
 
 	/**
+	 * The buyer's side, for a running sandbox (`npm start`, `npm run sandbox`): pays an invoice named by
+	 * `orderId` or `invoiceId` as payInvoice does, so its notification goes out. Not part of
+	 * IntellectMoney's API, and not in the request log.
+	 * @param {import('node:http').ServerResponse} res @param {(name: string) => string | undefined} f
+	 */
+	function payAsBuyer(res, f) {
+		const id = f('invoiceId') ?? f('orderId') ?? '';
+		/** @type {[number, Record<string, unknown>]} */
+		let answer;
+		try {
+			const inv = payInvoice(id);
+			answer = [200, { invoiceId: inv.invoiceId, orderId: inv.orderId, state: inv.state }];
+		} catch (error) {
+			answer = [409, { error: error instanceof Error ? error.message : String(error) }];
+		}
+		res.writeHead(answer[0], { 'content-type': 'application/json; charset=utf-8' });
+		res.end(JSON.stringify(answer[1]));
+	}
+
+	/**
 	 * @param {import('node:http').IncomingMessage} req
 	 * @param {import('node:http').ServerResponse} res
 	 */
@@ -2098,6 +2120,10 @@ export async function startSandbox(options = {}) {
 		const method = req.method ?? '';
 		const contentType = headerValue(req.headers, 'content-type') ?? '';
 		const fields = raw === null ? null : parseBody(raw, contentType);
+		if (method === 'POST' && endpoint === BUYER_PAYS) {
+			payAsBuyer(res, fieldReader(fields ?? {}));
+			return;
+		}
 		const route =
 			method === 'POST' && Object.hasOwn(endpoints, endpoint) ? endpoints[endpoint] : undefined;
 		const f = fieldReader(fields ?? {});

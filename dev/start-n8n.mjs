@@ -25,7 +25,7 @@ import {
 	PROJECT_ROOT,
 	startN8nServer,
 } from './n8n-runtime.mjs';
-import { credentialFor, seedDemoData, startSandbox } from './sandbox.mjs';
+import { BUYER_PAYS, credentialFor, seedDemoData, startSandbox } from './sandbox.mjs';
 
 export const SANDBOX_CREDENTIAL = { id: 'imSandboxCred01', name: 'IntellectMoney sandbox' };
 
@@ -112,6 +112,15 @@ try {
 	}
 
 	const port = await portNear(5678);
+	// The shop's Result URL: the production URL of the example trigger workflow, so that once it is
+	// published, a payment made with POST /sandbox/pay reaches it (invoices without their own ResultUrl).
+	const heldExample = JSON.parse(
+		readFileSync(
+			path.join(PROJECT_ROOT, 'examples', 'capture-when-payment-is-held.workflow.json'),
+			'utf8',
+		),
+	);
+	sandbox.shop.resultUrl = `http://127.0.0.1:${port}/webhook/${heldExample.nodes[0].webhookId}/webhook`;
 	say(`Starting n8n on http://127.0.0.1:${port} …`);
 	server = await startN8nServer(runtime, userFolder, { port });
 	const created = await ensureOwner(server.url, OWNER);
@@ -128,6 +137,8 @@ try {
 		.sort();
 	say(`Workflows:          ${exampleNames.map((name) => `"${name}"`).join(', ')}`);
 	say('Open a workflow and click "Execute workflow". Ctrl-C stops n8n and the sandbox.');
+	say(`Trigger demo:       publish "${heldExample.name}", then pay order-1004 as the buyer:`);
+	say(`                    curl -X POST ${sandbox.url}${BUYER_PAYS} -d orderId=order-1004`);
 
 	if (exitWhenReady) {
 		const cookie = await login(server.url, OWNER);

@@ -7,7 +7,7 @@
 import { describe, test, expect, afterAll, afterEach } from '@jest/globals';
 import http from 'node:http';
 import { Agent } from 'undici';
-import { NOTIFICATION_FORGES, startSandbox } from '../../dev/sandbox.mjs';
+import { BUYER_PAYS, NOTIFICATION_FORGES, startSandbox } from '../../dev/sandbox.mjs';
 import {
 	CAPTURE,
 	CREATE_INVOICE,
@@ -261,6 +261,36 @@ describe('delivery on invoice state changes', () => {
 		await createInvoice(quiet, { OrderId: 'quiet-1' });
 		await quiet.flushNotifications();
 		expect(quiet.notifications).toEqual([]);
+	});
+});
+
+describe('the buyer pays through the running sandbox (POST /sandbox/pay)', () => {
+	test('by Order ID: the invoice is held, the notification goes out; a second payment is refused', async () => {
+		const shopReceiver = await receiver();
+		const s = await sandbox({ shop: { resultUrl: shopReceiver.url } });
+		const inv = s.addInvoice({ orderId: 'buyer-1', state: 'Created', holdMode: true });
+		const pay = async () =>
+			await fetch(`${s.url}${BUYER_PAYS}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/x-www-form-urlencoded' },
+				body: 'orderId=buyer-1',
+			});
+		const first = await pay();
+		expect(first.status).toBe(200);
+		expect(await first.json()).toEqual({
+			invoiceId: inv.invoiceId,
+			orderId: 'buyer-1',
+			state: 'Held',
+		});
+		await s.flushNotifications();
+		expect(shopReceiver.received.map((n) => [n.fields.orderId, n.fields.paymentStatus])).toEqual([
+			['buyer-1', '6'],
+		]);
+		const second = await pay();
+		expect(second.status).toBe(409);
+		expect(/** @type {any} */ (await second.json()).error).toMatch(/is Held, not Created/);
+		// Not part of IntellectMoney's API: the request log stays for the API's requests.
+		expect(s.log).toEqual([]);
 	});
 });
 
