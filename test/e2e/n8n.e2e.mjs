@@ -94,6 +94,7 @@ describe.each(LINES)('n8n %s', (lineName) => {
 				example('create-held-invoice'),
 				example('release-cancelled-order'),
 				example('pay-out-to-sellers'),
+				example('check-before-acting'),
 				wrongKey,
 			]),
 		);
@@ -285,6 +286,39 @@ describe.each(LINES)('n8n %s', (lineName) => {
 		expect(sandbox.log.every((e) => e.signValid === true && e.verdict === 'accepted')).toBe(true);
 	});
 
+	test('"Check an invoice and a payout before acting": states read, a not-yet-held invoice is not captured', async () => {
+		sandbox.clearLog();
+		const result = await n8nCommand(runtime, userFolder, [
+			'execute',
+			'--id=imExampleCheck01',
+			'--rawOutput',
+		]);
+		expect(result.code).toBe(0);
+		const run = parseRawOutput(result.stdout);
+		const [invoice] = itemsOf(run, 'Get invoice state');
+		expect(invoice).toEqual([
+			expect.objectContaining({
+				invoiceId: '3000001004',
+				orderId: 'order-1004',
+				state: 'Created',
+				held: false,
+				testMode: false,
+			}),
+		]);
+		const [payout] = itemsOf(run, 'Get payout state');
+		expect(payout).toEqual([
+			expect.objectContaining({
+				payoutOperationId: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
+				payoutState: expect.stringMatching(/^(Created|InProcess)$/),
+				final: false,
+			}),
+		]);
+		const [held, notHeld] = itemsOf(run, 'Held?');
+		expect([held.length, notHeld.length]).toEqual([0, 1]);
+		expect(itemsOf(run, 'Capture held invoice')).toEqual([]);
+		expect(sandbox.log.some((e) => e.endpoint === CAPTURE)).toBe(false);
+	});
+
 	test('a wrong Sign Secret Key fails with IntellectMoney’s message, and no key appears in the output', async () => {
 		sandbox.clearLog();
 		const result = await n8nCommand(runtime, userFolder, [
@@ -369,6 +403,7 @@ describe('npm start (main job)', () => {
 						'Capture a held purchase, then pay out to the seller',
 						'Capture purchase when an order ships',
 						'Capture when IntellectMoney reports a held payment',
+						'Check an invoice and a payout before acting',
 						'Create held invoices for new orders',
 						'Execute approved payout',
 						'Pay out to sellers at month end',
