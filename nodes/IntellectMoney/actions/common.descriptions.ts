@@ -55,18 +55,34 @@ export function requestSettings(
 ): { timeoutMs?: number } {
 	const seconds = options.timeoutSeconds;
 	if (seconds === undefined || seconds === null || seconds === '') return {};
-	if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 1 || seconds > 300) {
+	const timeoutMs = secondsToMs(node, itemIndex, seconds, {
+		name: 'Timeout (Seconds)',
+		max: 300,
+		fix: 'Set Options → Timeout (Seconds) to how long to wait for IntellectMoney, e.g. 30.',
+	});
+	return { timeoutMs };
+}
+
+/** A number of seconds from an option, as milliseconds; outside 1–`max` it is refused with `fix`. */
+export function secondsToMs(
+	node: IExecuteFunctions,
+	itemIndex: number,
+	seconds: unknown,
+	option: { name: string; max: number; fix: string },
+): number {
+	if (
+		typeof seconds !== 'number' ||
+		!Number.isFinite(seconds) ||
+		seconds < 1 ||
+		seconds > option.max
+	) {
 		throw new NodeOperationError(
 			node.getNode(),
-			'Timeout (Seconds) must be a number from 1 to 300',
-			{
-				itemIndex,
-				description:
-					'Set Options → Timeout (Seconds) to how long to wait for IntellectMoney, e.g. 30.',
-			},
+			`${option.name} must be a number from 1 to ${option.max}`,
+			{ itemIndex, description: option.fix },
 		);
 	}
-	return { timeoutMs: seconds * 1000 };
+	return seconds * 1000;
 }
 
 export const MAX_PARALLEL_REQUESTS = 50;

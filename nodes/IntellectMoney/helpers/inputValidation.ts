@@ -89,13 +89,24 @@ export function requireSignable(
 }
 
 /** The shop's purchase number (seeds/004: OrderId, at most 50 characters). */
+/** A required text value that goes into a signature: requireText, then requireSignable. */
+export function requireSignedText(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+	field: string,
+	maxLength: number,
+): string {
+	const text = requireText(context, itemIndex, value, field, maxLength);
+	return requireSignable(context, itemIndex, text, field);
+}
+
 export function validateOrderId(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	value: unknown,
 ): string {
-	const orderId = requireText(context, itemIndex, value, 'Order ID', 50);
-	return requireSignable(context, itemIndex, orderId, 'Order ID');
+	return requireSignedText(context, itemIndex, value, 'Order ID', 50);
 }
 
 /** IntellectMoney's invoice number (seeds/004: InvoiceId `3xxxxxxxxx`). */
@@ -178,21 +189,33 @@ export function validateMaxAmount(
 	value: unknown,
 	invoiceId: string | undefined,
 ): number | undefined {
-	if (value === undefined || value === null || value === '' || value === 0) return undefined;
-	if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-		fail(
-			context,
-			itemIndex,
-			'Maximum Amount must be a positive number',
-			'Set Options → Maximum Amount to the largest amount this node may capture, e.g. 5000, or 0 for no limit.',
-		);
-	}
+	const ceiling = readCeiling(context, itemIndex, value, 'capture');
+	if (ceiling === undefined) return undefined;
 	if (invoiceId === undefined) {
 		fail(
 			context,
 			itemIndex,
 			'Maximum Amount needs Identify By Invoice ID',
 			'The node reads the held amount before capturing, and IntellectMoney lists invoices by Invoice ID only. Set Identify By to Invoice ID, or clear Maximum Amount.',
+		);
+	}
+	return ceiling;
+}
+
+/** Options → Maximum Amount: undefined when not set (0 or empty); refused unless a positive number. */
+function readCeiling(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+	verb: string,
+): number | undefined {
+	if (value === undefined || value === null || value === '' || value === 0) return undefined;
+	if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+		fail(
+			context,
+			itemIndex,
+			'Maximum Amount must be a positive number',
+			`Set Options → Maximum Amount to the largest amount this node may ${verb}, e.g. 5000, or 0 for no limit.`,
 		);
 	}
 	return value;
@@ -247,12 +270,7 @@ export function optionalText(
 	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
 		return undefined;
 	}
-	return requireSignable(
-		context,
-		itemIndex,
-		requireText(context, itemIndex, value, field, maxLength),
-		field,
-	);
+	return requireSignedText(context, itemIndex, value, field, maxLength);
 }
 
 const AMOUNT = /^(\d{1,10})(?:[.,](\d{1,2}))?$/;
@@ -420,7 +438,7 @@ export function validatePhone(
 	return phone;
 }
 
-/** A ceiling on an amount the node sends itself; undefined when not set (0 or empty). */
+/** Options → Maximum Amount for an amount the node sends itself: above it, nothing is sent. */
 export function validateCeiling(
 	context: IExecuteFunctions,
 	itemIndex: number,
@@ -428,20 +446,12 @@ export function validateCeiling(
 	amount: string,
 	what: string,
 ): void {
-	if (value === undefined || value === null || value === '' || value === 0) return;
-	if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+	const ceiling = readCeiling(context, itemIndex, value, what);
+	if (ceiling !== undefined && Number(amount) > ceiling) {
 		fail(
 			context,
 			itemIndex,
-			'Maximum Amount must be a positive number',
-			`Set Options → Maximum Amount to the largest amount this node may ${what}, e.g. 5000, or 0 for no limit.`,
-		);
-	}
-	if (Number(amount) > value) {
-		fail(
-			context,
-			itemIndex,
-			`Amount ${amount} is more than the Maximum Amount ${value.toFixed(2)}: nothing was sent`,
+			`Amount ${amount} is more than the Maximum Amount ${ceiling.toFixed(2)}: nothing was sent`,
 			`Raise Options → Maximum Amount if this is intended.`,
 		);
 	}

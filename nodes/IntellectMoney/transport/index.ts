@@ -187,6 +187,25 @@ export async function withReadRetries<T>(
 	}
 }
 
+/**
+ * Sends a request that is harmless to repeat (a read, the user token, creating a payout operation) and
+ * returns IntellectMoney's answer, refusals included: transport failures are retried as withReadRetries
+ * does, then thrown.
+ */
+export async function repeatableRequest<TResult extends ImResultBase>(
+	node: IExecuteFunctions,
+	endpoint: IntellectMoneyEndpoint,
+	body: Record<string, string>,
+	itemIndex: number,
+	settings: RequestSettings,
+): Promise<ImEnvelope<TResult>> {
+	const request: typeof intellectMoneyApiRequest<TResult> = intellectMoneyApiRequest;
+	return await withReadRetries(
+		node,
+		async () => await request.call(node, endpoint, body, itemIndex, settings),
+	);
+}
+
 /** Attempts of one request, the first included (reads; money-moving requests only after a state check). */
 export const MAX_ATTEMPTS = 3;
 

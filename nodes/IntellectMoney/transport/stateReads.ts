@@ -2,7 +2,7 @@
  * Reads of IntellectMoney's own state, used to reconcile a capture or payout whose answer was a
  * refusal or got lost: only IntellectMoney knows whether the money moved, so the node asks before it
  * reports "already done" or repeats anything. Reads are harmless to repeat, so they retry transport
- * failures (withReadRetries).
+ * failures (repeatableRequest).
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
@@ -11,27 +11,10 @@ import type {
 	ImInvoiceData,
 	ImInvoicesHistoryData,
 	ImPayoutOperationData,
-	ImResultBase,
 } from '../interfaces';
-import { intellectMoneyApiRequest, isRefusal, withReadRetries } from './index';
+import { isRefusal, repeatableRequest } from './index';
 import type { RequestSettings } from './index';
 import { ENDPOINTS } from './signature';
-import type { IntellectMoneyEndpoint } from './signature';
-
-/** A read's answer, refusals included: transport failures are retried (reads are harmless), then thrown. */
-async function read<TResult extends ImResultBase>(
-	context: IExecuteFunctions,
-	endpoint: IntellectMoneyEndpoint,
-	body: Record<string, string>,
-	itemIndex: number,
-	settings: RequestSettings,
-): Promise<ImEnvelope<TResult>> {
-	const request: typeof intellectMoneyApiRequest<TResult> = intellectMoneyApiRequest;
-	return await withReadRetries(
-		context,
-		async () => await request.call(context, endpoint, body, itemIndex, settings),
-	);
-}
 
 /** getOperationState's answer, refusals included (transport failures retried, then thrown). */
 export async function requestPayoutState(
@@ -42,7 +25,7 @@ export async function requestPayoutState(
 	settings: RequestSettings,
 ): Promise<ImEnvelope<ImPayoutOperationData>> {
 	const body = { UserToken: userToken, PayoutOperationId: payoutOperationId };
-	return await read(context, ENDPOINTS.payoutState, body, itemIndex, settings);
+	return await repeatableRequest(context, ENDPOINTS.payoutState, body, itemIndex, settings);
 }
 
 /** The payout operation as IntellectMoney sees it, or undefined when it refuses to say. */
@@ -79,7 +62,7 @@ export async function requestInvoice(
 		EshopId: eshopId,
 		InvoiceId: invoiceId,
 	};
-	return await read(context, ENDPOINTS.invoiceHistory, body, itemIndex, settings);
+	return await repeatableRequest(context, ENDPOINTS.invoiceHistory, body, itemIndex, settings);
 }
 
 /** The invoice in a getInvoicesHistory answer, or undefined when it is not listed. */

@@ -9,8 +9,8 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { ImEnvelope, ImUserTokenData } from '../interfaces';
-import { intellectMoneyApiRequest, throwIfRefused, withReadRetries } from './index';
+import type { ImUserTokenData } from '../interfaces';
+import { repeatableRequest, throwIfRefused } from './index';
 import type { RequestSettings } from './index';
 import { ENDPOINTS } from './signature';
 
@@ -51,16 +51,12 @@ export class UserTokenSession {
 
 	private async fetch(itemIndex: number, settings: RequestSettings): Promise<string> {
 		// Getting a token moves no money: transport failures are retried like any read.
-		const envelope: ImEnvelope<ImUserTokenData> = await withReadRetries(
+		const envelope = await repeatableRequest<ImUserTokenData>(
 			this.context,
-			async () =>
-				await intellectMoneyApiRequest.call(
-					this.context,
-					ENDPOINTS.userSession,
-					{},
-					itemIndex,
-					settings,
-				),
+			ENDPOINTS.userSession,
+			{},
+			itemIndex,
+			settings,
 		);
 		// Login and Password are added by the credential; the node shows only their names.
 		throwIfRefused.call(this.context, envelope, ENDPOINTS.userSession, itemIndex, {});

@@ -3,19 +3,19 @@
  * §2.3). Creates a payout operation to a card or, by phone, through SBP; nothing is paid until Payout →
  * Execute sends it (wiki/88768545: create → execute → getOperationState).
  */
-import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeProperties, JsonObject } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import {
-	requireSignable,
+	requireSignedText,
 	requireText,
 	validateAmount,
 	validateCeiling,
 	validatePan,
 	validatePhone,
 } from '../../helpers/inputValidation';
-import type { CreatePayoutOutput, ImEnvelope, ImPayoutOperationData } from '../../interfaces';
-import { intellectMoneyApiRequest, throwIfRefused, withReadRetries } from '../../transport';
+import type { CreatePayoutOutput, ImPayoutOperationData } from '../../interfaces';
+import { repeatableRequest, throwIfRefused } from '../../transport';
 import { ENDPOINTS } from '../../transport/signature';
 import { optionsCollection, requestSettings } from '../common.descriptions';
 import type { ExecutionContext } from '../executionContext';
@@ -136,20 +136,16 @@ export async function execute(
 	const phone = method === 'sbp' ? validatePhone(this, itemIndex, param('phone')) : undefined;
 	const bankId =
 		method === 'sbp'
-			? requireSignable(
-					this,
-					itemIndex,
-					requireText(this, itemIndex, param('bankId'), 'Bank ID', 50),
-					'Bank ID',
-				)
+			? requireSignedText(this, itemIndex, param('bankId'), 'Bank ID', 50)
 			: undefined;
 	const amount = validateAmount(this, itemIndex, param('amount'), 'Amount');
 	validateCeiling(this, itemIndex, options.maxAmount, amount, 'pay out');
-	const recipientName = requireSignable(
+	const recipientName = requireSignedText(
 		this,
 		itemIndex,
-		requireText(this, itemIndex, param('recipientName'), 'Recipient Name', 255),
+		param('recipientName'),
 		'Recipient Name',
+		255,
 	);
 	const currency = requireText(
 		this,
@@ -177,22 +173,13 @@ export async function execute(
 
 	// Creating an operation moves no money (only Execute does), so a lost answer is simply asked again:
 	// at worst an extra operation stays Created and is never executed.
-	let envelope: ImEnvelope<ImPayoutOperationData>;
-	try {
-		envelope = await withReadRetries(
-			this,
-			async () =>
-				await intellectMoneyApiRequest.call(
-					this,
-					ENDPOINTS.createPayout,
-					body,
-					itemIndex,
-					settings,
-				),
-		);
-	} catch (error) {
-		throw new NodeApiError(this.getNode(), error as JsonObject);
-	}
+	const envelope = await repeatableRequest<ImPayoutOperationData>(
+		this,
+		ENDPOINTS.createPayout,
+		body,
+		itemIndex,
+		settings,
+	);
 	throwIfRefused.call(this, envelope, ENDPOINTS.createPayout, itemIndex, body);
 	const payoutOperationId = envelope.Result?.PayoutOperationId ?? '';
 	const output: CreatePayoutOutput = {

@@ -2,7 +2,7 @@
  * Payout → Execute: `POST personal/payout/executeOperation` (seeds/000_a67578c069aa1be9.txt).
  * Sends a created payout operation to processing; optionally waits until it reaches a final state.
  */
-import { NodeOperationError, sleep, updateDisplayOptions } from 'n8n-workflow';
+import { sleep, updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { validatePayoutOperationId } from '../../helpers/inputValidation';
@@ -12,7 +12,7 @@ import { sendMoneyMovingRequest } from '../../transport/moneyMoving';
 import type { MoneyState } from '../../transport/moneyMoving';
 import { ENDPOINTS } from '../../transport/signature';
 import { readPayoutOperation } from '../../transport/stateReads';
-import { optionsCollection, requestSettings } from '../common.descriptions';
+import { optionsCollection, requestSettings, secondsToMs } from '../common.descriptions';
 import type { ExecutionContext } from '../executionContext';
 import {
 	asItem,
@@ -171,16 +171,12 @@ function waitSettings(
 	options: ExecuteOptions,
 ): WaitSettings | undefined {
 	if (options.waitUntilFinal !== true) return undefined;
-	const seconds = (value: unknown, fallback: number, max: number, name: string) => {
-		const n = value === undefined || value === '' ? fallback : value;
-		if (typeof n !== 'number' || !Number.isFinite(n) || n < 1 || n > max) {
-			throw new NodeOperationError(node.getNode(), `${name} must be a number from 1 to ${max}`, {
-				itemIndex,
-				description: `Set Options → ${name}, or turn off Wait Until Final.`,
-			});
-		}
-		return n * 1000;
-	};
+	const seconds = (value: unknown, fallback: number, max: number, name: string) =>
+		secondsToMs(node, itemIndex, value === undefined || value === '' ? fallback : value, {
+			name,
+			max,
+			fix: `Set Options → ${name}, or turn off Wait Until Final.`,
+		});
 	return {
 		limitMs: seconds(options.waitLimitSeconds, 300, 3600, 'Wait Limit (Seconds)'),
 		intervalMs: seconds(options.pollIntervalSeconds, 10, 300, 'Check Every (Seconds)'),

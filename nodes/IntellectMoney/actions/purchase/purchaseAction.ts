@@ -163,22 +163,18 @@ export function purchaseActionOutput(
 ): IDataObject {
 	const { queued, ...outcome } = readOperationOutcome(envelope, flags.includeRaw);
 	const answeredInvoiceId = envelope.Result?.InvoiceId;
-	const output: Omit<CapturePurchaseOutput & RefundPurchaseOutput, 'status'> & { status: string } =
-		{
-			eshopId: identity.eshopId,
-			orderId: identity.orderId ?? envelope.Result?.OrderId ?? null,
-			invoiceId:
-				identity.invoiceId ?? (answeredInvoiceId === undefined ? null : String(answeredInvoiceId)),
-			// True only when IntellectMoney confirmed it; false while the request is queued.
-			captured: !queued,
-			refunded: !queued,
-			status: queued ? 'queued' : action,
-			...outcome,
-			alreadyDone: flags.alreadyDone,
-			testMode: identity.testMode,
-		};
-	// Each operation reports its own flag only: `captured` or `refunded`.
-	delete (output as Partial<typeof output>)[action === 'captured' ? 'refunded' : 'captured'];
+	const output = {
+		eshopId: identity.eshopId,
+		orderId: identity.orderId ?? envelope.Result?.OrderId ?? null,
+		invoiceId:
+			identity.invoiceId ?? (answeredInvoiceId === undefined ? null : String(answeredInvoiceId)),
+		// `captured` or `refunded`: true only when IntellectMoney confirmed it, false while it is queued.
+		[action]: !queued,
+		status: queued ? 'queued' : action,
+		...outcome,
+		alreadyDone: flags.alreadyDone,
+		testMode: identity.testMode,
+	} as CapturePurchaseOutput | RefundPurchaseOutput;
 	return output as unknown as IDataObject;
 }
 
