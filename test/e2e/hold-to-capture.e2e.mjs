@@ -7,7 +7,7 @@
  * later "paid" notification and a retried "held" one start nothing.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -24,7 +24,12 @@ import {
 	startN8nServer,
 } from '../../dev/n8n-runtime.mjs';
 import { credentialFor, startSandbox } from '../../dev/sandbox.mjs';
-import { executionsOf, waitForExecutions, waitUntilPublished } from '../support/n8n-rest.mjs';
+import {
+	executionsOf,
+	importIntoN8n,
+	waitForExecutions,
+	waitUntilPublished,
+} from '../support/n8n-rest.mjs';
 
 const LINES = /** @type {Array<'2.x' | '1.x'>} */ (
 	(process.env.IM_E2E_LINES ?? '2.x,1.x').split(',').map((l) => l.trim())
@@ -79,35 +84,18 @@ describe.each(LINES)('hold → notification → capture in n8n %s', (lineName) =
 		);
 		createNode.parameters.options.resultUrl = webhookUrl;
 
-		const credentials = [
-			{
-				id: 'imSandboxCred01',
-				name: 'IntellectMoney sandbox',
-				type: 'intellectMoneyApi',
-				data: credentialFor(sandbox),
-			},
-		];
-		writeFileSync(path.join(userFolder, 'credentials.json'), JSON.stringify(credentials));
-		writeFileSync(path.join(userFolder, 'workflows.json'), JSON.stringify([flow, create]));
-		const commands = [
-			['import:credentials', `--input=${path.join(userFolder, 'credentials.json')}`],
-			['import:workflow', `--input=${path.join(userFolder, 'workflows.json')}`],
-			lineName === '2.x'
-				? ['publish:workflow', `--id=${FLOW_ID}`]
-				: ['update:workflow', `--id=${FLOW_ID}`, '--active=true'],
-		];
-		for (const args of commands) {
-			const result = await n8nCommand(runtime, userFolder, args);
-			expect({
-				args,
-				code: result.code,
-				out: result.code ? result.stdout + result.stderr : '',
-			}).toEqual({
-				args,
-				code: 0,
-				out: '',
-			});
-		}
+		await importIntoN8n(runtime, userFolder, {
+			credentials: [
+				{
+					id: 'imSandboxCred01',
+					name: 'IntellectMoney sandbox',
+					type: 'intellectMoneyApi',
+					data: credentialFor(sandbox),
+				},
+			],
+			workflows: [flow, create],
+			publish: [FLOW_ID],
+		});
 
 		// The shop creates the invoice (through the node, in n8n) before the buyer pays.
 		const created = await n8nCommand(runtime, userFolder, [

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -25,6 +25,7 @@ import {
 } from '../../dev/n8n-runtime.mjs';
 import { credentialFor, seedDemoData, startSandbox } from '../../dev/sandbox.mjs';
 import { findLeaks, secretsOf } from '../support/harness.mjs';
+import { importIntoN8n } from '../support/n8n-rest.mjs';
 
 const LINES = /** @type {Array<'2.x' | '1.x'>} */ (
 	(process.env.IM_E2E_LINES ?? '2.x,1.x').split(',').map((l) => l.trim())
@@ -64,18 +65,6 @@ describe.each(LINES)('n8n %s', (lineName) => {
 		seedDemoData(sandbox);
 
 		const data = credentialFor(sandbox);
-		writeFileSync(
-			path.join(userFolder, 'credentials.json'),
-			JSON.stringify([
-				{ id: 'imSandboxCred01', name: 'IntellectMoney sandbox', type: 'intellectMoneyApi', data },
-				{
-					id: 'imWrongKeyCred01',
-					name: 'IntellectMoney wrong key',
-					type: 'intellectMoneyApi',
-					data: { ...data, signSecretKey: WRONG_SIGN_KEY },
-				},
-			]),
-		);
 		const wrongKey = example('capture-purchase-when-order-ships');
 		wrongKey.id = 'imE2eWrongKey001';
 		wrongKey.name = 'Capture with a wrong Sign Secret Key';
@@ -86,9 +75,17 @@ describe.each(LINES)('n8n %s', (lineName) => {
 					name: 'IntellectMoney wrong key',
 				};
 		}
-		writeFileSync(
-			path.join(userFolder, 'workflows.json'),
-			JSON.stringify([
+		await importIntoN8n(runtime, userFolder, {
+			credentials: [
+				{ id: 'imSandboxCred01', name: 'IntellectMoney sandbox', type: 'intellectMoneyApi', data },
+				{
+					id: 'imWrongKeyCred01',
+					name: 'IntellectMoney wrong key',
+					type: 'intellectMoneyApi',
+					data: { ...data, signSecretKey: WRONG_SIGN_KEY },
+				},
+			],
+			workflows: [
 				example('capture-purchase-when-order-ships'),
 				example('execute-approved-payout'),
 				example('create-held-invoice'),
@@ -96,22 +93,8 @@ describe.each(LINES)('n8n %s', (lineName) => {
 				example('pay-out-to-sellers'),
 				example('check-before-acting'),
 				wrongKey,
-			]),
-		);
-		for (const [kind, file] of [
-			['credentials', 'credentials.json'],
-			['workflow', 'workflows.json'],
-		]) {
-			const result = await n8nCommand(runtime, userFolder, [
-				`import:${kind}`,
-				`--input=${path.join(userFolder, file)}`,
-			]);
-			expect({
-				kind,
-				code: result.code,
-				out: result.code === 0 ? '' : result.stdout + result.stderr,
-			}).toEqual({ kind, code: 0, out: '' });
-		}
+			],
+		});
 	}, 30 * 60_000);
 
 	afterAll(async () => {

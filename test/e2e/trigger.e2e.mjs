@@ -11,7 +11,7 @@
  * are created before the `OK` is sent, so an earlier request cannot create one later).
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -22,11 +22,11 @@ import {
 	freePort,
 	installPackage,
 	login,
-	n8nCommand,
 	startN8nServer,
 } from '../../dev/n8n-runtime.mjs';
 import {
 	executionsOf,
+	importIntoN8n,
 	waitForExecutions as waitForFinishedExecutions,
 	waitUntilPublished,
 } from '../support/n8n-rest.mjs';
@@ -71,9 +71,8 @@ describe.each(LINES)('IntellectMoney Trigger in n8n %s', (lineName) => {
 		runtime = await ensureN8n(lineName);
 		userFolder = mkdtempSync(path.join(tmpdir(), `im-e2e-trigger-${lineName}-`));
 		installPackage(userFolder);
-		writeFileSync(
-			path.join(userFolder, 'credentials.json'),
-			JSON.stringify([
+		await importIntoN8n(runtime, userFolder, {
+			credentials: [
 				{
 					id: 'imTriggerCred001',
 					name: 'imTriggerCred001',
@@ -86,11 +85,8 @@ describe.each(LINES)('IntellectMoney Trigger in n8n %s', (lineName) => {
 					type: 'intellectMoneyApi',
 					data: { ...TRIGGER_CREDENTIAL, shopSecretKey: '' },
 				},
-			]),
-		);
-		writeFileSync(
-			path.join(userFolder, 'workflows.json'),
-			JSON.stringify([
+			],
+			workflows: [
 				workflowJson(WORKFLOW_ID, 'IntellectMoney notifications', WEBHOOK_ID, 'imTriggerCred001'),
 				workflowJson(
 					NO_KEY_WORKFLOW_ID,
@@ -98,30 +94,9 @@ describe.each(LINES)('IntellectMoney Trigger in n8n %s', (lineName) => {
 					NO_KEY_WEBHOOK_ID,
 					'imTriggerNoKey01',
 				),
-			]),
-		);
-		const commands = [
-			['import:credentials', `--input=${path.join(userFolder, 'credentials.json')}`],
-			['import:workflow', `--input=${path.join(userFolder, 'workflows.json')}`],
-			// 2.x publishes a version; 1.x sets the workflow active.
-			...[WORKFLOW_ID, NO_KEY_WORKFLOW_ID].map((id) =>
-				lineName === '2.x'
-					? ['publish:workflow', `--id=${id}`]
-					: ['update:workflow', `--id=${id}`, '--active=true'],
-			),
-		];
-		for (const args of commands) {
-			const result = await n8nCommand(runtime, userFolder, args);
-			expect({
-				args,
-				code: result.code,
-				out: result.code === 0 ? '' : result.stdout + result.stderr,
-			}).toEqual({
-				args,
-				code: 0,
-				out: '',
-			});
-		}
+			],
+			publish: [WORKFLOW_ID, NO_KEY_WORKFLOW_ID],
+		});
 		server = await startN8nServer(runtime, userFolder, { port: await freePort() });
 		await ensureOwner(server.url, DEMO_OWNER);
 		cookie = await login(server.url, DEMO_OWNER);

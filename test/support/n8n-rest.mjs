@@ -1,15 +1,51 @@
 // @ts-check
 /**
- * Reading a running n8n through its REST API, for the e2e suites: publication of a workflow (2.x
- * publishes in the background after start) and the executions of a workflow with their node outputs.
+ * Preparing and reading a real n8n for the e2e suites: importing credentials and workflows with n8n's
+ * CLI (and publishing them), then, through the REST API of the running n8n, the publication of a
+ * workflow (2.x publishes in the background after start) and its executions with their node outputs.
  */
+import { expect } from '@jest/globals';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+
+import { n8nCommand } from '../../dev/n8n-runtime.mjs';
 
 /**
  * @typedef {{ url: string, cookie: string, lineName: '2.x' | '1.x', n8nBin: string }} N8nSession
  * @typedef {{ id: number, status: string, outputs: Record<string, Array<Record<string, any>>> }} ExecutionSummary
  */
+
+/**
+ * Writes credentials and workflows into an n8n user folder, imports them with n8n's CLI, and publishes
+ * (2.x) or activates (1.x) the workflows named in `publish`. Every command must succeed.
+ * @param {import('../../dev/n8n-runtime.mjs').N8nRuntime} runtime @param {string} userFolder
+ * @param {{ credentials: unknown[], workflows: unknown[], publish?: string[] }} what
+ */
+export async function importIntoN8n(runtime, userFolder, what) {
+	const credentialsFile = path.join(userFolder, 'credentials.json');
+	const workflowsFile = path.join(userFolder, 'workflows.json');
+	writeFileSync(credentialsFile, JSON.stringify(what.credentials));
+	writeFileSync(workflowsFile, JSON.stringify(what.workflows));
+	const commands = [
+		['import:credentials', `--input=${credentialsFile}`],
+		['import:workflow', `--input=${workflowsFile}`],
+		// 2.x publishes a version; 1.x sets the workflow active.
+		...(what.publish ?? []).map((id) =>
+			runtime.line.line === '2.x'
+				? ['publish:workflow', `--id=${id}`]
+				: ['update:workflow', `--id=${id}`, '--active=true'],
+		),
+	];
+	for (const args of commands) {
+		const result = await n8nCommand(runtime, userFolder, args);
+		expect({
+			args,
+			code: result.code,
+			out: result.code === 0 ? '' : result.stdout + result.stderr,
+		}).toEqual({ args, code: 0, out: '' });
+	}
+}
 
 /** @param {number} ms */
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
