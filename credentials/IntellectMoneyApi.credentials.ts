@@ -12,8 +12,17 @@ import {
 	findSignedEndpoint,
 	SIGNED_FIELDS,
 } from '../nodes/IntellectMoney/transport/signature';
+import { checkBaseUrl, DEFAULT_BASE_URL } from '../shared/baseUrl';
 
-export const DEFAULT_BASE_URL = 'https://api.intellectmoney.ru/';
+export { DEFAULT_BASE_URL };
+
+/**
+ * Why the credential refused to sign a request: it was never sent. The code lets the node's transport
+ * tell it apart from a request that got lost on its way (shared/baseUrl.ts explains the policy).
+ */
+export class UnsignedRequestError extends Error {
+	readonly code = 'EIM_NOT_SIGNED';
+}
 
 /** The decrypted credential, as n8n hands it to `authenticate`. */
 export interface IntellectMoneyCredentialData {
@@ -34,16 +43,29 @@ export interface IntellectMoneyCredentialData {
  * header, the MD5 body `Hash`/`PurchaseHash` (when the shop has a secret key), Login and Password for
  * the user-token request, and serializes the body as a form, so the signed values are the bytes sent.
  * Form encoding is what both original doc pages send (seeds/000 and seeds/004 code samples).
+ *
+ * It also makes sure the signed request goes nowhere else: the Base URL must pass the policy in
+ * shared/baseUrl.ts (checked before any secret is added), redirects are never followed (a 307 would
+ * carry the headers and body to the host it names), and the request's Timeout bounds the whole
+ * answer, not only the gap between two bytes.
  */
 export async function signIntellectMoneyRequest(
 	credentials: ICredentialDataDecryptedObject,
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
 	const data = credentials as unknown as IntellectMoneyCredentialData;
+	const baseUrl = checkBaseUrl(data.baseUrl);
+	if (baseUrl.refused !== undefined) {
+		throw new UnsignedRequestError(
+			`The IntellectMoney credential's Base URL is refused: ${baseUrl.refused}`,
+		);
+	}
 	const endpoint = findSignedEndpoint(requestOptions.url);
 	if (endpoint === undefined) {
 		// Never send an unsigned request to a payment API.
-		throw new Error(`No IntellectMoney signature recipe for "${requestOptions.url}"`);
+		throw new UnsignedRequestError(
+			`No IntellectMoney signature recipe for "${requestOptions.url}"`,
+		);
 	}
 	const recipe = SIGNED_FIELDS[endpoint];
 
@@ -85,15 +107,28 @@ export async function signIntellectMoneyRequest(
 
 	return {
 		...requestOptions,
-		baseURL: normalizeBaseUrl(data.baseUrl),
+		baseURL: baseUrl.url,
 		headers: { ...requestOptions.headers, ...headers },
 		body: new URLSearchParams(body).toString(),
+		disableFollowRedirect: true,
+		sendCredentialsOnCrossOriginRedirect: false,
+		abortSignal: withDeadline(requestOptions),
 	};
 }
 
-function normalizeBaseUrl(baseUrl: string | undefined): string {
-	const url = (baseUrl ?? '').trim() || DEFAULT_BASE_URL;
-	return url.endsWith('/') ? url : `${url}/`;
+/**
+ * The request's cancel signal, bounded by its Timeout. The HTTP client's own `timeout` only limits
+ * the silence between two bytes, so an answer dripped one byte at a time would keep the node waiting
+ * far longer. The deadline is set here because n8n-core replaces a node's abortSignal with the
+ * execution's cancel signal just before it calls authenticate (n8n-core
+ * request-helpers/authentication.js, httpRequestWithAuthentication); both still apply.
+ */
+function withDeadline(requestOptions: IHttpRequestOptions): IHttpRequestOptions['abortSignal'] {
+	const timeoutMs = requestOptions.timeout;
+	if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) return requestOptions.abortSignal;
+	const deadline = AbortSignal.timeout(timeoutMs);
+	const cancel = requestOptions.abortSignal as AbortSignal | undefined;
+	return cancel ? AbortSignal.any([cancel, deadline]) : deadline;
 }
 
 const cabinetApiPage = 'lk.intellectmoney.ru → Profile → Security → API';
@@ -191,6 +226,7 @@ export class IntellectMoneyApi implements ICredentialType {
 			baseURL: '={{$credentials.baseUrl}}',
 			url: 'personal/user/getUserToken',
 			method: 'POST',
+			timeout: 30_000,
 		},
 		rules: [
 			{

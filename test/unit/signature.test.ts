@@ -416,4 +416,79 @@ describe('credential authenticate', () => {
 			signIntellectMoneyRequest(credentials, { method: 'POST', url: 'merchant/getPaymentWays' }),
 		).rejects.toThrow('No IntellectMoney signature recipe for "merchant/getPaymentWays"');
 	});
+
+	test('every signed request goes nowhere else: redirects off, credentials never sent on a cross-origin redirect', async () => {
+		const signed = await signIntellectMoneyRequest(credentials, capture);
+		expect(signed).toMatchObject({
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
+		});
+		const test = await signIntellectMoneyRequest(credentials, {
+			method: 'POST',
+			url: 'personal/user/getUserToken',
+		});
+		expect(test.disableFollowRedirect).toBe(true);
+	});
+
+	test.each([
+		['https://api.intellectmoney.ru', 'https://api.intellectmoney.ru/'],
+		['https://merchant.intellectmoney.ru/proxy', 'https://merchant.intellectmoney.ru/proxy/'],
+		['  HTTPS://API.IntellectMoney.ru/  ', 'https://api.intellectmoney.ru/'],
+		['http://127.0.0.1:8085', 'http://127.0.0.1:8085/'],
+		['http://127.12.0.3:9000/im/', 'http://127.12.0.3:9000/im/'],
+		['http://localhost:8085/', 'http://localhost:8085/'],
+		['https://[::1]:8443/', 'https://[::1]:8443/'],
+	])('Base URL %s is accepted as %s', async (baseUrl, expected) => {
+		const signed = await signIntellectMoneyRequest({ ...credentials, baseUrl }, capture);
+		expect(signed.baseURL).toBe(expected);
+	});
+
+	test.each([
+		['https://evil.example/', 'evil.example is neither IntellectMoney'],
+		[
+			'https://api.intellectmoney.ru.evil.example/',
+			'api.intellectmoney.ru.evil.example is neither',
+		],
+		['https://evilintellectmoney.ru/', 'evilintellectmoney.ru is neither'],
+		['http://api.intellectmoney.ru/', 'IntellectMoney is only reached over https://'],
+		['http://169.254.169.254/', '169.254.169.254 is neither'],
+		['http://0x7f000001.example/', 'is neither'],
+		['http://localhost.evil.example/', 'localhost.evil.example is neither'],
+		['https://operator:pw@api.intellectmoney.ru/', 'it contains a user name or password'],
+		['file:///etc/passwd', 'file: is not an address the node sends to'],
+		['api.intellectmoney.ru', 'it is not a full address'],
+	])('Base URL %s is refused before any secret is added (%s)', async (baseUrl, reason) => {
+		const attempt = signIntellectMoneyRequest({ ...credentials, baseUrl }, capture);
+		await expect(attempt).rejects.toMatchObject({ code: 'EIM_NOT_SIGNED' });
+		await expect(attempt).rejects.toThrow(reason);
+		const message = await attempt.catch((error: Error) => error.message);
+		for (const secret of ['BEARER', 'SIGNSECRET', 'SHOPSECRET', 'пароль-1']) {
+			expect(message).not.toContain(secret);
+		}
+	});
+
+	test("the Timeout bounds the whole answer: a deadline joins the execution's cancel signal", async () => {
+		const cancel = new AbortController();
+		const signed = await signIntellectMoneyRequest(credentials, {
+			...capture,
+			timeout: 50,
+			abortSignal: cancel.signal,
+		});
+		const signal = signed.abortSignal as AbortSignal;
+		expect(signal.aborted).toBe(false);
+		await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
+		expect(signal.aborted).toBe(true);
+		expect(cancel.signal.aborted).toBe(false);
+
+		const cancelled = new AbortController();
+		const joined = (
+			await signIntellectMoneyRequest(credentials, {
+				...capture,
+				timeout: 60_000,
+				abortSignal: cancelled.signal,
+			})
+		).abortSignal as AbortSignal;
+		cancelled.abort();
+		expect(joined.aborted).toBe(true);
+	});
 });

@@ -5,7 +5,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { DEFAULT_BASE_URL } from '../../../credentials/IntellectMoneyApi.credentials';
+import { checkBaseUrl } from '../../../shared/baseUrl';
 
 const INVOICE_ID = /^3\d{9}$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -70,7 +70,10 @@ export function requireText(
 	return text;
 }
 
-/** A value that goes into a signature string must not contain its separator `::`. */
+/**
+ * A value that goes into a signature string must not contain its separator `::`, nor start or end
+ * with `:`: joined, `order-7:` + `Gift` and `order-7` + `:Gift` would sign the same string.
+ */
 export function requireSignable(
 	context: IExecuteFunctions,
 	itemIndex: number,
@@ -85,10 +88,17 @@ export function requireSignable(
 			`IntellectMoney joins signed fields with "::", so a value with "::" would shift the signature. Remove "::" from the ${field}.`,
 		);
 	}
+	if (value.startsWith(':') || value.endsWith(':')) {
+		fail(
+			context,
+			itemIndex,
+			`${field} starts or ends with ":"`,
+			`IntellectMoney joins signed fields with "::", so a ":" at the start or end of the ${field} would run into the separator and two different values could sign the same. Remove the ":".`,
+		);
+	}
 	return value;
 }
 
-/** The shop's purchase number (seeds/004: OrderId, at most 50 characters). */
 /** A required text value that goes into a signature: requireText, then requireSignable. */
 export function requireSignedText(
 	context: IExecuteFunctions,
@@ -101,6 +111,7 @@ export function requireSignedText(
 	return requireSignable(context, itemIndex, text, field);
 }
 
+/** The shop's purchase number (seeds/004: OrderId, at most 50 characters). */
 export function validateOrderId(
 	context: IExecuteFunctions,
 	itemIndex: number,
@@ -176,8 +187,24 @@ export function validateMerchantReceipt(
 		);
 	}
 	// IntellectMoney takes the receipt as a JSON string in one field (official SDK: json_encode).
-	return JSON.stringify(receipt);
+	const text = JSON.stringify(receipt);
+	const bytes = Buffer.byteLength(text, 'utf8');
+	if (bytes > MAX_RECEIPT_BYTES) {
+		fail(
+			context,
+			itemIndex,
+			`Merchant Receipt is ${Math.ceil(bytes / 1024)} KB; the node sends at most ${MAX_RECEIPT_BYTES / 1024} KB`,
+			'A 54-FZ receipt lists the positions of one purchase; check that the expression gives one receipt object, not a whole data set.',
+		);
+	}
+	return text;
 }
+
+/**
+ * The largest receipt sent. IntellectMoney publishes no limit; a receipt of 100 positions is about
+ * 25 KB, so 64 KB leaves room while refusing a data set mapped in by mistake.
+ */
+export const MAX_RECEIPT_BYTES = 64 * 1024;
 
 /**
  * The capture ceiling: undefined when not set (0 or empty); a positive amount otherwise. It needs an
@@ -246,17 +273,17 @@ export function validateShopSettings(
 			'Open the credential and enter the shop number from lk.intellectmoney.ru → Shops, e.g. 450000.',
 		);
 	}
-	// An empty Base URL means IntellectMoney itself, as in the credential's authenticate.
-	const url = String(baseUrl ?? '').trim() || DEFAULT_BASE_URL;
-	if (!isHttpUrl(url)) {
+	// The same policy the credential's authenticate applies before it adds any secret.
+	const checked = checkBaseUrl(baseUrl);
+	if (checked.refused !== undefined) {
 		fail(
 			context,
 			itemIndex,
-			'Base URL in the IntellectMoney credential must be an http(s) address',
-			'Open the credential and set Base URL to https://api.intellectmoney.ru/ (or your proxy or sandbox address).',
+			`Base URL in the IntellectMoney credential is refused: ${checked.refused}`,
+			"Open the credential and set Base URL to https://api.intellectmoney.ru/ (the default), or to this machine (http://127.0.0.1:…/) for the bundled sandbox or a local proxy. To reach IntellectMoney through a corporate proxy, keep the default Base URL and set n8n's proxy (HTTPS_PROXY) instead.",
 		);
 	}
-	return { eshopId: shop, baseUrl: url, testMode };
+	return { eshopId: shop, baseUrl: checked.url, testMode };
 }
 
 /** Optional text: undefined when empty; otherwise as requireText. */
