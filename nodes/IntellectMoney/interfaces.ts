@@ -10,6 +10,8 @@ import type { IDataObject } from 'n8n-workflow';
 export interface ImState {
 	Code: number;
 	Desc?: string;
+	/** Seen on `Result.State` as well as on `Result`: the docs do not fix its place. */
+	ErrorSourceParam?: string;
 }
 
 /** Fields every `Result` may carry; `ErrorSourceParam` names the parameter a refusal is about. */
@@ -48,6 +50,7 @@ export interface ImUserTokenData extends ImResultBase {
 /** `InvoiceData` of the Personal API (reference §4.1, python-intellectmoney models). */
 export interface ImInvoiceData {
 	Id?: string | number;
+	EShopId?: string | number;
 	/** `Created`, `PartPaid`, `Paid`, `ToPaid`, `Refund`, `Held`. */
 	State?: string;
 	PurchaseOrderId?: string;

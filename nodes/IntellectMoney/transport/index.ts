@@ -26,16 +26,24 @@ import type { IntellectMoneyEndpoint } from './signature';
 export const CREDENTIAL_TYPE = 'intellectMoneyApi';
 
 /**
- * A request that got no usable answer: nothing reached IntellectMoney, or its answer was lost, cut or
- * not JSON. `mayHaveApplied` says whether IntellectMoney may still have carried it out: false only when
- * the request certainly never got processed (connection refused, HTTP 429, HTTP 4xx). Kept in the
- * error's context, so the error stays a plain NodeApiError for n8n.
+ * A request that got no usable answer: it never left, or its answer was lost, cut, redirected or not
+ * IntellectMoney's envelope. `mayHaveApplied` is false only on proof that IntellectMoney did not
+ * carry it out: the request never left (no connection, DNS or TLS failure before it was written, or
+ * the credential refused to sign it) or IntellectMoney answered HTTP 429. Every other answer (any
+ * other status, a body that is cut or not IntellectMoney's JSON, a reset, a timeout) may have been
+ * carried out. Kept in the error's context, so the error stays a plain NodeApiError for n8n.
  */
 function transportFailure(
 	node: INode,
 	mayHaveApplied: boolean,
 	message: string,
-	options: { description: string; itemIndex: number; httpCode?: string; retryAfterMs?: number },
+	options: {
+		description: string;
+		itemIndex: number;
+		httpCode?: string;
+		retryAfterMs?: number;
+		retryable?: boolean;
+	},
 ): NodeApiError {
 	const error = new NodeApiError(node, { message } as JsonObject, {
 		message,
@@ -47,12 +55,9 @@ function transportFailure(
 				? { cause: 'rate-limited', retryAfterMs: options.retryAfterMs }
 				: { cause: 'temporarily-unavailable' },
 	});
-	const status = Number(options.httpCode ?? 0);
-	// A plain 4xx refusal (not 408/429) will answer the same way again.
-	const retryable = !(status >= 400 && status < 500 && status !== 408 && status !== 429);
 	error.context.transportFailure = {
 		mayHaveApplied,
-		retryable,
+		retryable: options.retryable ?? true,
 		retryAfterMs: options.retryAfterMs ?? 0,
 	};
 	return error;
@@ -60,8 +65,9 @@ function transportFailure(
 
 export interface TransportFailure {
 	error: NodeApiError;
+	/** False only on proof that IntellectMoney did not carry the request out (see transportFailure). */
 	mayHaveApplied: boolean;
-	/** Whether asking again can get another answer (false for a plain HTTP 4xx). */
+	/** Whether asking again can get another answer (false for a redirect or a plain HTTP 4xx). */
 	retryable: boolean;
 	retryAfterMs: number;
 }
@@ -74,13 +80,46 @@ export function asTransportFailure(error: unknown): TransportFailure | undefined
 }
 
 export interface RequestSettings {
-	/** Milliseconds to wait for IntellectMoney's answer (n8n's default applies when absent). */
+	/** Milliseconds IntellectMoney has for its whole answer (DEFAULT_TIMEOUT_MS when absent). */
 	timeoutMs?: number;
 }
 
-/** Connection errors that prove the request never left (so it cannot have been carried out). */
-const NOT_SENT_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'];
-const TIMEOUT_CODES = ['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT'];
+/** The Options → Timeout (Seconds) default, also when the option was never added. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * Connection errors that prove the request never left: no connection was made, the name did not
+ * resolve, or TLS failed during the handshake (Node writes a request only once the handshake is
+ * done). EIM_NOT_SIGNED: the credential refused to sign it (credentials/IntellectMoneyApi).
+ */
+const NOT_SENT_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'EIM_NOT_SIGNED',
+	'CERT_HAS_EXPIRED',
+	'CERT_NOT_YET_VALID',
+	'DEPTH_ZERO_SELF_SIGNED_CERT',
+	'SELF_SIGNED_CERT_IN_CHAIN',
+	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+	'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+	'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+
+/** Fixed words for the failures the node names; nothing of the error's own text is shown. */
+const FAILURE_WORDS: Record<string, string> = {
+	ECONNREFUSED: 'the connection was refused',
+	ENOTFOUND: 'the host name did not resolve',
+	EAI_AGAIN: 'the host name did not resolve',
+	EHOSTUNREACH: 'the host is unreachable',
+	ENETUNREACH: 'the network is unreachable',
+	ECONNRESET: 'the connection was reset',
+	EPIPE: 'the connection was closed while sending',
+	ERR_CANCELED: 'the request was cancelled',
+};
 
 /** Sends one signed POST and returns IntellectMoney's envelope; transport failures are marked (asTransportFailure). */
 export async function intellectMoneyApiRequest<TResult extends ImResultBase>(
@@ -90,18 +129,26 @@ export async function intellectMoneyApiRequest<TResult extends ImResultBase>(
 	itemIndex: number,
 	settings: RequestSettings = {},
 ): Promise<ImEnvelope<TResult>> {
+	const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 	const options: IHttpRequestOptions = {
 		method: 'POST',
 		url: endpoint,
-		// IntellectMoney answers XML unless asked for JSON (reference §0, wiki/6914229).
+		// IntellectMoney answers XML unless asked for JSON (wiki/6914229).
 		headers: { Accept: 'application/json' },
 		body,
 		returnFullResponse: true,
 		// HTTP statuses are mapped below, with IntellectMoney's own words where there are any.
 		ignoreHttpStatusErrors: true,
-		...(settings.timeoutMs ? { timeout: settings.timeoutMs } : {}),
+		// A redirect would carry the signed headers and body to the host it names; the credential's
+		// authenticate turns redirects off again for every request it signs.
+		disableFollowRedirect: true,
+		sendCredentialsOnCrossOriginRedirect: false,
+		// The credential makes this bound the whole answer (withDeadline), not the gap between bytes.
+		timeout: timeoutMs,
 	};
 	const afterThat = `Request ${endpoint}.`;
+	const maybe = 'It may have been carried out.';
+	const started = Date.now();
 
 	let response: IN8nHttpFullResponse;
 	try {
@@ -111,53 +158,80 @@ export async function intellectMoneyApiRequest<TResult extends ImResultBase>(
 			options,
 		)) as IN8nHttpFullResponse;
 	} catch (error) {
-		// A fresh error object: the original may carry the request (headers, body) with it.
+		// A fresh error object, with words of its own: the original may carry the request (headers,
+		// body) or a foreign server's text.
 		const code = errorCode(error);
-		const text = errorText(error);
-		if (code !== undefined && NOT_SENT_CODES.includes(code)) {
-			throw transportFailure(this.getNode(), false, `Could not reach IntellectMoney: ${text}`, {
-				description: `${afterThat} The connection was not made (${code}), so nothing was sent. Check the Base URL and the network, then run it again.`,
+		if (code === 'EIM_NOT_SIGNED') {
+			throw transportFailure(this.getNode(), false, ownMessage(error, code), {
+				description: `${afterThat} Nothing was sent. Open the IntellectMoney credential and fix it.`,
 				itemIndex,
+				retryable: false,
 			});
 		}
-		const timedOut = (code !== undefined && TIMEOUT_CODES.includes(code)) || /timeout/i.test(text);
+		if (code !== undefined && NOT_SENT_CODES.has(code)) {
+			throw transportFailure(
+				this.getNode(),
+				false,
+				`Could not reach IntellectMoney: ${FAILURE_WORDS[code] ?? `the connection failed (${code})`}`,
+				{
+					description: `${afterThat} The connection was not made (${code}), so nothing was sent. Check the Base URL and the network, then run it again.`,
+					itemIndex,
+				},
+			);
+		}
+		const timedOut =
+			Date.now() - started >= timeoutMs || (code !== undefined && TIMEOUT_CODES.has(code));
 		throw transportFailure(
 			this.getNode(),
 			true,
 			timedOut
-				? `IntellectMoney did not answer in time${settings.timeoutMs ? ` (${Math.round(settings.timeoutMs / 1000)} s)` : ''}`
-				: `The connection to IntellectMoney broke before an answer came: ${text}`,
-			{ description: `${afterThat} It may have been carried out.`, itemIndex },
+				? `IntellectMoney did not answer in time (${Math.round(timeoutMs / 1000)} s)`
+				: `The connection to IntellectMoney broke before an answer came: ${FAILURE_WORDS[code ?? ''] ?? `the request failed${code ? ` (${code})` : ''}`}`,
+			{ description: `${afterThat} ${maybe}`, itemIndex },
 		);
 	}
 
 	const status = response.statusCode;
-	if (status !== 200) {
+	if (status === 429) {
 		const retryAfterMs = retryAfter(response.headers?.['retry-after']);
-		// 429 and other 4xx are refusals before processing; 408 and 5xx may come from a gateway after
-		// IntellectMoney processed the request.
-		const mayHaveApplied = status === 408 || status >= 500;
-		throw transportFailure(
-			this.getNode(),
-			mayHaveApplied,
-			`IntellectMoney answered HTTP ${status}`,
-			{
-				description: `${afterThat} ${mayHaveApplied ? 'It may have been carried out.' : 'It was not carried out.'} Body starts with: ${bodyPreview(response.body)}`,
-				httpCode: String(status),
-				itemIndex,
-				retryAfterMs,
-			},
-		);
+		throw transportFailure(this.getNode(), false, 'IntellectMoney answered HTTP 429', {
+			description: `${afterThat} IntellectMoney asked to slow down (Too Many Requests), so it was not carried out. The answer: ${describeAnswer(response)}.`,
+			httpCode: '429',
+			itemIndex,
+			retryAfterMs,
+		});
 	}
-	const envelope = parseEnvelope<TResult>(response.body);
-	if (envelope === undefined) {
-		const contentType = String(response.headers?.['content-type'] ?? 'no content type');
+	if (status >= 300 && status < 400) {
 		throw transportFailure(
 			this.getNode(),
 			true,
-			`IntellectMoney's answer is not JSON (${contentType.split(';')[0]})`,
+			`IntellectMoney answered HTTP ${status}, a redirect${redirectTarget(response.headers?.location)}`,
 			{
-				description: `${afterThat} The answer was cut off, or came from something else than the IntellectMoney API (a proxy page?), so it may have been carried out. Body starts with: ${bodyPreview(response.body)}`,
+				description: `${afterThat} ${maybe} Redirects are never followed: they would carry the signed request and its keys to another address. If a proxy in front of IntellectMoney redirects, fix the Base URL. The answer: ${describeAnswer(response)}.`,
+				httpCode: String(status),
+				itemIndex,
+				retryable: false,
+			},
+		);
+	}
+	if (status !== 200) {
+		// A plain 4xx will answer the same way again; 408 and 5xx may not.
+		const retryable = !(status >= 400 && status < 500 && status !== 408);
+		throw transportFailure(this.getNode(), true, `IntellectMoney answered HTTP ${status}`, {
+			description: `${afterThat} ${maybe} IntellectMoney answers its own refusals with HTTP 200, so this came from the way to it (a gateway, a proxy) or from an unexpected state. The answer: ${describeAnswer(response)}.`,
+			httpCode: String(status),
+			itemIndex,
+			retryable,
+		});
+	}
+	const envelope = parseEnvelope<TResult>(response.body);
+	if (envelope === undefined) {
+		throw transportFailure(
+			this.getNode(),
+			true,
+			"IntellectMoney's answer is not its JSON envelope",
+			{
+				description: `${afterThat} The answer was cut off, or came from something else than the IntellectMoney API (a proxy page?), so it may have been carried out. The answer: ${describeAnswer(response)}.`,
 				httpCode: String(status),
 				itemIndex,
 			},
@@ -233,9 +307,36 @@ export function readOperationOutcome(
 	};
 }
 
+/**
+ * The parameter an answer names as the source of an error. The docs do not fix its place: it is read
+ * on `Result` (as an async client on GitHub reads it) and on `Result.State`.
+ */
+export function errorSourceParam(envelope: ImEnvelope): string | undefined {
+	const param = envelope.Result?.ErrorSourceParam ?? envelope.Result?.State?.ErrorSourceParam;
+	return typeof param === 'string' && param !== '' ? param : undefined;
+}
+
 /** What a refusal is about, for the decision to renew the user token. */
 export function refusedParameter(envelope: ImEnvelope): string | undefined {
-	return isRefusal(envelope) ? (envelope.Result?.ErrorSourceParam ?? undefined) : undefined;
+	return isRefusal(envelope) ? errorSourceParam(envelope) : undefined;
+}
+
+/** Refusals about the keys, the signature or the login: never the refusal of a repeat. */
+const CREDENTIAL_PARAMS = new Set([
+	'authorization',
+	'sign',
+	'hash',
+	'purchasehash',
+	'secretkey',
+	'usertoken',
+	'login',
+	'password',
+	'eshopid',
+]);
+
+/** Whether a refusal names a key, signature or login field (so it is not a repeat's refusal). */
+export function isCredentialRefusal(envelope: ImEnvelope): boolean {
+	return CREDENTIAL_PARAMS.has((refusedParameter(envelope) ?? '').toLowerCase());
 }
 
 /**
@@ -252,6 +353,17 @@ export function isRefusal(envelope: ImEnvelope): boolean {
 		: resultCode !== 0 && resultCode !== 1;
 }
 
+/** IntellectMoney's own words for a refusal. */
+export function refusalDescription(envelope: ImEnvelope): string {
+	return envelope.Result?.State?.Desc || envelope.OperationState?.Desc || 'no description given';
+}
+
+/** A refusal in one phrase, for the reason of a failed read: its words and the parameter it names. */
+export function refusalSummary(envelope: ImEnvelope): string {
+	const param = errorSourceParam(envelope);
+	return `${refusalDescription(envelope)}${param ? `; ErrorSourceParam ${param}` : ''}`;
+}
+
 /** Throws IntellectMoney's refusal as a `NodeApiError` with its own description and a hint. */
 export function throwIfRefused(
 	this: IExecuteFunctions,
@@ -264,8 +376,8 @@ export function throwIfRefused(
 	if (!isRefusal(envelope)) return;
 	const resultState = envelope.Result?.State;
 	const operationState = envelope.OperationState;
-	const desc = resultState?.Desc || operationState?.Desc || 'no description given';
-	const param = envelope.Result?.ErrorSourceParam;
+	const desc = refusalDescription(envelope);
+	const param = errorSourceParam(envelope);
 	const codes = [
 		`OperationState.Code ${operationState?.Code ?? '-'}`,
 		`Result.State.Code ${resultState?.Code ?? '-'}`,
@@ -306,7 +418,8 @@ function refusalHint(
 			return 'Check the Bearer Token in the IntellectMoney credential.';
 		case 'sign':
 			return `Check the Sign Secret Key in the credential (not the Shop Secret Key): the Sign header is SHA-256 of ${describeRecipe(recipe.sign, 'Sign Secret Key')}; signed here: ${maskedSignatureString(recipe.sign, body, 'Sign Secret Key')}.`;
-		case 'hash': {
+		case 'hash':
+		case 'purchasehash': {
 			return recipe.hash
 				? `Check the Shop Secret Key in the credential (the shop's "Подключение магазина" tab; not the Sign Secret Key): the body Hash is MD5 of ${describeRecipe(recipe.hash, 'Shop Secret Key')}; hashed here: ${maskedSignatureString(recipe.hash, body, 'Shop Secret Key')}. Leave the key empty if the shop has none.`
 				: 'Check the Shop Secret Key in the credential.';
@@ -325,6 +438,10 @@ function toStateOutput(state: ImState | undefined | null): StateOutput | null {
 	return { code: state.Code, description: state.Desc ?? '' };
 }
 
+/**
+ * IntellectMoney's envelope, or undefined for anything else: every answer carries `OperationState`
+ * with a numeric `Code` (dev pages "Тело ответа"; wiki/44433415).
+ */
 function parseEnvelope<TResult extends ImResultBase>(
 	body: unknown,
 ): ImEnvelope<TResult> | undefined {
@@ -337,26 +454,94 @@ function parseEnvelope<TResult extends ImResultBase>(
 		}
 	}
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+	const operationState = (value as { OperationState?: unknown }).OperationState;
+	if (typeof operationState !== 'object' || operationState === null) return undefined;
+	if (typeof (operationState as { Code?: unknown }).Code !== 'number') return undefined;
 	return value as ImEnvelope<TResult>;
 }
 
+const KNOWN_CONTENT_TYPES = new Set([
+	'application/json',
+	'application/problem+json',
+	'application/xml',
+	'text/xml',
+	'text/html',
+	'text/plain',
+	'application/x-www-form-urlencoded',
+	'application/octet-stream',
+	'application/javascript',
+	'text/javascript',
+]);
+
 /**
- * The start of an answer that could not be used, for the error description. A user token in it (the
- * answer to getUserToken, cut off) is masked: this text ends up in the execution log.
+ * What may be said of an answer that is not IntellectMoney's envelope: its status, content type and
+ * length, never a byte of its body (a page that echoes the request would show the keys, and it ends
+ * up in the execution log).
  */
-export function bodyPreview(body: unknown): string {
-	const text = typeof body === 'string' ? body : (JSON.stringify(body) ?? '');
-	const masked = text.replace(
-		/(UserToken\W{0,4})[^"'<&\s,}]*/gi,
-		(_match, name: string) => `${name}<UserToken>`,
-	);
-	const preview = masked.replace(/\s+/g, ' ').trim().slice(0, 200);
-	return preview === '' ? '(empty)' : preview;
+export function describeAnswer(response: {
+	statusCode: number;
+	headers?: Record<string, unknown>;
+	body?: unknown;
+}): string {
+	const contentType = String(response.headers?.['content-type'] ?? '')
+		.split(';')[0]
+		.trim()
+		.toLowerCase();
+	// Only well-known types are named: a hostile server could put an echoed secret in the header.
+	const shownType =
+		contentType === ''
+			? 'no content type'
+			: KNOWN_CONTENT_TYPES.has(contentType)
+				? contentType
+				: 'an unusual content type';
+	const body = response.body;
+	const length =
+		typeof body === 'string'
+			? Buffer.byteLength(body, 'utf8')
+			: Buffer.isBuffer(body)
+				? body.length
+				: body === undefined || body === null
+					? 0
+					: Buffer.byteLength(JSON.stringify(body) ?? '', 'utf8');
+	return `HTTP ${response.statusCode}, ${shownType}, ${length} bytes`;
 }
 
-function errorText(error: unknown): string {
-	if (error instanceof Error) return error.message;
-	return String(error);
+/**
+ * The host a redirect names, for the message. A label longer than 20 characters is not shown: a
+ * hostile server could put an echoed secret there.
+ */
+function redirectTarget(location: unknown): string {
+	if (typeof location !== 'string' || location === '') return '';
+	try {
+		const { hostname } = new URL(location, 'http://unknown.invalid/');
+		if (hostname === 'unknown.invalid') return ' to the same host';
+		const shown = hostname
+			.split('.')
+			.map((label) => (label.length > 20 ? '…' : label))
+			.join('.');
+		return ` to ${shown}`;
+	} catch {
+		return '';
+	}
+}
+
+/** The message of the node's own error with `code` in an error chain (our words, no foreign bytes). */
+function ownMessage(error: unknown, code: string): string {
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
+		const {
+			code: found,
+			message,
+			cause,
+		} = current as {
+			code?: unknown;
+			message?: unknown;
+			cause?: unknown;
+		};
+		if (found === code && typeof message === 'string') return message;
+		current = cause;
+	}
+	return 'The IntellectMoney credential refused to sign the request';
 }
 
 /** The system error code (ECONNRESET, …) of a failed request, wherever n8n's wrapping put it. */
@@ -364,7 +549,7 @@ function errorCode(error: unknown): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
 		const { code, cause } = current as { code?: unknown; cause?: unknown };
-		if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+		if (typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code)) return code;
 		current = cause;
 	}
 	return undefined;
