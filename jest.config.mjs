@@ -16,6 +16,8 @@ const config = {
 	},
 	reporters: ['default', '<rootDir>/test/support/summary-reporter.mjs'],
 	testTimeout: 60000,
+	// The fault matrix runs its cells at the same time (each waits on timeouts and state reads).
+	maxConcurrency: 16,
 };
 
 export default config;

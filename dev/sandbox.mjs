@@ -93,8 +93,8 @@
  *
  * Fault injection (`injectFaults`): imitates what a network, a proxy or an overloaded server does to a
  * request, so tests can see what a client makes of it. Faults are queued; each request takes the first
- * queued fault whose endpoint matches (none given = any request, unknown paths included) and consumes
- * one of its `count`. Every request is still logged, with `fault` naming the fault it took.
+ * queued fault whose endpoint matches (none given = any request, unknown paths included) and whose
+ * `match` fields (if any) the body has, and consumes one of its `count`. Every request is still logged, with `fault` naming the fault it took.
  *
  *   kind            processed?  what the client gets
  *   --------------  ----------  ---------------------------------------------------------------------
@@ -104,11 +104,16 @@
  *   http429         no          HTTP 429, `Retry-After: 2`, JSON {"error":"Too Many Requests"}
  *   html            no          HTTP 200, text/html (a proxy's login page)
  *   xml             no          HTTP 200, application/xml gateway error, whatever Accept asked for
+ *   redirect307     no          HTTP 307 to /elsewhere/<path> on the sandbox (a client that follows it
+ *                               shows up in the log as an unknown endpoint)
+ *   echoHtml        no          HTTP 200, text/html page echoing the request's headers and body
  *   truncated       YES         the real answer's headers, with the Content-Length of the full body,
  *                               then the first half of the body bytes, then the socket is destroyed
  *   applyThenDrop   YES         nothing: the request is processed (money may move), then the socket is
  *                               destroyed without an answer
  *   latency         YES         the real answer, `latencyMs` (default 1000) later; stop() cuts the wait
+ *   http202         YES         the real answer with HTTP 202 instead of 200
+ *   drip            YES         the real answer, one byte every 200 ms
  *
  * A request not processed is logged with verdict 'refused' and response {error: 'fault: <kind>'};
  * authValid/signValid/hashValid are still computed (they are pure checks). A processed one keeps its
@@ -270,7 +275,7 @@ import { pathToFileURL } from 'node:url';
 
 /**
  * @typedef {'reset' | 'timeout' | 'http500' | 'http502' | 'http503' | 'http429' | 'html' | 'xml'
- *   | 'truncated' | 'applyThenDrop' | 'latency'} FaultKind
+ *   | 'redirect307' | 'echoHtml' | 'truncated' | 'applyThenDrop' | 'latency' | 'http202' | 'drip'} FaultKind
  */
 
 /**
@@ -280,6 +285,8 @@ import { pathToFileURL } from 'node:url';
  * @property {number} [count]  how many requests it hits (default 1)
  * @property {FaultKind} kind
  * @property {number} [latencyMs]  for 'latency' (default 1000); ignored by the other kinds
+ * @property {Record<string, string>} [match]  only requests whose body fields have these values
+ *   (e.g. `{ InvoiceId: '3000000001' }`), so that concurrent tests each hit their own fault
  */
 
 /**
@@ -433,12 +440,16 @@ export const FAULT_KINDS = Object.freeze([
 	'http429',
 	'html',
 	'xml',
+	'redirect307',
+	'echoHtml',
 	'truncated',
 	'applyThenDrop',
 	'latency',
+	'http202',
+	'drip',
 ]);
 /** Faults that let the request be processed first (the others answer instead of processing). */
-const PROCESSING_FAULTS = new Set(['truncated', 'applyThenDrop', 'latency']);
+const PROCESSING_FAULTS = new Set(['truncated', 'applyThenDrop', 'latency', 'http202', 'drip']);
 
 /** A proxy's login page, served by the 'html' fault. */
 const HTML_LOGIN_PAGE =
@@ -1923,7 +1934,7 @@ export async function startSandbox(options = {}) {
 
 	/**
 	 * Queued faults, first in first out.
-	 * @type {Array<{ endpoint: string | undefined, remaining: number, kind: FaultKind, latencyMs: number }>}
+	 * @type {Array<{ endpoint: string | undefined, remaining: number, kind: FaultKind, latencyMs: number, match: Record<string, string> }>}
 	 */
 	const faults = [];
 
@@ -1950,16 +1961,26 @@ export async function startSandbox(options = {}) {
 		if (endpoint !== undefined && !Object.hasOwn(endpoints, endpoint)) {
 			throw new TypeError(`injectFaults: unknown endpoint ${spec.endpoint}`);
 		}
-		faults.push({ endpoint, remaining: count, kind: spec.kind, latencyMs: faultLatencyMs });
+		faults.push({
+			endpoint,
+			remaining: count,
+			kind: spec.kind,
+			latencyMs: faultLatencyMs,
+			match: { ...(spec.match ?? {}) },
+		});
 	}
 
 	/**
-	 * Consumes one of the first queued fault that matches the endpoint.
-	 * @param {string} endpoint
+	 * Consumes one of the first queued fault that matches the endpoint and the body fields.
+	 * @param {string} endpoint @param {(name: string) => string | undefined} f
 	 * @returns {{ kind: FaultKind, latencyMs: number } | null}
 	 */
-	function takeFault(endpoint) {
-		const i = faults.findIndex((q) => q.endpoint === undefined || q.endpoint === endpoint);
+	function takeFault(endpoint, f) {
+		const i = faults.findIndex(
+			(q) =>
+				(q.endpoint === undefined || q.endpoint === endpoint) &&
+				Object.entries(q.match).every(([name, value]) => f(name) === value),
+		);
 		if (i < 0) return null;
 		const q = faults[i];
 		q.remaining -= 1;
@@ -2028,8 +2049,9 @@ export async function startSandbox(options = {}) {
 	 * @param {import('node:http').IncomingMessage} req
 	 * @param {import('node:http').ServerResponse} res
 	 * @param {FaultKind} kind
+	 * @param {string} rawText  the request body as received (for 'echoHtml')
 	 */
-	async function sendFault(req, res, kind) {
+	async function sendFault(req, res, kind, rawText) {
 		switch (kind) {
 			case 'reset':
 				req.socket.destroy();
@@ -2061,6 +2083,22 @@ export async function startSandbox(options = {}) {
 			case 'xml':
 				await send(res, 200, 'application/xml; charset=utf-8', XML_GATEWAY_ERROR);
 				return;
+			case 'redirect307':
+				// A misconfigured proxy pointing elsewhere: a client that followed it would carry the
+				// signed request to /elsewhere/…, which the log would show as an unknown endpoint.
+				await send(res, 307, 'text/html; charset=utf-8', '<html>Moved</html>', {
+					headers: {
+						location: `http://${req.headers.host ?? '127.0.0.1'}/elsewhere/${(req.url ?? '/').replace(/^\//, '')}`,
+					},
+				});
+				return;
+			case 'echoHtml': {
+				// A page that echoes the request, headers and body: the keys would show in an error.
+				const echo = `${JSON.stringify(req.headers)} ${rawText}`.replace(/[<>&]/g, ' ');
+				const page = `<html><head><title>${echo}</title></head><body>${echo}</body></html>`;
+				await send(res, 200, 'text/html; charset=utf-8', page);
+				return;
+			}
 			default:
 				throw new Error(`sandbox: fault ${kind} is not an answering fault`);
 		}
@@ -2081,7 +2119,20 @@ export async function startSandbox(options = {}) {
 			return;
 		}
 		if (fault?.kind === 'latency' && !(await wait(fault.latencyMs))) return;
-		await send(res, status, contentType, body, { truncate: fault?.kind === 'truncated' });
+		if (fault?.kind === 'drip') {
+			// The real answer, one byte every 200 ms: a client whose timeout is only for the silence
+			// between bytes would wait minutes.
+			res.writeHead(status, { 'content-type': contentType });
+			for (const byte of Buffer.from(body, 'utf8')) {
+				if (res.destroyed || !(await wait(200))) return;
+				res.write(Buffer.of(byte));
+			}
+			res.end();
+			return;
+		}
+		await send(res, fault?.kind === 'http202' ? 202 : status, contentType, body, {
+			truncate: fault?.kind === 'truncated',
+		});
 	}
 
 	/** @param {LogEntry} entry */
@@ -2135,7 +2186,7 @@ export async function startSandbox(options = {}) {
 			authorization === undefined && credentialsOptional
 				? null
 				: authorization === `Bearer ${shop.bearerToken}`;
-		const fault = takeFault(endpoint);
+		const fault = takeFault(endpoint, f);
 		const blockingFault = fault !== null && !PROCESSING_FAULTS.has(fault.kind) ? fault.kind : null;
 		/** @type {Omit<LogEntry, 'signValid' | 'hashValid' | 'verdict' | 'response'>} */
 		const base = {
@@ -2153,7 +2204,7 @@ export async function startSandbox(options = {}) {
 			if (blockingFault) {
 				const response = { error: `fault: ${blockingFault}` };
 				record({ ...base, signValid: null, hashValid: null, verdict: 'refused', response });
-				await sendFault(req, res, blockingFault);
+				await sendFault(req, res, blockingFault, raw?.toString('utf8') ?? '');
 				return;
 			}
 			const response = { error: 'unknown endpoint' };
@@ -2174,7 +2225,7 @@ export async function startSandbox(options = {}) {
 			// Nothing is processed; the checks above are pure, so the log can still show them.
 			const response = { error: `fault: ${blockingFault}` };
 			record({ ...base, signValid, hashValid, verdict: 'refused', response });
-			await sendFault(req, res, blockingFault);
+			await sendFault(req, res, blockingFault, raw?.toString('utf8') ?? '');
 			return;
 		}
 

@@ -14,6 +14,7 @@ import {
 	withParameters,
 } from '../support/harness.mjs';
 
+const STATE = 'personal/payout/getOperationState';
 const EXECUTE = 'personal/payout/executeOperation';
 const TOKEN = 'personal/user/getUserToken';
 const payout = loadWorkflow('payout-execute');
@@ -58,8 +59,10 @@ describe('payout executes', () => {
 				pairedItem: { item: 0 },
 			},
 		]);
+		// Read first (a re-run must not execute twice), then one signed execute.
 		expect(h.sandbox.log.map((entry) => [entry.endpoint, entry.verdict, entry.signValid])).toEqual([
 			[TOKEN, 'accepted', true],
+			[STATE, 'accepted', true],
 			[EXECUTE, 'accepted', true],
 		]);
 		const [execute] = h.requestsTo(EXECUTE);
@@ -121,8 +124,9 @@ describe('payout executes', () => {
 		});
 		expect(h.sandbox.log.map((entry) => [entry.endpoint, entry.verdict])).toEqual([
 			[TOKEN, 'accepted'],
-			[EXECUTE, 'refused'],
+			[STATE, 'refused'],
 			[TOKEN, 'accepted'],
+			[STATE, 'accepted'],
 			[EXECUTE, 'accepted'],
 		]);
 		expect(h.sandbox.ledger().payoutExecutions[operation.id]).toBe(1);
@@ -138,17 +142,20 @@ describe('payout executes', () => {
 			items: operations.map(({ id }) => ({ payoutOperationId: id })),
 		});
 
-		expect(outputJson(result).map((item) => item.error)).toEqual([
-			'IntellectMoney refused the request: Токен пользователя недействителен или истёк [item 0]',
-			'IntellectMoney refused the request: Токен пользователя недействителен или истёк [item 1]',
-		]);
+		// The state cannot be read with a refused token, so nothing is executed.
+		expect(outputJson(result).map((item) => item.error)).toEqual(
+			operations.map(
+				({ id }, index) =>
+					`Payout ${id} was not executed: its state could not be read first (IntellectMoney refused the read of the payout (Токен пользователя недействителен или истёк; ErrorSourceParam UserToken)) [item ${index}]`,
+			),
+		);
 		expect(h.requestsTo(TOKEN)).toHaveLength(2);
 		expect(operations.every(({ id }) => !h.sandbox.ledger().payoutExecutions[id])).toBe(true);
 	});
 });
 
 describe('payout refused', () => {
-	test('a payout already sent to processing: IntellectMoney refuses, its state says done → alreadyDone item, paid once', async () => {
+	test('a payout already sent to processing: the read before executing says done → alreadyDone item, nothing sent, paid once', async () => {
 		const operation = h.sandbox.addPayoutOperation();
 		await h.run(payout, { items: [{ payoutOperationId: operation.id }] });
 		h.sandbox.clearLog();
@@ -163,8 +170,7 @@ describe('payout refused', () => {
 		});
 		expect(h.sandbox.log.map((entry) => [entry.endpoint, entry.verdict])).toEqual([
 			[TOKEN, 'accepted'],
-			[EXECUTE, 'refused'],
-			['personal/payout/getOperationState', 'accepted'],
+			[STATE, 'accepted'],
 		]);
 		expect(h.sandbox.ledger().payoutExecutions[operation.id]).toBe(1);
 	});
@@ -175,9 +181,9 @@ describe('payout refused', () => {
 		});
 		const error = /** @type {any} */ (result.nodeError('IntellectMoney'));
 		expect(error.message).toBe(
-			'IntellectMoney refused the request: Операция выплаты не найдена [item 0]',
+			'Payout 0f0f0f0f-0000-4000-8000-000000000000 was not executed: its state could not be read first (IntellectMoney refused the read of the payout (Операция выплаты не найдена; ErrorSourceParam PayoutOperationId)) [item 0]',
 		);
-		expect(error.description).toContain('ErrorSourceParam PayoutOperationId');
+		expect(h.requestsTo(EXECUTE)).toHaveLength(0);
 	});
 
 	test('a wrong password: one token request for the whole execution, every item fails clearly', async () => {

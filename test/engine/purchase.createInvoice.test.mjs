@@ -118,7 +118,8 @@ describe('create an invoice with hold', () => {
 		const [item] = outputJson(result);
 		expect(item).toMatchObject({ holdMode: false, holdTimeHours: null, expireDate: null });
 		const [request] = h.requestsTo(CREATE);
-		expect(request.fields).not.toHaveProperty('HoldMode');
+		// HoldMode 0, not absent: an absent value means the shop's default, which may be to hold.
+		expect(request.fields.HoldMode).toBe('0');
 		expect(request.fields).not.toHaveProperty('HoldTime');
 		expect(request).toMatchObject({ signValid: true, hashValid: true });
 		expect(h.sandbox.payInvoice(String(item.invoiceId)).state).toBe('Paid');

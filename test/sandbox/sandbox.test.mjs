@@ -1237,7 +1237,7 @@ describe('getInvoicesHistory (read)', () => {
 });
 
 describe('fault injection', () => {
-	test('FAULT_KINDS lists the eleven kinds', () => {
+	test('FAULT_KINDS lists the fifteen kinds', () => {
 		expect(FAULT_KINDS).toEqual([
 			'reset',
 			'timeout',
@@ -1247,9 +1247,13 @@ describe('fault injection', () => {
 			'http429',
 			'html',
 			'xml',
+			'redirect307',
+			'echoHtml',
 			'truncated',
 			'applyThenDrop',
 			'latency',
+			'http202',
+			'drip',
 		]);
 		expect(Object.isFrozen(FAULT_KINDS)).toBe(true);
 	});
@@ -1320,6 +1324,55 @@ describe('fault injection', () => {
 		expect(xml.text).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?><Error>/);
 		expect(last()).toMatchObject({ fault: 'xml', verdict: 'refused' });
 		expect(sb.ledger().captures[inv.invoiceId]).toBe(0);
+	});
+
+	test('redirect307: a redirect to /elsewhere/… on the sandbox; echoHtml: the request echoed; nothing processed', async () => {
+		const inv = sb.addInvoice();
+		sb.injectFaults({ kind: 'redirect307', endpoint: CAPTURE });
+		const moved = await capture({ OrderId: inv.orderId });
+		expect(moved.status).toBe(307);
+		expect(moved.headers.location).toBe(`${sb.url}elsewhere/${CAPTURE}`);
+		expect(last()).toMatchObject({ fault: 'redirect307', verdict: 'refused' });
+
+		sb.injectFaults({ kind: 'echoHtml', endpoint: CAPTURE });
+		const echo = await capture({ OrderId: inv.orderId });
+		expect(echo.status).toBe(200);
+		expect(echo.contentType).toBe('text/html; charset=utf-8');
+		// The page carries the Bearer token and the body, as a misconfigured proxy's page might.
+		expect(echo.text).toContain(sb.shop.bearerToken);
+		expect(echo.text).toContain(`OrderId=${inv.orderId}`);
+		expect(sb.ledger().captures[inv.invoiceId]).toBe(0);
+	});
+
+	test('http202: processed, answered 202; drip: processed, the answer one byte at a time', async () => {
+		const inv = sb.addInvoice();
+		sb.injectFaults({ kind: 'http202', endpoint: CAPTURE });
+		const accepted = await capture({ OrderId: inv.orderId });
+		expect(accepted.status).toBe(202);
+		expect(accepted.json.Result.State.Code).toBe(0);
+		expect(sb.ledger().captures[inv.invoiceId]).toBe(1);
+
+		const other = sb.addInvoice();
+		sb.injectFaults({ kind: 'drip', endpoint: CAPTURE });
+		const started = Date.now();
+		const dripped = capture({ OrderId: other.orderId });
+		// Processed at once; the answer takes 200 ms a byte.
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(sb.ledger().captures[other.invoiceId]).toBe(1);
+		await sb.stop();
+		await dripped.catch(() => undefined);
+		expect(Date.now() - started).toBeLessThan(5000);
+		sb = await startSandbox();
+	});
+
+	test('match: a fault hits only requests whose body fields have the given values', async () => {
+		const first = sb.addInvoice();
+		const second = sb.addInvoice();
+		sb.injectFaults({ kind: 'http500', endpoint: CAPTURE, match: { OrderId: second.orderId } });
+		expect((await capture({ OrderId: first.orderId })).status).toBe(200);
+		expect(sb.pendingFaults()).toBe(1);
+		expect((await capture({ OrderId: second.orderId })).status).toBe(500);
+		expect(sb.pendingFaults()).toBe(0);
 	});
 
 	test('reset: the socket is destroyed, no answer, nothing processed', async () => {

@@ -47,7 +47,10 @@ export function merchantReceiptOption(purpose: string): INodeProperties {
 	};
 }
 
-/** The request settings from an operation's options; a timeout outside 1–300 s is refused. */
+/**
+ * The request settings from an operation's options; a timeout outside 1–300 s is refused. Without the
+ * option the transport waits its default, the option's own 30 s.
+ */
 export function requestSettings(
 	node: IExecuteFunctions,
 	itemIndex: number,

@@ -14,6 +14,8 @@ export interface ShopSettings {
 	baseUrl: string;
 	/** The credential's Test Mode: TST currency, no payouts, `testMode: true` on every item. */
 	testMode: boolean;
+	/** Whether Login and Password are filled in (the Personal API's reads need them). */
+	hasLogin: boolean;
 }
 
 export interface ExecutionContext {
@@ -56,9 +58,14 @@ export function createExecutionContext(node: IExecuteFunctions): ExecutionContex
 			// Only non-secret fields are read here, and whether the API keys are filled in; their values
 			// stay in the credential's authenticate.
 			credentials ??= node.getCredentials(CREDENTIAL_TYPE, itemIndex);
-			const { eshopId, baseUrl, testMode, bearerToken, signSecretKey } = await credentials;
+			const { eshopId, baseUrl, testMode, bearerToken, signSecretKey, login, password } =
+				await credentials;
 			const hasApiKeys = Boolean(bearerToken) && Boolean(signSecretKey);
-			return validateShopSettings(node, itemIndex, { eshopId, baseUrl, testMode, hasApiKeys });
+			const hasLogin = Boolean(login) && Boolean(password);
+			return {
+				...validateShopSettings(node, itemIndex, { eshopId, baseUrl, testMode, hasApiKeys }),
+				hasLogin,
+			};
 		},
 		userTokens: new UserTokenSession(node),
 		itemParameter(name, itemIndex) {

@@ -1,38 +1,69 @@
 /**
  * Sends a request that moves money (capture, release/refund, execute payout), or creates something
  * that could be paid twice (an invoice), so that it is never carried out twice, whatever happens to
- * the answer.
+ * the answer, and whatever the server does with a repeat.
  *
- * IntellectMoney publishes no idempotency key and no code for "already done" (reference §7 Q6), so the
- * only source of truth is its own state: after a lost answer, and after a refusal, the node reads the
- * state before it reports or repeats anything. A repeat is sent only when the state proves the first
- * request was not carried out (or it never left), at most MAX_ATTEMPTS times with backoff.
+ * IntellectMoney publishes no idempotency key and no code for "already done", so the node relies on
+ * its own evidence only. A request is sent again only on proof that the first was not carried out:
+ * - it never left, or IntellectMoney answered HTTP 429 (transport/index.ts classifies every answer);
+ * - IntellectMoney's own refusal envelope, when it is about the user token (renewed once);
+ * - after a lost answer, two state reads a little apart that both show the target still pending.
+ * Any other lost answer, and any state read that is refused, empty or unreadable, is "may have been
+ * carried out": the request is reported with what to check, never sent again.
  */
 import { NodeApiError, sleep } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
+import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
 
 import type { ImEnvelope, ImResultBase } from '../interfaces';
 import { asTransportFailure, backoffMs, isRefusal, MAX_ATTEMPTS, throwIfRefused } from './index';
+import type { TransportFailure } from './index';
 import type { IntellectMoneyEndpoint } from './signature';
 
 /**
- * What IntellectMoney's state says about the request: already carried out (with the output item built
- * from that state), provably not carried out, or unknown (it cannot be read).
+ * What a read of IntellectMoney's state says about the request: carried out, positively still
+ * pending, or unknown (refused, not listed, unreadable, or a state that is neither). `state` is what
+ * was read, when something was; `why` says what the node saw, for error descriptions.
  */
-export type MoneyState = { done: IDataObject } | 'notDone' | 'unknown';
+export interface StateReading<TState> {
+	verdict: 'done' | 'pending' | 'unknown';
+	state?: TState;
+	why?: string;
+	/** True when `why` is IntellectMoney's own answer (a state, or "not listed"), not a failed read. */
+	answered?: boolean;
+}
 
-export interface MoneyMovingRequest<TResult extends ImResultBase> {
+/** Waits before the first and the second state read after a lost answer (the request may still be in processing). */
+export const FIRST_READ_DELAY_MS = 2000;
+export const SECOND_READ_DELAY_MS = 3000;
+
+export interface MoneyMovingRequest<TResult extends ImResultBase, TState> {
 	endpoint: IntellectMoneyEndpoint;
 	/** The body as sent, for the hints of a refusal (secret fields are masked there). */
 	body(): Record<string, string>;
 	/** Sends the request once. */
 	send(): Promise<ImEnvelope<TResult>>;
-	/** Reads IntellectMoney's state of the target; must not throw for "cannot tell" (say `unknown`). */
-	readState(): Promise<MoneyState>;
-	/** Appended to a lost-answer error when the state is unknown: what the operator should check. */
+	/**
+	 * Reads IntellectMoney's state of the target; never throws (say `unknown`). Absent when the state
+	 * cannot be read at all for this item (an invoice named by Order ID, a credential without Login).
+	 */
+	readState?(): Promise<StateReading<TState>>;
+	/**
+	 * Read the state before the first send, so that a re-run of the workflow or n8n's Retry On Fail
+	 * never sends again what an earlier run carried out (where IntellectMoney publishes no rule that
+	 * refuses a repeat): done → alreadyDone, unknown → refused, nothing sent.
+	 */
+	readFirst?: boolean;
+	/**
+	 * Whether a pending state proves, after a lost answer, that the request was not carried out.
+	 * False where the effect may show late (a refund of a paid invoice still reads Paid).
+	 */
+	pendingProvesNotDone?(state: TState | undefined): boolean;
+	/** Appended to a lost-answer error when the state does not prove anything: what to check. */
 	unknownStateAdvice: string;
-	/** Appended to a refusal when the state is unknown (it may be the refusal of a repeat). */
-	refusalNote?: string | ((envelope: ImEnvelope<TResult>) => string);
+	/** What the readFirst refusal says (the target's state could not be read before sending). */
+	unreadableBeforeSending?: string;
+	/** Appended to a refusal: what it may mean, given the state read after it (undefined = not readable). */
+	refusalNote?(envelope: ImEnvelope<TResult>, reading: StateReading<TState> | undefined): string;
 	/**
 	 * First look at a refusal: `resend` when it is safe to send again at once (a renewed user token),
 	 * `report` to report it without a state read, `reconcile` (default) to read the state first.
@@ -40,15 +71,22 @@ export interface MoneyMovingRequest<TResult extends ImResultBase> {
 	onRefusal?(envelope: ImEnvelope<TResult>): Promise<'resend' | 'reconcile' | 'report'>;
 }
 
-export type MoneyMovingOutcome<TResult extends ImResultBase> =
-	| { envelope: ImEnvelope<TResult>; done?: undefined }
-	| { done: IDataObject; envelope?: undefined };
+/** IntellectMoney's answer, or the state that proved the request had already been carried out. */
+export type MoneyMovingOutcome<TResult extends ImResultBase, TState> =
+	| { envelope: ImEnvelope<TResult>; alreadyDone?: undefined }
+	| { alreadyDone: TState | undefined; envelope?: undefined };
 
-export async function sendMoneyMovingRequest<TResult extends ImResultBase>(
+export async function sendMoneyMovingRequest<TResult extends ImResultBase, TState>(
 	node: IExecuteFunctions,
 	itemIndex: number,
-	request: MoneyMovingRequest<TResult>,
-): Promise<MoneyMovingOutcome<TResult>> {
+	request: MoneyMovingRequest<TResult, TState>,
+): Promise<MoneyMovingOutcome<TResult, TState>> {
+	if (request.readFirst && request.readState) {
+		const reading = await request.readState();
+		if (reading.verdict === 'done') return { alreadyDone: reading.state };
+		if (reading.verdict === 'unknown')
+			throw unreadableBeforeSending(node, itemIndex, request, reading);
+	}
 	for (let attempt = 1; ; attempt++) {
 		let envelope: ImEnvelope<TResult>;
 		try {
@@ -57,16 +95,13 @@ export async function sendMoneyMovingRequest<TResult extends ImResultBase>(
 			const failure = asTransportFailure(error);
 			if (!failure) throw new NodeApiError(node.getNode(), error as JsonObject);
 			if (failure.mayHaveApplied) {
-				// The answer was lost: ask IntellectMoney whether the money moved before anything else.
-				const state = await request.readState();
-				if (typeof state === 'object') return state;
-				if (state === 'unknown') {
-					failure.error.description = `${failure.error.description} ${request.unknownStateAdvice}`;
-					throw failure.error;
-				}
+				const settled = await reconcileLostAnswer(request, failure);
+				if (settled !== 'resend') return settled;
+			} else if (!failure.retryable) {
+				throw failure.error;
 			}
-			// Not carried out (proven by the state, or never sent): repeating it cannot move money twice.
-			if (!failure.retryable || attempt >= MAX_ATTEMPTS) throw failure.error;
+			// Proven not carried out: it never left, HTTP 429, or two reads showed it still pending.
+			if (attempt >= MAX_ATTEMPTS) throw failure.error;
 			await sleep(backoffMs(attempt, failure));
 			continue;
 		}
@@ -74,19 +109,58 @@ export async function sendMoneyMovingRequest<TResult extends ImResultBase>(
 		let note = '';
 		if (isRefusal(envelope)) {
 			const next = (await request.onRefusal?.(envelope)) ?? 'reconcile';
-			if (next === 'resend') continue;
+			if (next === 'resend' && attempt < MAX_ATTEMPTS) continue;
 			if (next === 'reconcile') {
 				// IntellectMoney publishes no code for "already done": its state says it.
-				const state = await request.readState();
-				if (typeof state === 'object') return state;
-				// OperationState 2 = the request itself could not be processed, not a repeat's refusal.
-				if (state === 'unknown' && envelope.OperationState?.Code !== 2) {
-					const { refusalNote } = request;
-					note = typeof refusalNote === 'function' ? refusalNote(envelope) : (refusalNote ?? '');
-				}
+				const reading = await request.readState?.();
+				if (reading?.verdict === 'done') return { alreadyDone: reading.state };
+				note = request.refusalNote?.(envelope, reading) ?? '';
 			}
 		}
 		throwIfRefused.call(node, envelope, request.endpoint, itemIndex, request.body(), note);
 		return { envelope };
 	}
+}
+
+/**
+ * After an answer that may have been carried out: done → alreadyDone; two pending reads a little
+ * apart → `resend`; anything else → the failure, with what the operator should check.
+ */
+async function reconcileLostAnswer<TResult extends ImResultBase, TState>(
+	request: MoneyMovingRequest<TResult, TState>,
+	failure: TransportFailure,
+): Promise<MoneyMovingOutcome<TResult, TState> | 'resend'> {
+	const fail = (reading?: StateReading<TState>): never => {
+		const seen = reading?.why ? ` The node read the state: ${reading.why}.` : '';
+		failure.error.description = `${failure.error.description ?? ''}${seen} ${request.unknownStateAdvice}`;
+		throw failure.error;
+	};
+	if (!request.readState) return fail();
+	for (const delayMs of [FIRST_READ_DELAY_MS, SECOND_READ_DELAY_MS]) {
+		await sleep(delayMs);
+		const reading = await request.readState();
+		if (reading.verdict === 'done') return { alreadyDone: reading.state };
+		if (reading.verdict === 'unknown') return fail(reading);
+		if (request.pendingProvesNotDone && !request.pendingProvesNotDone(reading.state)) {
+			const why = `${reading.why ?? 'it still looks pending'}, and this change may show only later, so that proves nothing`;
+			return fail({ ...reading, why });
+		}
+	}
+	return 'resend';
+}
+
+function unreadableBeforeSending<TResult extends ImResultBase, TState>(
+	node: IExecuteFunctions,
+	itemIndex: number,
+	request: MoneyMovingRequest<TResult, TState>,
+	reading: StateReading<TState>,
+): NodeApiError {
+	const what =
+		request.unreadableBeforeSending ?? 'Nothing was sent: the state could not be read first';
+	const message = reading.why ? `${what} (${reading.why})` : what;
+	return new NodeApiError(node.getNode(), { message } as JsonObject, {
+		message,
+		description: `Nothing was sent. The node reads the state before sending this request, so that a re-run never sends again what an earlier run carried out. ${request.unknownStateAdvice}`,
+		itemIndex,
+	});
 }

@@ -12,7 +12,7 @@ import type {
 	ImInvoicesHistoryData,
 	ImPayoutOperationData,
 } from '../interfaces';
-import { isRefusal, repeatableRequest } from './index';
+import { repeatableRequest } from './index';
 import type { RequestSettings } from './index';
 import { ENDPOINTS } from './signature';
 
@@ -26,24 +26,6 @@ export async function requestPayoutState(
 ): Promise<ImEnvelope<ImPayoutOperationData>> {
 	const body = { UserToken: userToken, PayoutOperationId: payoutOperationId };
 	return await repeatableRequest(context, ENDPOINTS.payoutState, body, itemIndex, settings);
-}
-
-/** The payout operation as IntellectMoney sees it, or undefined when it refuses to say. */
-export async function readPayoutOperation(
-	context: IExecuteFunctions,
-	userToken: string,
-	payoutOperationId: string,
-	itemIndex: number,
-	settings: RequestSettings,
-): Promise<ImEnvelope<ImPayoutOperationData> | undefined> {
-	const envelope = await requestPayoutState(
-		context,
-		userToken,
-		payoutOperationId,
-		itemIndex,
-		settings,
-	);
-	return isRefusal(envelope) || !envelope.Result?.PayoutOperationState ? undefined : envelope;
 }
 
 /** getInvoicesHistory's answer for one invoice, refusals included (transport failures retried, then thrown). */
@@ -71,26 +53,4 @@ export function invoiceIn(
 	invoiceId: string,
 ): ImInvoiceData | undefined {
 	return envelope.Result?.InvoicesHistoryList?.find((entry) => String(entry.Id) === invoiceId);
-}
-
-/** The invoice as the Personal API lists it, with the answer, or undefined when not found or refused. */
-export async function readInvoice(
-	context: IExecuteFunctions,
-	userToken: string,
-	eshopId: string,
-	invoiceId: string,
-	itemIndex: number,
-	settings: RequestSettings,
-): Promise<{ invoice: ImInvoiceData; envelope: ImEnvelope<ImInvoicesHistoryData> } | undefined> {
-	const envelope = await requestInvoice(
-		context,
-		userToken,
-		eshopId,
-		invoiceId,
-		itemIndex,
-		settings,
-	);
-	if (isRefusal(envelope)) return undefined;
-	const invoice = invoiceIn(envelope, invoiceId);
-	return invoice ? { invoice, envelope } : undefined;
 }

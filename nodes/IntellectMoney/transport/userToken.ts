@@ -9,8 +9,8 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { ImUserTokenData } from '../interfaces';
-import { repeatableRequest, throwIfRefused } from './index';
+import type { ImEnvelope, ImResultBase, ImUserTokenData } from '../interfaces';
+import { refusedParameter, repeatableRequest, throwIfRefused } from './index';
 import type { RequestSettings } from './index';
 import { ENDPOINTS } from './signature';
 
@@ -47,6 +47,23 @@ export class UserTokenSession {
 		this.renewals += 1;
 		this.current = this.fetch(itemIndex, settings);
 		return await this.current;
+	}
+
+	/**
+	 * A read made with the execution's token: when IntellectMoney refuses the token
+	 * (ErrorSourceParam UserToken), it is renewed once and the read made again. Returns the answer,
+	 * refusals included; transport failures and a failed token request are thrown.
+	 */
+	async read<TResult extends ImResultBase>(
+		itemIndex: number,
+		settings: RequestSettings,
+		request: (userToken: string) => Promise<ImEnvelope<TResult>>,
+	): Promise<ImEnvelope<TResult>> {
+		const userToken = await this.get(itemIndex, settings);
+		const envelope = await request(userToken);
+		if (refusedParameter(envelope)?.toLowerCase() !== 'usertoken') return envelope;
+		const renewed = await this.renew(userToken, itemIndex, settings);
+		return renewed === undefined ? envelope : await request(renewed);
 	}
 
 	private async fetch(itemIndex: number, settings: RequestSettings): Promise<string> {

@@ -3,12 +3,11 @@
  * §2.3). Creates a payout operation to a card or, by phone, through SBP; nothing is paid until Payout →
  * Execute sends it (wiki/88768545: create → execute → getOperationState).
  */
-import { updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import {
 	requireSignedText,
-	requireText,
 	validateAmount,
 	validateCeiling,
 	validatePan,
@@ -147,13 +146,21 @@ export async function execute(
 		'Recipient Name',
 		255,
 	);
-	const currency = requireText(
+	// Currency is signed (createOperation's Sign, dev/payout/api/createOperation): the same checks as
+	// every other signed field, and a 3-letter code.
+	const currency = requireSignedText(
 		this,
 		itemIndex,
 		options.currency ?? 'RUB',
 		'Currency',
 		3,
 	).toUpperCase();
+	if (!/^[A-Z]{3}$/.test(currency)) {
+		throw new NodeOperationError(this.getNode(), `Currency "${currency}" is not a 3-letter code`, {
+			itemIndex,
+			description: 'Set Options → Currency to a currency code such as RUB.',
+		});
+	}
 	const settings = requestSettings(this, itemIndex, options);
 	const { eshopId, testMode } = await context.shop(itemIndex);
 	refusePayoutInTestMode(this, itemIndex, testMode);

@@ -7,11 +7,17 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { validatePayoutOperationId } from '../../helpers/inputValidation';
 import type { ExecutePayoutOutput, ImEnvelope, ImPayoutOperationData } from '../../interfaces';
-import { intellectMoneyApiRequest, refusedParameter } from '../../transport';
+import {
+	intellectMoneyApiRequest,
+	isRefusal,
+	refusalSummary,
+	refusedParameter,
+} from '../../transport';
+import type { RequestSettings } from '../../transport';
 import { sendMoneyMovingRequest } from '../../transport/moneyMoving';
-import type { MoneyState } from '../../transport/moneyMoving';
+import type { StateReading } from '../../transport/moneyMoving';
 import { ENDPOINTS } from '../../transport/signature';
-import { readPayoutOperation } from '../../transport/stateReads';
+import { requestPayoutState } from '../../transport/stateReads';
 import { optionsCollection, requestSettings, secondsToMs } from '../common.descriptions';
 import type { ExecutionContext } from '../executionContext';
 import {
@@ -86,59 +92,52 @@ export async function execute(
 
 	let userToken = await context.userTokens.get(itemIndex, settings);
 	const body = () => ({ UserToken: userToken, PayoutOperationId: payoutOperationId });
+	const readState = async () =>
+		await readPayoutState.call(this, context, payoutOperationId, itemIndex, settings);
 
-	const outcome = await sendMoneyMovingRequest<ImPayoutOperationData>(this, itemIndex, {
-		endpoint: ENDPOINTS.executePayout,
-		body,
-		send: async () =>
-			await intellectMoneyApiRequest.call(
-				this,
-				ENDPOINTS.executePayout,
-				body(),
-				itemIndex,
-				settings,
-			),
-		readState: async (): Promise<MoneyState> => {
-			try {
-				const envelope = await readPayoutOperation(
+	const outcome = await sendMoneyMovingRequest<ImPayoutOperationData, PayoutEnvelope>(
+		this,
+		itemIndex,
+		{
+			endpoint: ENDPOINTS.executePayout,
+			body,
+			send: async () => {
+				// The session's token: a state read may have renewed it.
+				userToken = await context.userTokens.get(itemIndex, settings);
+				return await intellectMoneyApiRequest.call(
 					this,
-					userToken,
-					payoutOperationId,
+					ENDPOINTS.executePayout,
+					body(),
 					itemIndex,
 					settings,
 				);
-				const state = envelope?.Result?.PayoutOperationState;
-				// Only `Created` means "not executed yet"; any later state means the execute already happened.
-				if (envelope && state && state.toLowerCase() !== 'created') {
-					return {
-						done: asItem(
-							payoutOutput(envelope, payoutOperationId, { ...flags, alreadyDone: true }),
-						),
-					};
-				}
-				return 'notDone';
-			} catch {
-				return 'unknown';
-			}
+			},
+			readState,
+			// seeds/000 publishes no rule that refuses a second executeOperation, so a re-run (or n8n's
+			// Retry On Fail) reads the payout first: only a Created payout is sent to processing.
+			readFirst: true,
+			unreadableBeforeSending: `Payout ${payoutOperationId} was not executed: its state could not be read first`,
+			unknownStateAdvice:
+				'Check the payout in the IntellectMoney cabinet (or with Payout → Get State) before running this again.',
+			// A refused token means nothing was executed, so asking once more with a renewed token
+			// cannot pay twice. Which refusal means "token expired" is not published: ErrorSourceParam
+			// UserToken is the reading used (wiki/160333899 lists ErrorSourceParam; Personal API code 2 =
+			// NoAuth in python-intellectmoney's models).
+			onRefusal: async (envelope) => {
+				if (refusedParameter(envelope)?.toLowerCase() !== 'usertoken') return 'reconcile';
+				const renewed = await context.userTokens.renew(userToken, itemIndex, settings);
+				if (renewed === undefined) return 'report';
+				userToken = renewed;
+				return 'resend';
+			},
 		},
-		unknownStateAdvice:
-			'Its state could not be read either: check the payout in the IntellectMoney cabinet before running this again.',
-		// A refused token means nothing was executed, so asking once more with a renewed token cannot pay
-		// twice. Which refusal means "token expired" is not published: ErrorSourceParam UserToken is the
-		// reading used (reference §4 lists ErrorSourceParam; Personal API code 2 = NoAuth).
-		onRefusal: async (envelope) => {
-			if (refusedParameter(envelope)?.toLowerCase() !== 'usertoken') return 'reconcile';
-			const renewed = await context.userTokens.renew(userToken, itemIndex, settings);
-			if (renewed === undefined) return 'report';
-			userToken = renewed;
-			return 'resend';
-		},
-	});
+	);
 
 	const answered: ExecutePayoutOutput = {
-		...(outcome.done
-			? (outcome.done as unknown as ExecutePayoutOutput)
-			: payoutOutput(outcome.envelope, payoutOperationId, { ...flags, alreadyDone: false })),
+		...payoutOutput(outcome.envelope ?? outcome.alreadyDone ?? {}, payoutOperationId, {
+			...flags,
+			alreadyDone: outcome.envelope === undefined,
+		}),
 		waitedSeconds: null,
 		waitTimedOut: false,
 	};
@@ -146,18 +145,50 @@ export async function execute(
 
 	/** One state read for the wait; a refused read renews the user token (once per execution). */
 	const readLatest = async () => {
-		const read = async () =>
-			await readPayoutOperation(this, userToken, payoutOperationId, itemIndex, settings);
-		const envelope = await read().catch(() => undefined);
-		if (envelope) return envelope;
-		const renewed = await context.userTokens
-			.renew(userToken, itemIndex, settings)
-			.catch(() => undefined);
-		if (renewed === undefined) return undefined;
-		userToken = renewed;
-		return await read().catch(() => undefined);
+		const reading = await readState();
+		return reading.state;
 	};
 	return asItem(await waitUntilFinal(answered, readLatest, wait));
+}
+
+type PayoutEnvelope = ImEnvelope<ImPayoutOperationData>;
+
+/**
+ * The payout as IntellectMoney's getOperationState shows it: `Created` is the one state before
+ * Execute (seeds/000 and wiki/88768545 publish only InProcess and Failed after it), so Created =
+ * pending and any other state = executed. A refused, empty or foreign answer is unknown. Never throws.
+ */
+async function readPayoutState(
+	this: IExecuteFunctions,
+	context: ExecutionContext,
+	payoutOperationId: string,
+	itemIndex: number,
+	settings: RequestSettings,
+): Promise<StateReading<PayoutEnvelope>> {
+	let envelope: PayoutEnvelope;
+	try {
+		envelope = await context.userTokens.read(
+			itemIndex,
+			settings,
+			async (userToken) =>
+				await requestPayoutState(this, userToken, payoutOperationId, itemIndex, settings),
+		);
+	} catch {
+		return { verdict: 'unknown', why: 'the read of the payout got no usable answer' };
+	}
+	if (isRefusal(envelope)) {
+		const why = `IntellectMoney refused the read of the payout (${refusalSummary(envelope)})`;
+		return { verdict: 'unknown', why };
+	}
+	const state = envelope.Result?.PayoutOperationState;
+	const answeredId = envelope.Result?.PayoutOperationId;
+	if (typeof state !== 'string' || state === '') {
+		return { verdict: 'unknown', why: 'IntellectMoney answered without a PayoutOperationState' };
+	}
+	if (typeof answeredId === 'string' && answeredId.toLowerCase() !== payoutOperationId) {
+		return { verdict: 'unknown', why: 'IntellectMoney answered about another payout operation' };
+	}
+	return { verdict: state.toLowerCase() === 'created' ? 'pending' : 'done', state: envelope };
 }
 
 interface WaitSettings {

@@ -8,10 +8,9 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { validateMaxAmount } from '../../helpers/inputValidation';
 import type { RequestSettings } from '../../transport';
 import { ENDPOINTS } from '../../transport/signature';
-import { readInvoice } from '../../transport/stateReads';
 import { merchantReceiptOption, optionsCollection } from '../common.descriptions';
 import type { ExecutionContext } from '../executionContext';
-import { purchaseTargetProperties, runPurchaseAction } from './purchaseAction';
+import { lookUpInvoice, purchaseTargetProperties, runPurchaseAction } from './purchaseAction';
 
 const properties: INodeProperties[] = [
 	...purchaseTargetProperties('capture'),
@@ -48,8 +47,17 @@ export async function execute(
 		// InvoiceData states (reference §4.1): Held = still waiting; Paid = the held amount was transferred.
 		doneState: 'paid',
 		pendingStates: ['held'],
+		// purchaseToPaid acts only on a held invoice (seeds/004: "по захолдированному СКО"), so a
+		// repeat is refused by IntellectMoney's published rule: no read before sending is needed.
+		readFirst: false,
 		repeatRule: 'A second capture of a captured invoice is refused, never paid twice.',
 		pastTense: 'captured',
+		describeOtherState: (state) =>
+			state === 'created'
+				? 'nothing is held to capture (the buyer has not paid yet)'
+				: state === 'refund'
+					? 'it was released or refunded, so it cannot be captured'
+					: 'only a Held invoice can be captured',
 		beforeSending: async ({ eshopId }, target, settings) => {
 			const maxAmount = validateMaxAmount(this, itemIndex, options.maxAmount, target.invoiceId);
 			if (maxAmount === undefined || target.invoiceId === undefined) return;
@@ -62,6 +70,7 @@ export async function execute(
 /**
  * Refuses, before anything moves, to capture an invoice that holds more than `maxAmount`: checked
  * against IntellectMoney's own figure (CurrentAmount, else Amount, of the Personal API's InvoiceData).
+ * Fails closed: an amount that is missing, empty or not a positive number is never read as 0.
  */
 async function assertWithinMaxAmount(
 	this: IExecuteFunctions,
@@ -71,25 +80,23 @@ async function assertWithinMaxAmount(
 	settings: RequestSettings,
 ): Promise<void> {
 	const { eshopId, invoiceId, maxAmount } = target;
-	const userToken = await context.userTokens.get(itemIndex, settings);
-	const found = await readInvoice(this, userToken, eshopId, invoiceId, itemIndex, settings);
-	const held = found?.invoice.CurrentAmount ?? found?.invoice.Amount;
-	const amount = Number(held?.Amount);
-	if (!found || !Number.isFinite(amount)) {
+	const lookup = await lookUpInvoice.call(this, context, eshopId, invoiceId, itemIndex, settings);
+	const money = lookup.found?.invoice.CurrentAmount ?? lookup.found?.invoice.Amount;
+	const amount = positiveAmount(money?.Amount);
+	if (amount === undefined) {
 		throw new NodeOperationError(
 			this.getNode(),
 			`Could not read the amount of invoice ${invoiceId}: not captured`,
 			{
 				itemIndex,
-				description:
-					'Maximum Amount is set, so the node reads the held amount before capturing. Check the Invoice ID and Login and Password in the credential, or clear Maximum Amount.',
+				description: `Maximum Amount is set, so the node reads the held amount before capturing, and it found ${lookup.why ?? 'no positive amount in the invoice'}. Check the Invoice ID and Login and Password in the credential, or clear Maximum Amount.`,
 			},
 		);
 	}
 	if (amount > maxAmount) {
 		throw new NodeOperationError(
 			this.getNode(),
-			`Invoice ${invoiceId} holds ${amount.toFixed(2)}${held?.Currency ? ` ${held.Currency}` : ''}, more than the Maximum Amount ${maxAmount.toFixed(2)}: not captured`,
+			`Invoice ${invoiceId} holds ${amount.toFixed(2)}${money?.Currency ? ` ${money.Currency}` : ''}, more than the Maximum Amount ${maxAmount.toFixed(2)}: not captured`,
 			{
 				itemIndex,
 				description:
@@ -97,6 +104,15 @@ async function assertWithinMaxAmount(
 			},
 		);
 	}
+}
+
+/** An amount from IntellectMoney's data: a positive finite number (or its decimal text), else undefined. */
+function positiveAmount(value: unknown): number | undefined {
+	const text =
+		typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+	if (!/^\d+(\.\d+)?$/.test(text)) return undefined;
+	const amount = Number(text);
+	return Number.isFinite(amount) && amount > 0 ? amount : undefined;
 }
 
 export { purchaseConcurrencyKey as concurrencyKey } from './purchaseAction';

@@ -16,7 +16,7 @@ import {
 	validateOrderId,
 	validateUrl,
 } from '../../helpers/inputValidation';
-import type { CreateInvoiceOutput, ImCreateInvoiceData } from '../../interfaces';
+import type { CreateInvoiceOutput, ImCreateInvoiceData, ImEnvelope } from '../../interfaces';
 import { intellectMoneyApiRequest, readOperationOutcome, refusedParameter } from '../../transport';
 import { sendMoneyMovingRequest } from '../../transport/moneyMoving';
 import { ENDPOINTS } from '../../transport/signature';
@@ -228,8 +228,10 @@ export async function execute(
 		BackUrl: validateUrl(this, itemIndex, options.backUrl, 'Back URL'),
 		ResultUrl: validateUrl(this, itemIndex, options.resultUrl, 'Result URL'),
 		ExpireDate: expireDate,
-		// HoldMode 1/0 as the SDK's toArray writes it (reference §3).
-		HoldMode: holdMode ? '1' : undefined,
+		// HoldMode 1/0 as the official SDK writes it (IntellectMoney/intellectmoney-sdk-php,
+		// CreateInvoiceDataModel): 0 when off, since an absent value means the shop's own setting, and
+		// on a shop that holds by default a "not held" invoice would be held.
+		HoldMode: holdMode ? '1' : '0',
 		HoldTime: holdTime,
 		Preference: text(options.preference, 'Payment Methods', 255),
 		MerchantReceipt: validateMerchantReceipt(this, itemIndex, options.merchantReceipt),
@@ -240,20 +242,19 @@ export async function execute(
 	// Creating an invoice moves no money, but a lost answer may still have created it, and a second
 	// invoice for the same order could be paid twice. IntellectMoney lists invoices by InvoiceId only,
 	// so the node cannot look it up: a request that may have been processed is not repeated.
-	const { envelope } = await sendMoneyMovingRequest<ImCreateInvoiceData>(this, itemIndex, {
+	const sent = await sendMoneyMovingRequest<ImCreateInvoiceData, never>(this, itemIndex, {
 		endpoint: ENDPOINTS.createInvoice,
 		body: () => body,
 		send: async () =>
 			await intellectMoneyApiRequest.call(this, ENDPOINTS.createInvoice, body, itemIndex, settings),
-		readState: async () => 'unknown',
 		unknownStateAdvice: `The invoice may exist already: look for Order ID ${orderId} in the IntellectMoney cabinet before running this again (with the shop option "accept only a unique purchase number", a repeat is refused).`,
 		refusalNote: (refusal) =>
 			refusedParameter(refusal)?.toLowerCase() === 'orderid'
 				? `If an invoice for Order ID ${orderId} was created before (an earlier run, or a lost answer), use it: its Invoice ID is in the IntellectMoney cabinet.`
 				: '',
 	});
-	if (!envelope)
-		throw new NodeOperationError(this.getNode(), 'No answer to createInvoice', { itemIndex });
+	// Without a state read nothing can come back as already done.
+	const envelope = sent.envelope as ImEnvelope<ImCreateInvoiceData>;
 
 	const { queued, ...outcome } = readOperationOutcome(envelope, options.includeRaw === true);
 	const invoiceId = envelope.Result?.InvoiceId;

@@ -19,12 +19,18 @@ import type {
 	ImPurchaseActionData,
 	RefundPurchaseOutput,
 } from '../../interfaces';
-import { intellectMoneyApiRequest, readOperationOutcome } from '../../transport';
+import {
+	intellectMoneyApiRequest,
+	isCredentialRefusal,
+	isRefusal,
+	readOperationOutcome,
+	refusalSummary,
+} from '../../transport';
 import type { RequestSettings } from '../../transport';
 import { sendMoneyMovingRequest } from '../../transport/moneyMoving';
-import type { MoneyState } from '../../transport/moneyMoving';
+import type { StateReading } from '../../transport/moneyMoving';
 import type { ENDPOINTS } from '../../transport/signature';
-import { readInvoice } from '../../transport/stateReads';
+import { invoiceIn, requestInvoice } from '../../transport/stateReads';
 import { requestSettings } from '../common.descriptions';
 import type { ExecutionContext } from '../executionContext';
 
@@ -122,33 +128,63 @@ export function targetFields(eshopId: string, target: PurchaseTarget): Record<st
 
 export type FoundInvoice = { invoice: ImInvoiceData; envelope: ImEnvelope<ImInvoicesHistoryData> };
 
+/** The invoice as IntellectMoney lists it, or why it could not be read (for error descriptions). */
+export type InvoiceLookup =
+	| { found: FoundInvoice; why?: undefined; notListed?: undefined }
+	| { found?: undefined; why: string; notListed?: boolean };
+
 /**
- * The invoice as IntellectMoney lists it, or `undefined` when it cannot be told: only an invoice
- * identified by Invoice ID can be looked up (the Personal API lists invoices by InvoiceId, not
- * OrderId), and only with Login and Password in the credential. Never throws.
+ * Reads the invoice through the Personal API (it lists invoices by InvoiceId only, and needs a user
+ * token: Login and Password). A refused user token is renewed once. Never throws.
+ * Also checks that the invoice is this shop's, where the answer says (InvoiceData.EShopId).
  */
 export async function lookUpInvoice(
 	this: IExecuteFunctions,
 	context: ExecutionContext,
 	eshopId: string,
-	target: PurchaseTarget,
+	invoiceId: string,
 	itemIndex: number,
 	settings: RequestSettings,
-): Promise<FoundInvoice | undefined> {
-	if (target.invoiceId === undefined) return undefined;
+): Promise<InvoiceLookup> {
+	let envelope: ImEnvelope<ImInvoicesHistoryData>;
 	try {
-		const userToken = await context.userTokens.get(itemIndex, settings);
-		return await readInvoice(this, userToken, eshopId, target.invoiceId, itemIndex, settings);
+		envelope = await context.userTokens.read(
+			itemIndex,
+			settings,
+			async (userToken) =>
+				await requestInvoice(this, userToken, eshopId, invoiceId, itemIndex, settings),
+		);
 	} catch {
-		return undefined;
+		return {
+			why: 'the read of the invoice got no usable answer (or no user token: check Login and Password)',
+		};
 	}
+	if (isRefusal(envelope)) {
+		return {
+			why: `IntellectMoney refused the read of the invoice (${refusalSummary(envelope)})`,
+		};
+	}
+	const invoice = invoiceIn(envelope, invoiceId);
+	if (!invoice) {
+		return {
+			why: `IntellectMoney lists no invoice ${invoiceId} for shop ${eshopId}`,
+			notListed: true,
+		};
+	}
+	if (invoice.EShopId !== undefined && String(invoice.EShopId) !== eshopId) {
+		return {
+			why: `invoice ${invoiceId} belongs to shop ${String(invoice.EShopId)}, not ${eshopId}`,
+		};
+	}
+	return { found: { invoice, envelope } };
 }
 
 /** Why a purchase's state cannot be read, for error descriptions. */
-export function unreadableStateReason(target: PurchaseTarget): string {
-	return target.invoiceId === undefined
-		? ' (only an invoice identified by Invoice ID can be looked up)'
-		: '';
+export function unreadableStateReason(target: PurchaseTarget, hasLogin: boolean): string {
+	if (target.invoiceId === undefined) {
+		return ' (only an invoice identified by Invoice ID can be looked up)';
+	}
+	return hasLogin ? '' : ' (reading an invoice needs Login and Password in the credential)';
 }
 
 /**
@@ -182,14 +218,26 @@ export function purchaseActionOutput(
 export interface PurchaseActionSpec {
 	endpoint: typeof ENDPOINTS.capturePurchase | typeof ENDPOINTS.refundPurchase;
 	action: 'captured' | 'refunded';
-	/** InvoiceData state (lower case) after the request was carried out (reference §4.1). */
+	/** InvoiceData state (lower case) after the request was carried out (wiki InvoiceData states). */
 	doneState: string;
-	/** InvoiceData states (lower case) the request acts on: seen after a lost answer, it was not carried out. */
+	/** InvoiceData states (lower case) the request acts on: it was not carried out yet. */
 	pendingStates: string[];
+	/**
+	 * Pending states that do not prove, after a lost answer, that the request was not carried out:
+	 * its effect may show late (a refund of a paid invoice), so it is never sent again on them.
+	 */
+	lateEffectStates?: string[];
+	/**
+	 * Whether to read the invoice before the first send (when it can be read): IntellectMoney
+	 * publishes no rule that refuses a repeat of this request, so a re-run must not send it blindly.
+	 */
+	readFirst: boolean;
 	/** What a repeat does, for error descriptions: "A second capture of a captured invoice is refused…". */
 	repeatRule: string;
 	/** "captured", "released or refunded": for the note on a refused repeat. */
 	pastTense: string;
+	/** What a state that is neither pending nor done means for this action, e.g. "nothing is held to capture". */
+	describeOtherState(state: string): string;
 	/** Checks before anything is sent that need the shop (Capture's Maximum Amount). */
 	beforeSending?(
 		shop: { eshopId: string },
@@ -216,35 +264,87 @@ export async function runPurchaseAction(
 	};
 	const merchantReceipt = validateMerchantReceipt(this, itemIndex, options.merchantReceipt);
 	const settings = requestSettings(this, itemIndex, options);
-	const { eshopId, testMode } = await context.shop(itemIndex);
+	const { eshopId, testMode, hasLogin } = await context.shop(itemIndex);
 	await spec.beforeSending?.({ eshopId }, target, settings);
 
 	const body = targetFields(eshopId, target);
 	if (merchantReceipt !== undefined) body.MerchantReceipt = merchantReceipt;
 	const includeRaw = options.includeRaw === true;
 	const identity = { eshopId, testMode, ...target };
+	const { invoiceId } = target;
+	// Only an invoice named by Invoice ID can be read, and only with Login and Password.
+	const readState =
+		invoiceId !== undefined && hasLogin
+			? async (): Promise<StateReading<FoundInvoice>> => {
+					const lookup = await lookUpInvoice.call(
+						this,
+						context,
+						eshopId,
+						invoiceId,
+						itemIndex,
+						settings,
+					);
+					if (!lookup.found) {
+						return { verdict: 'unknown', why: lookup.why, answered: lookup.notListed === true };
+					}
+					const state = (lookup.found.invoice.State ?? '').toLowerCase();
+					if (state === spec.doneState) return { verdict: 'done', state: lookup.found };
+					if (spec.pendingStates.includes(state)) {
+						const why = `the invoice is still ${lookup.found.invoice.State ?? ''}`;
+						return { verdict: 'pending', state: lookup.found, why };
+					}
+					const shown = lookup.found.invoice.State || 'without a state';
+					return {
+						verdict: 'unknown',
+						state: lookup.found,
+						answered: true,
+						why: `the invoice is ${shown}: ${spec.describeOtherState(state)}`,
+					};
+				}
+			: undefined;
+	const checkInCabinet = 'check the invoice in the IntellectMoney cabinet';
 
-	const outcome = await sendMoneyMovingRequest<ImPurchaseActionData>(this, itemIndex, {
-		endpoint: spec.endpoint,
-		body: () => body,
-		send: async () =>
-			await intellectMoneyApiRequest.call(this, spec.endpoint, body, itemIndex, settings),
-		readState: async (): Promise<MoneyState> => {
-			const found = await lookUpInvoice.call(this, context, eshopId, target, itemIndex, settings);
-			const state = found?.invoice.State?.toLowerCase() ?? '';
-			if (spec.pendingStates.includes(state)) return 'notDone';
-			if (found && state === spec.doneState) {
-				const orderId = target.orderId ?? found.invoice.PurchaseOrderId;
-				const flags = { includeRaw, alreadyDone: true };
-				return {
-					done: purchaseActionOutput(spec.action, { ...identity, orderId }, found.envelope, flags),
-				};
-			}
-			return 'unknown';
+	const outcome = await sendMoneyMovingRequest<ImPurchaseActionData, FoundInvoice>(
+		this,
+		itemIndex,
+		{
+			endpoint: spec.endpoint,
+			body: () => body,
+			send: async () =>
+				await intellectMoneyApiRequest.call(this, spec.endpoint, body, itemIndex, settings),
+			readState,
+			readFirst: spec.readFirst,
+			pendingProvesNotDone: (found) =>
+				!(spec.lateEffectStates ?? []).includes((found?.invoice.State ?? '').toLowerCase()),
+			unreadableBeforeSending: `Invoice ${invoiceId ?? ''} was not ${spec.action}: its state could not be read first`,
+			unknownStateAdvice: `The node cannot tell whether it was carried out${readState ? '' : unreadableStateReason(target, hasLogin)}: ${checkInCabinet} before running this again. ${spec.repeatRule}`,
+			refusalNote: (refusal, reading) => {
+				// A refusal about the keys or the signature is never a repeat's: the hint says what to fix.
+				if (isCredentialRefusal(refusal)) return '';
+				if (reading === undefined) {
+					return `If an earlier run or attempt already ${spec.pastTense} this purchase, this refusal is expected and nothing was ${spec.action} twice: ${checkInCabinet}. To have such repeats reported as alreadyDone, identify the invoice by Invoice ID and set Login and Password in the credential.`;
+				}
+				if (reading.verdict === 'pending') {
+					return `The invoice is still ${reading.state?.invoice.State ?? 'pending'}, so this is not the refusal of a repeat.`;
+				}
+				if (reading.answered)
+					return `IntellectMoney's state says why: ${reading.why ?? 'unknown'}.`;
+				return `The node could not read the invoice's state (${reading.why ?? 'unknown'}). If an earlier run already ${spec.pastTense} this purchase, this refusal is expected: ${checkInCabinet}.`;
+			},
 		},
-		unknownStateAdvice: `The node cannot check the invoice's state${unreadableStateReason(target)}: check it in the IntellectMoney cabinet before running this again. ${spec.repeatRule}`,
-		refusalNote: `If an earlier run or attempt already ${spec.pastTense} this purchase, this refusal is expected and nothing was ${spec.action} twice: check the invoice in the IntellectMoney cabinet. To have such repeats reported as alreadyDone, identify the invoice by Invoice ID and set Login and Password in the credential.`,
-	});
-	const flags = { includeRaw, alreadyDone: false };
-	return outcome.done ?? purchaseActionOutput(spec.action, identity, outcome.envelope, flags);
+	);
+	if (outcome.envelope) {
+		return purchaseActionOutput(spec.action, identity, outcome.envelope, {
+			includeRaw,
+			alreadyDone: false,
+		});
+	}
+	const found = outcome.alreadyDone;
+	const orderId = target.orderId ?? found?.invoice.PurchaseOrderId;
+	return purchaseActionOutput(
+		spec.action,
+		{ ...identity, orderId },
+		found?.envelope ?? { OperationState: { Code: 0 } },
+		{ includeRaw, alreadyDone: true },
+	);
 }

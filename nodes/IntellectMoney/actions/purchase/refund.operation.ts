@@ -42,8 +42,16 @@ export async function execute(
 		// and Paid are states it acts on, so the request was not carried out yet.
 		doneState: 'refund',
 		pendingStates: ['created', 'held', 'paid'],
-		repeatRule: 'A second refund of a refunded invoice is refused, never paid twice.',
+		// A refund of a paid invoice may show late (the invoice still reads Paid for a while), so
+		// after a lost answer a Paid reading does not prove that nothing was refunded.
+		lateEffectStates: ['paid'],
+		// IntellectMoney publishes no rule that refuses a second refund of a paid invoice: a re-run
+		// (or n8n's Retry On Fail) reads the invoice first, when it can, instead of sending blindly.
+		readFirst: true,
+		repeatRule:
+			'The node sends a refund again only once IntellectMoney shows the invoice unchanged, never on a lost answer alone.',
 		pastTense: 'released or refunded',
+		describeOtherState: () => 'only a Created, Held or Paid invoice can be released or refunded',
 	});
 }
 
