@@ -168,7 +168,7 @@ export const triggerProperties: INodeProperties[] = [
 				default: '',
 				placeholder: 'e.g. 91.212.151.242, 62.122.184.254',
 				description:
-					'Refuse notifications from any other address (comma-separated). Empty: any sender; the hash is checked either way. IntellectMoney publishes no list, and the addresses seen in client code disagree. Behind a reverse proxy, set N8N_PROXY_HOPS so n8n sees the real sender.',
+					'Comma-separated sender addresses to accept, all others refused (empty: any sender, the hash is checked either way; IntellectMoney publishes no list; behind a reverse proxy set N8N_PROXY_HOPS)',
 			},
 			{
 				displayName: 'Confirm Invoice ID',
@@ -176,7 +176,7 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					"Whether to ask IntellectMoney (needs Login and Password in the credential) that the notification's invoice number belongs to this shop and Order ID, and only then put it in the item as invoiceId (the number is not covered by the hash)",
+					"Whether to confirm with IntellectMoney (needs Login and Password in the credential) that the notification's invoice number belongs to this shop and Order ID before putting it in the item as invoiceId (the number is not covered by the hash)",
 			},
 			{
 				displayName: 'Include Raw Fields',

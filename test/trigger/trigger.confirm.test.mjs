@@ -9,17 +9,14 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { createServer } from 'node:http';
 
-import { removeEngineUserFolder } from '../../dev/engine.mjs';
 import { credentialFor, startSandbox } from '../../dev/sandbox.mjs';
 import { formBody, notificationFields, signed } from './support/notifications.mjs';
-import { startTriggerHarness } from './support/webhook-harness.mjs';
+import { harnessForThisFile, OK_ANSWER as OK } from './support/webhook-harness.mjs';
 
-/** @type {Awaited<ReturnType<typeof startTriggerHarness>>} */
-let harness;
+const harness = harnessForThisFile();
 /** @type {Awaited<ReturnType<typeof startSandbox>>} */
 let sandbox;
 
-const OK = { status: 200, contentType: 'text/plain; charset=utf-8', body: 'OK' };
 const TOKEN_ENDPOINT = 'personal/user/getUserToken';
 const LIST_ENDPOINT = 'personal/payment/getInvoicesHistory';
 
@@ -44,13 +41,10 @@ const issuedTokens = new Set();
 
 beforeAll(async () => {
 	sandbox = await startSandbox();
-	harness = await startTriggerHarness({ credential: credentialFor(sandbox) });
 });
 
 afterAll(async () => {
-	await harness?.stop();
 	await sandbox?.stop();
-	removeEngineUserFolder();
 });
 
 afterEach(() => {

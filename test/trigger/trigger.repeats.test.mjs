@@ -5,9 +5,8 @@
  * after a restart too; deliveries at once; replays that must not grow the store; old and future
  * payment dates. The real-n8n proof is test/e2e/trigger.e2e.mjs.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { beforeEach, describe, expect, test } from '@jest/globals';
 
-import { removeEngineUserFolder } from '../../dev/engine.mjs';
 import {
 	DAY_MS,
 	formBody,
@@ -15,12 +14,10 @@ import {
 	notificationFields,
 	signed,
 } from './support/notifications.mjs';
-import { startTriggerHarness } from './support/webhook-harness.mjs';
+import { harnessForThisFile, OK_ANSWER as OK } from './support/webhook-harness.mjs';
 
-/** @type {Awaited<ReturnType<typeof startTriggerHarness>>} */
-let harness;
+const harness = harnessForThisFile();
 
-const OK = { status: 200, contentType: 'text/plain; charset=utf-8', body: 'OK' };
 const STORE = 'node:IntellectMoney Trigger';
 
 /** The n-th distinct "held" notification, as one fixed body. @param {number} n */
@@ -36,15 +33,6 @@ const executedOrders = () => harness.executions.map((e) => e.items[0].orderId);
 
 /** How many notifications the saved static data remembers. */
 const storedCount = () => harness.staticData()[STORE]?.rememberedNotifications?.length ?? 0;
-
-beforeAll(async () => {
-	harness = await startTriggerHarness();
-});
-
-afterAll(async () => {
-	await harness?.stop();
-	removeEngineUserFolder();
-});
 
 beforeEach(() => {
 	harness.setN8nLine('2.x');

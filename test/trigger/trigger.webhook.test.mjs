@@ -4,9 +4,8 @@
  * support/webhook-harness.mjs). Every case checks the HTTP answer AND whether an execution started.
  * Repeats, freshness and Confirm Invoice ID have their own files (trigger.repeats, trigger.confirm).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { beforeEach, describe, expect, test } from '@jest/globals';
 
-import { removeEngineUserFolder } from '../../dev/engine.mjs';
 import {
 	formBody,
 	moscowDate,
@@ -17,27 +16,15 @@ import {
 	signed,
 	VECTOR_8,
 } from './support/notifications.mjs';
-import { startTriggerHarness } from './support/webhook-harness.mjs';
+import { harnessForThisFile, OK_ANSWER as OK } from './support/webhook-harness.mjs';
 
-/** @type {Awaited<ReturnType<typeof startTriggerHarness>>} */
-let harness;
-
-const OK = { status: 200, contentType: 'text/plain; charset=utf-8', body: 'OK' };
+const harness = harnessForThisFile();
 
 /** The answer of a refused request, with the reason it names. @param {number} status */
 const refused = (status) => ({
 	status,
 	contentType: 'text/plain; charset=utf-8',
 	body: expect.stringMatching(/^Notification refused: /),
-});
-
-beforeAll(async () => {
-	harness = await startTriggerHarness();
-});
-
-afterAll(async () => {
-	await harness?.stop();
-	removeEngineUserFolder();
 });
 
 beforeEach(() => {

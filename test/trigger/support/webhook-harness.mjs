@@ -31,12 +31,19 @@
  * so each loads the same static data (n8n's database read is I/O: requests at once interleave there).
  * Activation runs the node's `webhookMethods` through n8n-core's real `HookContext`.
  */
+import { afterAll, beforeAll } from '@jest/globals';
 import { createServer, request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parse as parseQueryString } from 'node:querystring';
 
-import { createEngine, CREDENTIAL_TYPE, PACKAGE_NAME, PROJECT_ROOT } from '../../../dev/engine.mjs';
+import {
+	createEngine,
+	CREDENTIAL_TYPE,
+	PACKAGE_NAME,
+	PROJECT_ROOT,
+	removeEngineUserFolder,
+} from '../../../dev/engine.mjs';
 import { SHOP } from './notifications.mjs';
 
 const require = createRequire(path.join(PROJECT_ROOT, 'package.json'));
@@ -159,6 +166,13 @@ function sendLikeN8n(res, status, data) {
 		res.end(JSON.stringify(data));
 	}
 }
+
+/** The answer to a verified notification: HTTP 200, exactly `OK`, plain text. */
+export const OK_ANSWER = Object.freeze({
+	status: 200,
+	contentType: 'text/plain; charset=utf-8',
+	body: 'OK',
+});
 
 /** @typedef {'2.x' | '1.x'} N8nLine */
 
@@ -515,4 +529,33 @@ export async function startTriggerHarness(options = {}) {
 			await new Promise((resolve) => server.close(() => resolve(undefined)));
 		},
 	};
+}
+
+/**
+ * One harness for a test file: started before its tests, stopped after them (with the engine's
+ * scratch folder). Returns a stand-in that forwards to the running harness.
+ * @param {Parameters<typeof startTriggerHarness>[0]} [options]
+ * @returns {Awaited<ReturnType<typeof startTriggerHarness>>}
+ */
+export function harnessForThisFile(options) {
+	/** @type {Record<string | symbol, any> | undefined} */
+	let running;
+	beforeAll(async () => {
+		running = await startTriggerHarness(options);
+	});
+	afterAll(async () => {
+		await running?.stop();
+		removeEngineUserFolder();
+	});
+	return /** @type {any} */ (
+		new Proxy(
+			{},
+			{
+				get(_target, name) {
+					if (!running) throw new Error('the trigger harness has not started yet');
+					return running[name];
+				},
+			},
+		)
+	);
 }
