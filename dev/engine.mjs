@@ -63,6 +63,8 @@ const workflowLib = require('n8n-workflow');
  * @property {(nodeName: string) => OutputItem[]} output  the items a node put out (its first output)
  * @property {(nodeName: string) => Error | undefined} nodeError  the error a node stopped with
  * @property {IRun} run                the full IRun
+ * @property {Record<string, any> | undefined} staticData  the workflow's static data when the run
+ *   changed it (what n8n's workflowExecuteAfter hook would save), else undefined
  */
 
 /** Start node stand-in: passes the execution's input items on, like Manual Trigger's single item. */
@@ -205,27 +207,32 @@ export async function createEngine(options = {}) {
 		 * Runs a workflow from its start node, which receives `items` as its input (default: the start
 		 * node's pinned data, as a manual run in n8n uses it, else one empty item).
 		 * @param {IWorkflowBase | { nodes: any[], connections: any, settings?: any, name?: string, pinData?: any }} workflowData
-		 * @param {{ items?: Array<Record<string, unknown>> }} [runOptions]
+		 * @param {{ items?: Array<Record<string, unknown>>, mode?: import('n8n-workflow').WorkflowExecuteMode, workflowId?: string, staticData?: Record<string, any> }} [runOptions]
+		 *   mode: the execution mode (default 'manual'); workflowId (default 'engine'); staticData: the
+		 *   workflow's static data at the start (n8n loads it from its database)
 		 * @returns {Promise<RunResult>}
 		 */
 		async run(workflowData, runOptions = {}) {
 			executionCounter += 1;
 			const executionId = String(executionCounter);
+			const mode = runOptions.mode ?? 'manual';
+			const workflowId = runOptions.workflowId ?? 'engine';
 			const workflow = new workflowLib.Workflow({
-				id: 'engine',
+				id: workflowId,
 				name: workflowData.name ?? 'engine',
 				nodes: workflowData.nodes,
 				connections: workflowData.connections,
 				nodeTypes: nodeTypesAdapter(nodeTypes),
 				settings: { executionOrder: 'v1', ...(workflowData.settings ?? {}) },
 				active: false,
+				staticData: runOptions.staticData,
 			});
 			const startNode = workflow.getStartNode();
 			if (!startNode) throw new Error('workflow has no start node');
 
 			/** @type {IWorkflowBase} */
 			const workflowBase = /** @type {any} */ ({
-				id: 'engine',
+				id: workflowId,
 				name: workflow.name,
 				nodes: workflowData.nodes,
 				connections: workflowData.connections,
@@ -234,10 +241,15 @@ export async function createEngine(options = {}) {
 				createdAt: new Date(),
 				updatedAt: new Date(),
 			});
-			const hooks = new core.ExecutionLifecycleHooks('manual', executionId, workflowBase);
+			const hooks = new core.ExecutionLifecycleHooks(mode, executionId, workflowBase);
+			/** @type {Record<string, any> | undefined} */
+			let newStaticData;
 			/** @type {Promise<IRun>} */
 			const finished = new Promise((resolve) => {
-				hooks.addHandler('workflowExecuteAfter', (fullRunData) => resolve(fullRunData));
+				hooks.addHandler('workflowExecuteAfter', (fullRunData, changedStaticData) => {
+					newStaticData = changedStaticData;
+					resolve(fullRunData);
+				});
 			});
 
 			/** @type {import('n8n-workflow').IWorkflowExecuteAdditionalData} */
@@ -275,7 +287,7 @@ export async function createEngine(options = {}) {
 					nodeExecutionStack: [{ node: startNode, data: { main: [items] }, source: null }],
 				},
 			});
-			const workflowExecute = new core.WorkflowExecute(additionalData, 'manual', runExecutionData);
+			const workflowExecute = new core.WorkflowExecute(additionalData, mode, runExecutionData);
 			await workflowExecute.processRunExecutionData(workflow);
 			const run = await finished;
 
@@ -287,6 +299,7 @@ export async function createEngine(options = {}) {
 					/** @type {OutputItem[]} */ (runData[nodeName]?.[0]?.data?.main?.[0] ?? []),
 				nodeError: (nodeName) => /** @type {Error | undefined} */ (runData[nodeName]?.[0]?.error),
 				run,
+				staticData: newStaticData && JSON.parse(JSON.stringify(newStaticData)),
 			};
 		},
 	};

@@ -1,7 +1,7 @@
 /**
- * IntellectMoney Result URL notifications: reading the form, checking the hash, naming the status.
- * Pure functions, no n8n state, and none of them throws: a body that cannot be read is simply not
- * verified.
+ * IntellectMoney Result URL notifications: reading the form and checking the hash (the output item is
+ * built in output.ts). Pure functions, no n8n state, and none of them throws: a body that cannot be
+ * read is simply not verified.
  *
  * Facts (shared/reference/intellectmoney-api.md §5):
  * - IntellectMoney POSTs `application/x-www-form-urlencoded` key=value pairs [S].
@@ -34,9 +34,6 @@ export const HASHED_FIELDS = [
 
 /** Fields a notification cannot be processed without (besides the hash itself). */
 export const REQUIRED_FIELDS = ['eshopId', 'orderId', 'paymentStatus'] as const;
-
-/** Fields that are never passed on: the signature, and the key some shops get in clear (§5). */
-const NEVER_OUTPUT = new Set(['hash', 'secretkey']);
 
 /** n8n's own form parser stops at 1000 pairs (querystring maxKeys); so does this one. */
 const MAX_PAIRS = 1000;
@@ -294,148 +291,4 @@ export function verifyNotification(
 	} catch {
 		return { verified: false };
 	}
-}
-
-// ---- Statuses and the output item ----
-
-export type NotificationEvent =
-	| 'created'
-	| 'cancelled'
-	| 'paid'
-	| 'held'
-	| 'partiallyPaid'
-	| 'refunded'
-	| 'unknown';
-
-/**
- * `paymentStatus` codes (reference §5, [S]: django-intellectmoney STATUS_CHOICES, Al-Muhandis
- * TPaymentStatus). 6 = the amount is held, waiting for capture (purchaseToPaid).
- */
-export const PAYMENT_STATUSES: Readonly<
-	Record<string, { event: Exclude<NotificationEvent, 'unknown'>; name: string }>
-> = {
-	'3': { event: 'created', name: 'Created' },
-	'4': { event: 'cancelled', name: 'Cancelled' },
-	'5': { event: 'paid', name: 'Paid' },
-	'6': { event: 'held', name: 'Held' },
-	'7': { event: 'partiallyPaid', name: 'Partially Paid' },
-	'8': { event: 'refunded', name: 'Refunded' },
-};
-
-/** The event a `paymentStatus` value stands for (`unknown` for a code not in the table). */
-export function eventOf(paymentStatus: string): {
-	event: NotificationEvent;
-	code: number | null;
-	name: string;
-} {
-	const trimmed = paymentStatus.trim();
-	const known = PAYMENT_STATUSES[trimmed];
-	const code = /^\d{1,9}$/.test(trimmed) ? Number(trimmed) : null;
-	return known ? { ...known, code } : { event: 'unknown', code, name: 'Unknown' };
-}
-
-/** IntellectMoney's test currency (reference §0: "валютой TST"). */
-export const TEST_CURRENCY = 'TST';
-
-/** One output item of the trigger. Field names are a public contract (README). */
-export interface PaymentNotificationOutput {
-	event: NotificationEvent;
-	status: { code: number | null; name: string };
-	eshopId: string;
-	orderId: string;
-	/** IntellectMoney's `paymentId` (its invoice number). NOT covered by the hash. */
-	invoiceId: string | null;
-	/** `recipientAmount` exactly as sent (text, never re-formatted). */
-	amount: string;
-	originalAmount: string | null;
-	refundAmount: string | null;
-	currency: string;
-	testMode: boolean;
-	serviceName: string;
-	eshopAccount: string;
-	payer: {
-		name: string;
-		email: string;
-		ipAddress: string | null;
-		country: string | null;
-	};
-	payment: {
-		method: string | null;
-		cardMask: string | null;
-		bank: string | null;
-	};
-	/** `paymentData` exactly as sent: `yyyy-MM-dd HH:mm:ss`, IntellectMoney's clock, no time zone. */
-	paidAt: string;
-	recurringState: string | null;
-	sourceInvoiceId: string | null;
-	/** `UserField_N` / `UserFieldName_N` as sent with the invoice. */
-	userFields: Record<string, string>;
-	/** True when this notification was seen before (only with Repeated Notifications → Pass On Marked). */
-	duplicate: boolean;
-	/** How the hash verified: `utf-8`, or `windows-1251` for an older shop's body. */
-	encoding: NotificationEncoding;
-	receivedAt: string;
-	/** Every received field but `hash` and `secretKey` (option Include Raw Fields). */
-	raw?: Record<string, string>;
-}
-
-/** Builds the output item from verified pairs. `hash` and `secretKey` never reach it. */
-export function buildOutput(
-	verification: Extract<Verification, { verified: true }>,
-	extra: { duplicate: boolean; receivedAt: Date; includeRaw: boolean },
-): PaymentNotificationOutput {
-	const index = indexPairs(verification.pairs);
-	const text = (name: string) => fieldValue(index, name) ?? '';
-	const optional = (...names: string[]) => {
-		for (const name of names) {
-			const value = fieldValue(index, name);
-			if (value !== undefined && value !== '') return value;
-		}
-		return null;
-	};
-	const status = eventOf(text('paymentStatus'));
-	const currency = text('recipientCurrency');
-
-	const userFields: Record<string, string> = {};
-	const raw: Record<string, string> = {};
-	for (const [lowerName, pair] of index) {
-		if (NEVER_OUTPUT.has(lowerName)) continue;
-		if (lowerName.startsWith('userfield')) userFields[pair.name] = pair.value;
-		raw[pair.name] = pair.value;
-	}
-
-	return {
-		event: status.event,
-		status: { code: status.code, name: status.name },
-		eshopId: text('eshopId'),
-		orderId: text('orderId'),
-		invoiceId: optional('paymentId'),
-		amount: text('recipientAmount'),
-		originalAmount: optional('recipientOriginalAmount'),
-		refundAmount: optional('refundAmount'),
-		currency,
-		testMode: currency.trim().toUpperCase() === TEST_CURRENCY,
-		serviceName: text('serviceName'),
-		eshopAccount: text('eshopAccount'),
-		payer: {
-			name: text('userName'),
-			email: text('userEmail'),
-			ipAddress: optional('ipAddress'),
-			country: optional('country'),
-		},
-		payment: {
-			method: optional('payMethod'),
-			cardMask: optional('shortPan'),
-			bank: optional('bank'),
-		},
-		paidAt: text('paymentData'),
-		// Spelled three ways in the wild (reference §5): recurringState, reccuringState, reccurringState.
-		recurringState: optional('recurringState', 'reccuringState', 'reccurringState'),
-		sourceInvoiceId: optional('sourceInvoiceId'),
-		userFields,
-		duplicate: extra.duplicate,
-		encoding: verification.encoding,
-		receivedAt: extra.receivedAt.toISOString(),
-		...(extra.includeRaw ? { raw } : {}),
-	};
 }

@@ -3,8 +3,10 @@
  * End-to-end, the two-stage payment in a real n8n (per line, IM_E2E_LINES): the node creates an invoice
  * with hold whose Result URL is the trigger's production URL; the sandbox pays it (the buyer) and sends
  * the signed "held" notification; the published workflow "Capture when IntellectMoney reports a held
- * payment" (IntellectMoney Trigger → Capture) starts once and captures the invoice once. IntellectMoney's
- * later "paid" notification and a retried "held" one start nothing.
+ * payment" (IntellectMoney Trigger, Confirm Invoice ID → Capture by that Invoice ID) starts once and
+ * captures the invoice once. IntellectMoney's later "paid" notification and a retried "held" one start
+ * nothing. A copy that passes repeats on (as if its records were lost) shows what Capture by Invoice ID
+ * makes of a repeat that gets through: a success with `alreadyDone`, nothing captured twice.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -37,9 +39,14 @@ const LINES = /** @type {Array<'2.x' | '1.x'>} */ (
 // n8n takes workflow ids of at most 16 characters; a longer one never has its static data saved (n8n 1.x
 // isWorkflowIdValid), which would lose the trigger's record of repeats.
 const FLOW_ID = 'imExampleHeldCap';
+const PASSING_FLOW_ID = 'imE2eHeldPassOn1';
+const PASSING_WEBHOOK_ID = '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b';
 const CREATE_ID = 'imE2eCreateHold01';
 const ORDER = 'order-7001';
+const PASSING_ORDER = 'order-7002';
 const CAPTURE = 'merchant/purchaseToPaid';
+const TOKEN = 'personal/user/getUserToken';
+const INVOICE_LIST = 'personal/payment/getInvoicesHistory';
 
 /** @param {string} name */
 const example = (name) =>
@@ -59,7 +66,11 @@ describe.each(LINES)('hold → notification → capture in n8n %s', (lineName) =
 	/** @type {string} */
 	let webhookUrl;
 	/** @type {string} */
+	let passingUrl;
+	/** @type {string} */
 	let invoiceId;
+	/** @type {string} */
+	let passingInvoiceId;
 
 	beforeAll(async () => {
 		runtime = await ensureN8n(lineName);
@@ -71,18 +82,40 @@ describe.each(LINES)('hold → notification → capture in n8n %s', (lineName) =
 		const flow = example('capture-when-payment-is-held');
 		const port = await freePort();
 		webhookUrl = `http://127.0.0.1:${port}/webhook/${flow.nodes[0].webhookId}/webhook`;
-		// The shop's own example, narrowed to one order whose invoice names the trigger as Result URL.
+		// The example with Repeated Notifications → Pass On Marked: a repeat gets through to Capture.
+		const passing = example('capture-when-payment-is-held');
+		passing.id = PASSING_FLOW_ID;
+		passing.name = 'Held payment, repeats passed on (e2e)';
+		passing.nodes[0].webhookId = PASSING_WEBHOOK_ID;
+		passing.nodes[0].parameters.options.repeatedNotifications = 'passOnMarked';
+		passingUrl = `http://127.0.0.1:${port}/webhook/${PASSING_WEBHOOK_ID}/webhook`;
+		// The shop's own example, narrowed to two orders whose invoices name a trigger as Result URL.
 		const create = example('create-held-invoice');
 		create.id = CREATE_ID;
-		create.name = 'Create one held invoice (e2e)';
+		create.name = 'Create held invoices (e2e)';
 		const orders = create.nodes.find((/** @type {any} */ n) => n.name === 'New orders');
 		orders.parameters.jsonOutput = JSON.stringify({
-			orders: [{ orderId: ORDER, total: '3200.00', email: 'vera@example.com', item: 'Самовар' }],
+			orders: [
+				{
+					orderId: ORDER,
+					total: '3200.00',
+					email: 'vera@example.com',
+					item: 'Самовар',
+					resultUrl: webhookUrl,
+				},
+				{
+					orderId: PASSING_ORDER,
+					total: '410.00',
+					email: 'gleb@example.com',
+					item: 'Чашка',
+					resultUrl: passingUrl,
+				},
+			],
 		});
 		const createNode = create.nodes.find(
 			(/** @type {any} */ n) => n.name === 'Create held invoice',
 		);
-		createNode.parameters.options.resultUrl = webhookUrl;
+		createNode.parameters.options.resultUrl = '={{ $json.resultUrl }}';
 
 		await importIntoN8n(runtime, userFolder, {
 			credentials: [
@@ -93,8 +126,8 @@ describe.each(LINES)('hold → notification → capture in n8n %s', (lineName) =
 					data: credentialFor(sandbox),
 				},
 			],
-			workflows: [flow, create],
-			publish: [FLOW_ID],
+			workflows: [flow, passing, create],
+			publish: [FLOW_ID, PASSING_FLOW_ID],
 		});
 
 		// The shop creates the invoice (through the node, in n8n) before the buyer pays.
@@ -105,11 +138,14 @@ describe.each(LINES)('hold → notification → capture in n8n %s', (lineName) =
 		]);
 		expect(created.code).toBe(0);
 		const run = parseRawOutput(created.stdout);
-		const [item] = run.data.resultData.runData['Create held invoice'][0].data.main[0].map(
+		const items = run.data.resultData.runData['Create held invoice'][0].data.main[0].map(
 			(/** @type {any} */ i) => i.json,
 		);
-		expect(item).toMatchObject({ orderId: ORDER, holdMode: true, status: 'created' });
-		invoiceId = item.invoiceId;
+		expect(items).toEqual([
+			expect.objectContaining({ orderId: ORDER, holdMode: true, status: 'created' }),
+			expect.objectContaining({ orderId: PASSING_ORDER, holdMode: true, status: 'created' }),
+		]);
+		[invoiceId, passingInvoiceId] = items.map((/** @type {any} */ item) => item.invoiceId);
 
 		server = await startN8nServer(runtime, userFolder, { port });
 		await ensureOwner(server.url, DEMO_OWNER);
@@ -120,6 +156,7 @@ describe.each(LINES)('hold → notification → capture in n8n %s', (lineName) =
 			n8nBin: runtime.n8nBin,
 		};
 		await waitUntilPublished(session, FLOW_ID);
+		await waitUntilPublished(session, PASSING_FLOW_ID);
 	}, 30 * 60_000);
 
 	afterAll(async () => {
@@ -137,7 +174,7 @@ describe.each(LINES)('hold → notification → capture in n8n %s', (lineName) =
 		});
 	});
 
-	test('the buyer pays: "held" is answered OK, one execution captures the invoice once', async () => {
+	test('the buyer pays: "held" is answered OK, the invoice number is confirmed, one execution captures the invoice once', async () => {
 		sandbox.clearLog();
 		sandbox.payInvoice(invoiceId);
 		const held = await sandbox.waitForNotification(
@@ -155,23 +192,30 @@ describe.each(LINES)('hold → notification → capture in n8n %s', (lineName) =
 			expect.objectContaining({
 				event: 'held',
 				orderId: ORDER,
+				invoiceId,
 				amount: '3200.00',
 				duplicate: false,
 			}),
 		]);
 		expect(execution.outputs['Capture held payment']).toEqual([
 			expect.objectContaining({
-				orderId: ORDER,
+				invoiceId,
 				captured: true,
 				status: 'captured',
 				alreadyDone: false,
 			}),
 		]);
+		// The trigger's two signed reads (Confirm Invoice ID), then the one capture.
 		expect(
 			sandbox.log
-				.filter((e) => e.endpoint === CAPTURE)
-				.map((e) => [e.signValid, e.hashValid, e.verdict]),
-		).toEqual([[true, true, 'accepted']]);
+				.filter((e) => [TOKEN, INVOICE_LIST, CAPTURE].includes(e.endpoint))
+				.map((e) => [e.endpoint, e.signValid, e.verdict, e.fields.InvoiceId ?? null]),
+		).toEqual([
+			[TOKEN, true, 'accepted', null],
+			[INVOICE_LIST, true, 'accepted', invoiceId],
+			[CAPTURE, true, 'accepted', invoiceId],
+		]);
+		expect(sandbox.log.find((e) => e.endpoint === CAPTURE)?.hashValid).toBe(true);
 		expect(sandbox.ledger().captures[invoiceId]).toBe(1);
 		expect(sandbox.getInvoice(invoiceId)?.state).toBe('Paid');
 	});
@@ -194,5 +238,36 @@ describe.each(LINES)('hold → notification → capture in n8n %s', (lineName) =
 		await new Promise((resolve) => setTimeout(resolve, 2000));
 		expect(await executionsOf(session, FLOW_ID)).toHaveLength(1);
 		expect(sandbox.ledger().captures[invoiceId]).toBe(1);
+	});
+
+	test('a repeat that gets through (Pass On Marked, as if the records were lost) ends as a success with alreadyDone: captured once', async () => {
+		sandbox.payInvoice(passingInvoiceId);
+		await sandbox.waitForNotification(
+			(n) => n.fields.paymentStatus === '5' && n.fields.orderId === PASSING_ORDER,
+			60_000,
+		);
+		const [first] = await waitForExecutions(session, PASSING_FLOW_ID, 1);
+		expect(first.outputs['Capture held payment']).toEqual([
+			expect.objectContaining({ invoiceId: passingInvoiceId, captured: true, alreadyDone: false }),
+		]);
+
+		const repeat = await sandbox.sendNotification(passingUrl, {
+			invoiceId: passingInvoiceId,
+			paymentStatus: 6,
+		});
+		expect({ status: repeat.status, body: repeat.body }).toEqual({ status: 200, body: 'OK' });
+		const executions = await waitForExecutions(session, PASSING_FLOW_ID, 2);
+		expect(executions.map((e) => e.status)).toEqual(['success', 'success']);
+		expect(executions[1].outputs['IntellectMoney Trigger']).toEqual([
+			expect.objectContaining({
+				orderId: PASSING_ORDER,
+				invoiceId: passingInvoiceId,
+				duplicate: true,
+			}),
+		]);
+		expect(executions[1].outputs['Capture held payment']).toEqual([
+			expect.objectContaining({ invoiceId: passingInvoiceId, captured: true, alreadyDone: true }),
+		]);
+		expect(sandbox.ledger().captures[passingInvoiceId]).toBe(1);
 	});
 });

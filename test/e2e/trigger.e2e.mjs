@@ -1,14 +1,16 @@
 // @ts-check
 /**
  * End-to-end: the IntellectMoney Trigger in a real n8n, per supported line (IM_E2E_LINES, default
- * "2.x,1.x"). The package is installed as a community package, a workflow with the trigger is
- * imported and published (activated), `n8n start` serves its production webhook URL, and notifications
- * are POSTed to it as IntellectMoney would. n8n's own execution list is the witness: one execution per
- * verified new notification, none for a forged one or a repeat.
+ * "2.x,1.x"). The package is installed as a community package, workflows with the trigger are
+ * imported and published (activated), `n8n start` serves their production webhook URLs, and
+ * notifications are POSTed to them as IntellectMoney would. n8n's own execution list is the witness:
+ * one execution per verified new notification, none for a forged one, an old one or a repeat (of the
+ * 1st, 2nd, 10th and 100th notification, and again after n8n restarts).
  *
  * "No execution" is proven with a sentinel: after each refused or repeated notification, a fresh valid
- * one is sent; once ITS execution is there, the list must hold exactly the expected ones (executions
- * are created before the `OK` is sent, so an earlier request cannot create one later).
+ * one is sent; once ITS execution is there, the list must hold exactly the expected ones (requests are
+ * sent one after another, and n8n starts each execution while it handles its request, so an earlier
+ * request cannot create one later).
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -30,7 +32,13 @@ import {
 	waitForExecutions as waitForFinishedExecutions,
 	waitUntilPublished,
 } from '../support/n8n-rest.mjs';
-import { formBody, notificationFields, SHOP, signed } from '../trigger/support/notifications.mjs';
+import {
+	formBody,
+	notificationFields,
+	SHOP,
+	signed,
+	VECTOR_8,
+} from '../trigger/support/notifications.mjs';
 import { TRIGGER_CREDENTIAL, triggerWorkflow } from '../trigger/support/webhook-harness.mjs';
 
 const LINES = /** @type {Array<'2.x' | '1.x'>} */ (
@@ -39,8 +47,11 @@ const LINES = /** @type {Array<'2.x' | '1.x'>} */ (
 
 const WORKFLOW_ID = 'imTriggerE2e0001';
 const NO_KEY_WORKFLOW_ID = 'imTriggerNoKey01';
+const REPEATS_WORKFLOW_ID = 'imTriggerRepeat1';
 const WEBHOOK_ID = '6a0f2c5e-1b7d-4c3a-9e8f-2d4b6a8c0e11';
 const NO_KEY_WEBHOOK_ID = '0d7e3b1a-5c2f-4e6d-8a9b-3c4d5e6f7a80';
+const REPEATS_WEBHOOK_ID = '9c2d4e6f-8a0b-4c1d-9e2f-3a4b5c6d7e8f';
+const DISTINCT_NOTIFICATIONS = 100;
 const NO_KEY_MESSAGE =
 	'The IntellectMoney credential has no Shop Secret Key, so notifications cannot be verified';
 
@@ -94,15 +105,27 @@ describe.each(LINES)('IntellectMoney Trigger in n8n %s', (lineName) => {
 					NO_KEY_WEBHOOK_ID,
 					'imTriggerNoKey01',
 				),
+				workflowJson(
+					REPEATS_WORKFLOW_ID,
+					'Repeated notifications',
+					REPEATS_WEBHOOK_ID,
+					'imTriggerCred001',
+				),
 			],
-			publish: [WORKFLOW_ID, NO_KEY_WORKFLOW_ID],
+			publish: [WORKFLOW_ID, NO_KEY_WORKFLOW_ID, REPEATS_WORKFLOW_ID],
 		});
-		server = await startN8nServer(runtime, userFolder, { port: await freePort() });
+		await startServer();
 		await ensureOwner(server.url, DEMO_OWNER);
 		cookie = await login(server.url, DEMO_OWNER);
-		webhookUrl = `${server.url}/webhook/${WEBHOOK_ID}/webhook`;
 		await waitUntilPublished(session(), WORKFLOW_ID);
+		await waitUntilPublished(session(), REPEATS_WORKFLOW_ID);
 	}, 30 * 60_000);
+
+	/** Starts `n8n start` on a free port (again, after a restart: same user folder, same database). */
+	async function startServer() {
+		server = await startN8nServer(runtime, userFolder, { port: await freePort() });
+		webhookUrl = `${server.url}/webhook/${WEBHOOK_ID}/webhook`;
+	}
 
 	afterAll(async () => {
 		await server?.stop();
@@ -145,6 +168,51 @@ describe.each(LINES)('IntellectMoney Trigger in n8n %s', (lineName) => {
 		}));
 	}
 
+	/**
+	 * The ids of every execution of a workflow in n8n's execution list, page by page (at most 100 a
+	 * page; 2.x pages with `cursor`, 1.x with `lastId`).
+	 * @param {string} workflowId
+	 */
+	async function executionIds(workflowId) {
+		const ids = new Set();
+		/** @type {Record<string, string>} */
+		let position = {};
+		for (;;) {
+			const query = new URLSearchParams({
+				filter: JSON.stringify({ workflowId }),
+				limit: '100',
+				...position,
+			});
+			const response = await fetch(`${server.url}/rest/executions?${query}`, {
+				headers: { cookie },
+			});
+			const body = /** @type {any} */ (await response.json());
+			if (!body?.data) throw new Error(`n8n's execution list: ${JSON.stringify(body)}`);
+			const results = /** @type {any[]} */ (body.data.results ?? body.data);
+			for (const execution of results) ids.add(Number(execution.id));
+			if (typeof body.data.nextCursor === 'string') {
+				position = { cursor: body.data.nextCursor };
+			} else if (lineName === '1.x' && results.length >= 100) {
+				position = { lastId: String(Math.min(...results.map((e) => Number(e.id)))) };
+			} else {
+				return [...ids].sort((x, y) => x - y);
+			}
+		}
+	}
+
+	/**
+	 * Waits until a workflow has at least `count` executions in n8n's list; returns how many it has.
+	 * @param {string} workflowId @param {number} count
+	 */
+	async function waitForExecutionCount(workflowId, count) {
+		const deadline = Date.now() + 120_000;
+		for (;;) {
+			const ids = await executionIds(workflowId);
+			if (ids.length >= count || Date.now() > deadline) return ids.length;
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
+	}
+
 	/** The orderIds of the executions, once there are `count`. @param {number} count */
 	async function executedOrders(count) {
 		return (await waitForExecutions(count)).map((e) =>
@@ -170,8 +238,11 @@ describe.each(LINES)('IntellectMoney Trigger in n8n %s', (lineName) => {
 		expect(server.output()).not.toMatch(/Unrecognized node type|Error loading package/i);
 	});
 
+	// Built once: the retry below must be the very same notification.
+	const firstHeld = formBody(signed(notificationFields({ paymentStatus: '6' })));
+
 	test('a verified notification: HTTP 200, exactly "OK" as text/plain, one execution with the item', async () => {
-		const answer = await post(formBody(signed(notificationFields({ paymentStatus: '6' }))));
+		const answer = await post(firstHeld);
 		expect(answer).toEqual({ status: 200, contentType: 'text/plain; charset=utf-8', body: 'OK' });
 		const [execution] = await waitForExecutions(1);
 		expect(execution.status).toBe('success');
@@ -181,17 +252,19 @@ describe.each(LINES)('IntellectMoney Trigger in n8n %s', (lineName) => {
 				status: { code: 6, name: 'Held' },
 				eshopId: SHOP.eshopId,
 				orderId: 'order-42',
-				invoiceId: '3000001042',
+				invoiceId: null,
 				amount: '10.00',
 				currency: 'TST',
 				testMode: true,
-				payer: expect.objectContaining({ name: 'Иван', email: 'buyer@example.com' }),
-				paidAt: '2025-07-15 18:23:32',
+				payer: { name: 'Иван', email: 'buyer@example.com' },
+				paidAt: new URLSearchParams(firstHeld).get('paymentData'),
 				duplicate: false,
+				stale: false,
 				encoding: 'utf-8',
+				unverified: expect.objectContaining({ invoiceId: '3000001042', ipAddress: '198.51.100.7' }),
 			}),
 		]);
-		expect(JSON.stringify(execution.items)).not.toMatch(/"hash"|SHOPSECRET/);
+		expect(JSON.stringify(execution.items)).not.toMatch(/"hash"|SHOPSECRET|RepeatRecord/);
 	});
 
 	test('a forged notification: 403, not OK, no execution', async () => {
@@ -205,9 +278,11 @@ describe.each(LINES)('IntellectMoney Trigger in n8n %s', (lineName) => {
 		expect(await executedOrders(2)).toEqual(['order-42', 'sentinel-1']);
 	});
 
-	test('the same notification again (IntellectMoney’s retry): OK, no second execution', async () => {
-		const answer = await post(formBody(signed(notificationFields({ paymentStatus: '6' }))));
+	test('the same notification again (IntellectMoney’s retry), and vector 8 of 2025 (too old to tell): OK, no execution', async () => {
+		const answer = await post(firstHeld);
 		expect(answer).toEqual({ status: 200, contentType: 'text/plain; charset=utf-8', body: 'OK' });
+		const old = await post(formBody({ ...VECTOR_8.fields, hash: VECTOR_8.utf8Hash }));
+		expect(old).toEqual({ status: 200, contentType: 'text/plain; charset=utf-8', body: 'OK' });
 
 		await post(formBody(signed(notificationFields({ orderId: 'sentinel-2' }))));
 		expect(await executedOrders(3)).toEqual(['order-42', 'sentinel-1', 'sentinel-2']);
@@ -274,4 +349,62 @@ describe.each(LINES)('IntellectMoney Trigger in n8n %s', (lineName) => {
 		expect(afterwards.body).not.toBe('OK');
 		expect(await executionItems(NO_KEY_WORKFLOW_ID)).toEqual([]);
 	}, 150_000);
+
+	describe('repeats of later notifications', () => {
+		const repeatsUrl = () => `${server.url}/webhook/${REPEATS_WEBHOOK_ID}/webhook`;
+		/** The n-th distinct "held" notification, one fixed body each. */
+		const bodies = Array.from({ length: DISTINCT_NOTIFICATIONS }, (_, i) =>
+			formBody(
+				signed(
+					notificationFields({
+						orderId: `repeat-${i + 1}`,
+						paymentId: `3100000${String(i + 1).padStart(3, '0')}`,
+						paymentStatus: '6',
+					}),
+				),
+			),
+		);
+		const OK = { status: 200, contentType: 'text/plain; charset=utf-8', body: 'OK' };
+
+		/** Sends the repeats of notifications `numbers`, then a sentinel; returns the execution count once it is there. */
+		async function repeatThenCount(
+			/** @type {number[]} */ numbers,
+			/** @type {string} */ sentinel,
+			/** @type {number} */ expected,
+		) {
+			for (const n of numbers) expect(await post(bodies[n - 1], repeatsUrl())).toEqual(OK);
+			expect(
+				await post(
+					formBody(signed(notificationFields({ orderId: sentinel, paymentStatus: '6' }))),
+					repeatsUrl(),
+				),
+			).toEqual(OK);
+			const count = await waitForExecutionCount(REPEATS_WORKFLOW_ID, expected);
+			// Anything a repeat started would be there by now, before the sentinel's.
+			await new Promise((resolve) => setTimeout(resolve, 1000));
+			return Math.max(count, (await executionIds(REPEATS_WORKFLOW_ID)).length);
+		}
+
+		test(`${DISTINCT_NOTIFICATIONS} distinct notifications: ${DISTINCT_NOTIFICATIONS} executions; repeats of the 1st, 2nd, 10th and 100th start nothing`, async () => {
+			for (const body of bodies) expect(await post(body, repeatsUrl())).toEqual(OK);
+			expect(await waitForExecutionCount(REPEATS_WORKFLOW_ID, DISTINCT_NOTIFICATIONS)).toBe(
+				DISTINCT_NOTIFICATIONS,
+			);
+			expect(
+				await repeatThenCount([1, 2, 10, 100], 'repeat-sentinel-1', DISTINCT_NOTIFICATIONS + 1),
+			).toBe(DISTINCT_NOTIFICATIONS + 1);
+			const executions = await executionsOf(session(), REPEATS_WORKFLOW_ID);
+			expect(executions.every((execution) => execution.status === 'success')).toBe(true);
+		}, 600_000);
+
+		test('after n8n restarts (its in-process memory gone), the repeats still start nothing', async () => {
+			await server.stop();
+			await startServer();
+			cookie = await login(server.url, DEMO_OWNER);
+			await waitUntilPublished(session(), REPEATS_WORKFLOW_ID);
+			expect(
+				await repeatThenCount([2, 10, 100, 1], 'repeat-sentinel-2', DISTINCT_NOTIFICATIONS + 2),
+			).toBe(DISTINCT_NOTIFICATIONS + 2);
+		}, 600_000);
+	});
 });

@@ -1,21 +1,13 @@
 /**
  * The trigger's pure parts: form reading, hash verification (reference §3 vector 8, both digests),
- * the repeat store's bounds, and the sender allow-list.
+ * the output item's statuses, and the sender allow-list. The repeat store is in repeats.test.ts.
  */
-import type { IDataObject } from 'n8n-workflow';
-
+import { eventOf } from '../../nodes/IntellectMoneyTrigger/output';
 import {
-	eventOf,
 	parseFormBody,
 	pairsFromParsedBody,
 	verifyNotification,
 } from '../../nodes/IntellectMoneyTrigger/notification';
-import {
-	notificationKeys,
-	REMEMBER_DAYS,
-	REMEMBERED_NOTIFICATIONS,
-	rememberNotification,
-} from '../../nodes/IntellectMoneyTrigger/repeats';
 import {
 	isAllowedSender,
 	normalizeAddress,
@@ -134,56 +126,13 @@ describe('eventOf', () => {
 		expect(eventOf('9')).toEqual({ event: 'unknown', code: 9, name: 'Unknown' });
 		expect(eventOf('x').code).toBeNull();
 	});
-});
 
-describe('rememberNotification', () => {
-	const DAY = 24 * 60 * 60 * 1000;
-	const keysOf = (i: number) =>
-		notificationKeys({
-			eshopId: '450000',
-			orderId: `order-${i}`,
-			paymentStatus: '6',
-			paymentId: `30000${i}`,
-			hash: `hash-${i}`,
-		});
-
-	test('a key seen before is a repeat; either key is enough', () => {
-		const data = {};
-		const [eventKey, hashKey] = keysOf(1);
-		expect(rememberNotification(data, [eventKey, hashKey], 1000)).toBe(false);
-		expect(rememberNotification(data, [eventKey, 'other'], 2000)).toBe(true);
-		expect(rememberNotification(data, ['another', hashKey], 3000)).toBe(true);
-		expect(rememberNotification(data, ['new-1', 'new-2'], 4000)).toBe(false);
-	});
-
-	test(`keeps at most ${REMEMBERED_NOTIFICATIONS} notifications, dropping the oldest`, () => {
-		const data: IDataObject = {};
-		const start = Date.UTC(2026, 0, 1);
-		for (let i = 0; i < REMEMBERED_NOTIFICATIONS + 500; i++)
-			rememberNotification(data, keysOf(i), start + i);
-		const stored = data.rememberedNotifications as Record<string, number>;
-		expect(Object.keys(stored)).toHaveLength(2 * REMEMBERED_NOTIFICATIONS);
-		const last = REMEMBERED_NOTIFICATIONS + 499;
-		expect(rememberNotification(data, keysOf(last), start + last + 1)).toBe(true);
-		expect(rememberNotification(data, keysOf(0), start + last + 2)).toBe(false);
-	});
-
-	test(`forgets after ${REMEMBER_DAYS} days`, () => {
-		const data = {};
-		const start = Date.UTC(2026, 0, 1);
-		rememberNotification(data, keysOf(1), start);
-		expect(rememberNotification(data, keysOf(1), start + (REMEMBER_DAYS - 1) * DAY)).toBe(true);
-		expect(rememberNotification(data, keysOf(1), start + (2 * REMEMBER_DAYS + 1) * DAY)).toBe(
-			false,
-		);
-	});
-
-	test('ignores a damaged store instead of failing', () => {
-		for (const damaged of [null, 'text', [1, 2], [['k', 'x'], 'k'], { a: 'x', b: -1 }]) {
-			const data: IDataObject = { rememberedNotifications: damaged as IDataObject };
-			expect(rememberNotification(data, keysOf(1), Date.UTC(2026, 0, 1))).toBe(false);
-		}
-	});
+	test.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'])(
+		'a status named like an inherited property (%s) is unknown, never undefined',
+		(status) => {
+			expect(eventOf(status)).toEqual({ event: 'unknown', code: null, name: 'Unknown' });
+		},
+	);
 });
 
 describe('sender allow-list', () => {

@@ -2,12 +2,13 @@
 /**
  * IntellectMoney Trigger: real HTTP requests through n8n-core's WebhookContext (see
  * support/webhook-harness.mjs). Every case checks the HTTP answer AND whether an execution started.
+ * Repeats, freshness and Confirm Invoice ID have their own files (trigger.repeats, trigger.confirm).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { beforeEach, describe, expect, test } from '@jest/globals';
 
-import { removeEngineUserFolder } from '../../dev/engine.mjs';
 import {
 	formBody,
+	moscowDate,
 	notificationFields,
 	notificationHash,
 	pascalCase,
@@ -15,27 +16,15 @@ import {
 	signed,
 	VECTOR_8,
 } from './support/notifications.mjs';
-import { startTriggerHarness } from './support/webhook-harness.mjs';
+import { harnessForThisFile, OK_ANSWER as OK } from './support/webhook-harness.mjs';
 
-/** @type {Awaited<ReturnType<typeof startTriggerHarness>>} */
-let harness;
-
-const OK = { status: 200, contentType: 'text/plain; charset=utf-8', body: 'OK' };
+const harness = harnessForThisFile();
 
 /** The answer of a refused request, with the reason it names. @param {number} status */
 const refused = (status) => ({
 	status,
 	contentType: 'text/plain; charset=utf-8',
 	body: expect.stringMatching(/^Notification refused: /),
-});
-
-beforeAll(async () => {
-	harness = await startTriggerHarness();
-});
-
-afterAll(async () => {
-	await harness?.stop();
-	removeEngineUserFolder();
 });
 
 beforeEach(() => {
@@ -55,8 +44,9 @@ describe('the notification builder of these tests', () => {
 });
 
 describe('a verified notification', () => {
-	test('vector 8 (UTF-8, Cyrillic userName): OK as plain text, one execution with the typed item', async () => {
-		const answer = await harness.post(formBody(signed(notificationFields())));
+	test('vector 8 (UTF-8, Cyrillic userName), paid now: OK as plain text, one execution with the typed item', async () => {
+		const fields = notificationFields();
+		const answer = await harness.post(formBody(signed(fields)));
 		expect(answer).toEqual(OK);
 		expect(harness.executions).toHaveLength(1);
 		expect(harness.executions[0].status).toBe('success');
@@ -66,36 +56,42 @@ describe('a verified notification', () => {
 				status: { code: 5, name: 'Paid' },
 				eshopId: '450000',
 				orderId: 'order-42',
-				invoiceId: '3000001042',
+				invoiceId: null,
 				amount: '10.00',
-				originalAmount: '10.00',
-				refundAmount: null,
 				currency: 'TST',
 				testMode: true,
 				serviceName: 'Test',
 				eshopAccount: '1234567',
-				payer: {
-					name: 'Иван',
-					email: 'buyer@example.com',
-					ipAddress: '198.51.100.7',
-					country: 'RU',
-				},
-				payment: { method: 'BankCard', cardMask: '220220******1234', bank: 'Test Bank' },
-				paidAt: '2025-07-15 18:23:32',
-				recurringState: null,
-				sourceInvoiceId: null,
-				userFields: { UserField_1: 'crm-77', UserFieldName_1: 'CRM deal' },
+				payer: { name: 'Иван', email: 'buyer@example.com' },
+				paidAt: fields.paymentData,
 				duplicate: false,
+				stale: false,
 				encoding: 'utf-8',
 				receivedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+				unverified: {
+					invoiceId: '3000001042',
+					originalAmount: '10.00',
+					refundAmount: null,
+					ipAddress: '198.51.100.7',
+					country: 'RU',
+					payment: { method: 'BankCard', cardMask: '220220******1234', bank: 'Test Bank' },
+					recurringState: null,
+					sourceInvoiceId: null,
+					userFields: { UserField_1: 'crm-77', UserFieldName_1: 'CRM deal' },
+				},
 			},
 		]);
 	});
 
-	test('the hash of reference §3 vector 8 itself is accepted (hex case ignored)', async () => {
+	test('the hash of reference §3 vector 8 itself is accepted (hex case ignored); its 2025 date is too old to start anything', async () => {
 		const body = formBody({ ...VECTOR_8.fields, hash: VECTOR_8.utf8Hash.toUpperCase() });
 		expect(await harness.post(body)).toEqual(OK);
-		expect(harness.executions).toHaveLength(1);
+		expect(harness.executions).toHaveLength(0);
+		harness.setParameters({ events: ['paid'], options: { repeatedNotifications: 'passOnMarked' } });
+		expect(await harness.post(body)).toEqual(OK);
+		expect(harness.executions.map((e) => e.items[0])).toEqual([
+			expect.objectContaining({ orderId: 'order-42', stale: true, duplicate: false }),
+		]);
 	});
 
 	test('amount and date are hashed and passed on exactly as sent, never re-formatted', async () => {
@@ -103,7 +99,7 @@ describe('a verified notification', () => {
 			recipientAmount: '1500.5',
 			recipientCurrency: 'RUB',
 			paymentStatus: '6',
-			paymentData: '2025-07-15 18:23:32.000',
+			paymentData: `${moscowDate()}.000`,
 		});
 		expect(await harness.post(formBody(signed(fields)))).toEqual(OK);
 		expect(harness.executions[0].items[0]).toMatchObject({
@@ -112,18 +108,19 @@ describe('a verified notification', () => {
 			amount: '1500.5',
 			currency: 'RUB',
 			testMode: false,
-			paidAt: '2025-07-15 18:23:32.000',
+			paidAt: fields.paymentData,
 		});
 	});
 
 	test('field names in PascalCase are matched case-insensitively, same item', async () => {
-		expect(await harness.post(formBody(pascalCase(signed(notificationFields()))))).toEqual(OK);
-		const [camel] = harness.executions[0].items;
-		expect(camel).toMatchObject({ eshopId: '450000', orderId: 'order-42', event: 'paid' });
+		const fields = signed(notificationFields());
+		expect(await harness.post(formBody(pascalCase(fields)))).toEqual(OK);
+		const [pascal] = harness.executions[0].items;
+		expect(pascal).toMatchObject({ eshopId: '450000', orderId: 'order-42', event: 'paid' });
 		harness.resetStaticData();
-		await harness.post(formBody(signed(notificationFields())));
-		const { receivedAt: _a, userFields: _u1, ...pascalItem } = camel;
-		const { receivedAt: _b, userFields: _u2, ...camelItem } = harness.executions[1].items[0];
+		await harness.post(formBody(fields));
+		const { receivedAt: _a, ...pascalItem } = pascal;
+		const { receivedAt: _b, ...camelItem } = harness.executions[1].items[0];
 		expect(pascalItem).toEqual(camelItem);
 	});
 
@@ -275,7 +272,7 @@ describe('repeated notifications', () => {
 	test('a retry with another payment date is a repeat (same order, status and payment number)', async () => {
 		await harness.post(formBody(signed(notificationFields({ paymentStatus: '6' }))));
 		const retry = signed(
-			notificationFields({ paymentStatus: '6', paymentData: '2025-07-15 18:30:00' }),
+			notificationFields({ paymentStatus: '6', paymentData: moscowDate(-60_000) }),
 		);
 		expect(await harness.post(formBody(retry))).toEqual(OK);
 		expect(harness.executions).toHaveLength(1);
@@ -325,6 +322,22 @@ describe('events and statuses', () => {
 			[event, { code: Number(code), name }],
 		]);
 	});
+
+	test.each([['__proto__'], ['constructor'], ['toString']])(
+		'a signed paymentStatus %s is the event "unknown": nothing for Held, an "unknown" item for Any Status',
+		async (status) => {
+			harness.setParameters({ events: ['held', 'paid'] });
+			const body = formBody(signed(notificationFields({ paymentStatus: status })));
+			expect(await harness.post(body)).toEqual(OK);
+			expect(harness.executions).toHaveLength(0);
+			harness.setParameters({ events: ['*'] });
+			expect(await harness.post(body)).toEqual(OK);
+			expect(harness.executions.map((e) => [e.items[0].event, e.items[0].status])).toEqual([
+				['unknown', { code: null, name: 'Unknown' }],
+			]);
+			expect(harness.thrown).toEqual([]);
+		},
+	);
 
 	test('an unknown status code: OK and nothing, unless "Any Status" is chosen', async () => {
 		const body = formBody(signed(notificationFields({ paymentStatus: '9' })));
@@ -380,6 +393,17 @@ describe('activation', () => {
 		await expect(harness.activate()).rejects.toThrow(/no Shop Secret Key/);
 	});
 
+	test.each([
+		[{ rememberDays: 6 }, /Remember For \(Days\) is out of range/],
+		[{ rememberDays: 91 }, /Remember For \(Days\) is out of range/],
+		[{ rememberedNotifications: 99 }, /Remembered Notifications is out of range/],
+		[{ rememberedNotifications: 50_001 }, /Remembered Notifications is out of range/],
+		[{ confirmInvoiceId: true }, /Confirm Invoice ID needs Login and Password/],
+	])('fails for the option %j', async (options, message) => {
+		harness.setParameters({ events: ['held'], options });
+		await expect(harness.activate()).rejects.toThrow(message);
+	});
+
 	test('fails for a bad Eshop ID, no events, or an allow-list entry that is not an address', async () => {
 		harness.setCredential({ eshopId: 'shop-1' });
 		await expect(harness.activate()).rejects.toThrow(/Eshop ID .* 1 to 6 digits/);
@@ -401,7 +425,7 @@ describe('secrets', () => {
 		await harness.post(formBody({ ...fields, secretKey: SHOP.shopSecretKey }));
 		await harness.post(formBody({ ...fields, hash: 'a'.repeat(32) }));
 		await harness.post(formBody(signed(notificationFields({ eshopId: '1' }))));
-		const seen = harness.seen.join('\n');
+		const seen = [...harness.seen, ...harness.logs].join('\n');
 		expect(harness.executions.length).toBeGreaterThan(0);
 		for (const secret of [
 			SHOP.shopSecretKey,

@@ -10,6 +10,7 @@ import type {
 	IHttpRequestOptions,
 	IN8nHttpFullResponse,
 	INode,
+	IWebhookFunctions,
 	JsonObject,
 } from 'n8n-workflow';
 
@@ -121,9 +122,12 @@ const FAILURE_WORDS: Record<string, string> = {
 	ERR_CANCELED: 'the request was cancelled',
 };
 
-/** Sends one signed POST and returns IntellectMoney's envelope; transport failures are marked (asTransportFailure). */
+/**
+ * Sends one signed POST and returns IntellectMoney's envelope; transport failures are marked
+ * (asTransportFailure). Also called by the IntellectMoney Trigger's webhook (Confirm Invoice ID).
+ */
 export async function intellectMoneyApiRequest<TResult extends ImResultBase>(
-	this: IExecuteFunctions,
+	this: IExecuteFunctions | IWebhookFunctions,
 	endpoint: IntellectMoneyEndpoint,
 	body: Record<string, string>,
 	itemIndex: number,

@@ -43,6 +43,18 @@ export const VECTOR_8 = {
 
 /** @typedef {Record<string, string>} Fields */
 
+/**
+ * A `paymentData` value: IntellectMoney's `yyyy-MM-dd HH:mm:ss` in Moscow time (UTC+3), `offsetMs`
+ * from now (default: now).
+ * @param {number} [offsetMs]
+ */
+export function moscowDate(offsetMs = 0) {
+	const moscow = new Date(Date.now() + offsetMs + 3 * 60 * 60 * 1000);
+	return moscow.toISOString().slice(0, 19).replace('T', ' ');
+}
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
 /** windows-1251 bytes of `text` (a reverse of Node's own decoder). @param {string} text */
 export function windows1251Bytes(text) {
 	const decoder = new TextDecoder('windows-1251');
@@ -70,13 +82,15 @@ export function notificationHash(fields, secret, encoding = 'utf-8') {
 }
 
 /**
- * A typical notification: vector 8's values plus the unsigned fields IntellectMoney adds.
+ * A typical notification: vector 8's values, paid just now (vector 8's own date is long past, so the
+ * trigger would take it for an old one), plus the unsigned fields IntellectMoney adds.
  * @param {Fields} [overrides]
  * @returns {Fields}
  */
 export function notificationFields(overrides = {}) {
 	return {
 		...VECTOR_8.fields,
+		paymentData: moscowDate(),
 		paymentId: '3000001042',
 		recipientOriginalAmount: '10.00',
 		payMethod: 'BankCard',

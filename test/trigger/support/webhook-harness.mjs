@@ -1,26 +1,49 @@
 // @ts-check
 /**
- * Runs the IntellectMoney Trigger the way n8n's webhook server does (n8n 2.41.1
- * `webhooks/live-webhooks.js` + `webhook-helpers.js executeWebhook`), outside n8n:
+ * Runs the IntellectMoney Trigger the way n8n's webhook server does, outside n8n:
  * - a real HTTP server on 127.0.0.1; each request gets what n8n's body parser gives a version-1 node:
  *   `rawBody` (the bytes), `body` (querystring for forms, JSON), `contentType`, `ip`;
- * - per request, a fresh `Workflow` whose static data is what was saved after the previous request
- *   (n8n loads it from the database and saves it when it answers);
- * - n8n-core's real `WebhookContext` (credentials through a credentials helper, node parameters with
- *   their defaults), then the node's `webhook()`;
+ * - n8n-core's real `WebhookContext` (credentials through a credentials helper that runs the
+ *   credential's real `authenticate`, node parameters with their defaults), then the node's `webhook()`;
  * - n8n's answer rules: `noWebhookResponse` → the node answered itself; no `workflowData` → send
- *   `webhookResponse`; else start the execution (n8n-core's `WorkflowExecute`, through
- *   dev/engine.mjs) and only then answer, as responseMode `onReceived` does (with n8n's choice of
- *   body: the description's `responseData`, else `webhookResponse`).
- *   A string is sent the way Express's `res.send` does (text/html unless a Content-Type was set).
+ *   `webhookResponse`; else start the execution (n8n-core's `WorkflowExecute`, through dev/engine.mjs,
+ *   mode `webhook`, so the trigger's own `execute()` runs first as in n8n) and answer as responseMode
+ *   `onReceived` does (with n8n's choice of body: the description's `responseData`, else
+ *   `webhookResponse`). A string is sent the way Express's `res.send` does (text/html unless a
+ *   Content-Type was set).
+ * - the workflow's static data as n8n keeps it, per line (`n8nLine`, default '2.x'):
+ *   · every request loads it afresh from the "database" (`null` until anything was saved), and the
+ *     webhook's `Workflow` is built on that object (n8n 2.41.1 live-webhooks.js executeWebhook);
+ *   · a request that starts nothing saves the webhook's static data if `__dataChanged`
+ *     (the response callback);
+ *   · a request that starts an execution, on 2.x: `WorkflowRunner.run` first builds a second
+ *     `Workflow` on the same object (workflow-runner.js establishContextForPersistence), which resets
+ *     `__dataChanged` (n8n-workflow observable-object.js), then loads the static data again for the
+ *     execution (prepareNewExecution), starts it, and only then saves the webhook's static data;
+ *     on 1.x (1.123.81 webhook-helpers.js) the webhook's static data is saved first, then the
+ *     execution loads it again (runMainProcess);
+ *   · when the execution ends, its static data is saved if it changed (workflowExecuteAfter).
+ *   `restart()` forgets the trigger's in-process memory, as a restart of n8n does.
+ * What it does not model: it answers once the execution has ENDED (n8n 2.x answers once it is
+ * created, 1.x before it is created), so tests can read the outcome at once; the saves keep n8n's
+ * order. On 1.x the execution's reload can, in n8n, also happen before the webhook's save (a race);
+ * here it always comes after. `postAtOnce` lets every request arrive before any reads the database,
+ * so each loads the same static data (n8n's database read is I/O: requests at once interleave there).
  * Activation runs the node's `webhookMethods` through n8n-core's real `HookContext`.
  */
-import { createServer } from 'node:http';
+import { afterAll, beforeAll } from '@jest/globals';
+import { createServer, request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parse as parseQueryString } from 'node:querystring';
 
-import { createEngine, CREDENTIAL_TYPE, PACKAGE_NAME, PROJECT_ROOT } from '../../../dev/engine.mjs';
+import {
+	createEngine,
+	CREDENTIAL_TYPE,
+	PACKAGE_NAME,
+	PROJECT_ROOT,
+	removeEngineUserFolder,
+} from '../../../dev/engine.mjs';
 import { SHOP } from './notifications.mjs';
 
 const require = createRequire(path.join(PROJECT_ROOT, 'package.json'));
@@ -32,7 +55,7 @@ const workflowLib = require('n8n-workflow');
 export const TRIGGER_TYPE = `${PACKAGE_NAME}.intellectMoneyTrigger`;
 export const TRIGGER_NAME = 'IntellectMoney Trigger';
 
-/** The credential of these tests: the shop's keys (the API fields are not used by the trigger). */
+/** The credential of these tests: the shop's keys (the API fields are used only by Confirm Invoice ID). */
 export const TRIGGER_CREDENTIAL = {
 	eshopId: SHOP.eshopId,
 	bearerToken: 'BEARER-TOKEN-not-used-by-the-trigger',
@@ -85,8 +108,11 @@ function nodeTypesAdapter(nodeTypes) {
 	return { getByName: get, getByNameAndVersion: get, getKnownTypes: () => ({}) };
 }
 
-/** @param {() => Record<string, unknown> | null} currentCredential null: the credential cannot be read */
-function credentialsHelper(currentCredential) {
+/**
+ * @param {() => Record<string, unknown> | null} currentCredential null: the credential cannot be read
+ * @param {Record<string, import('n8n-workflow').ICredentialType>} credentialTypes
+ */
+function credentialsHelper(currentCredential, credentialTypes) {
 	class TriggerCredentialsHelper extends workflowLib.ICredentialsHelper {
 		getParentTypes() {
 			return [];
@@ -98,8 +124,10 @@ function credentialsHelper(currentCredential) {
 			return undefined;
 		}
 		/** @type {import('n8n-workflow').ICredentialsHelper['authenticate']} */
-		async authenticate(_credentials, _typeName, requestOptions) {
-			return /** @type {any} */ (requestOptions);
+		async authenticate(credentials, typeName, requestOptions) {
+			const authenticate = credentialTypes[typeName]?.authenticate;
+			if (typeof authenticate !== 'function') throw new Error(`no authenticate for ${typeName}`);
+			return await authenticate(credentials, /** @type {any} */ (requestOptions));
 		}
 		async preAuthentication() {
 			return undefined;
@@ -139,9 +167,21 @@ function sendLikeN8n(res, status, data) {
 	}
 }
 
+/** The answer to a verified notification: HTTP 200, exactly `OK`, plain text. */
+export const OK_ANSWER = Object.freeze({
+	status: 200,
+	contentType: 'text/plain; charset=utf-8',
+	body: 'OK',
+});
+
+/** @typedef {'2.x' | '1.x'} N8nLine */
+
+/** n8n's workflow id of the harness (n8n saves static data only for ids of at most 16 characters). */
+const WORKFLOW_ID = 'trigger-test';
+
 /**
  * Starts the harness.
- * @param {{ parameters?: Record<string, unknown>, credential?: Record<string, unknown> }} [options]
+ * @param {{ parameters?: Record<string, unknown>, credential?: Record<string, unknown>, n8nLine?: N8nLine }} [options]
  */
 export async function startTriggerHarness(options = {}) {
 	const engine = await createEngine();
@@ -155,24 +195,50 @@ export async function startTriggerHarness(options = {}) {
 	let parameters = options.parameters ?? {};
 	/** @type {Record<string, unknown> | null} */
 	let credential = { ...TRIGGER_CREDENTIAL, ...(options.credential ?? {}) };
-	/** @type {Record<string, any>} what n8n would have saved in the database */
-	let savedStaticData = {};
+	/** @type {N8nLine} */
+	let n8nLine = options.n8nLine ?? '2.x';
+	/** @type {string | null} the workflow's static data column: JSON text, null until first saved */
+	let database = null;
 	/** @type {Execution[]} */
 	const executions = [];
 	/** @type {Error[]} errors webhook() threw (n8n would turn them into an error execution) */
 	const thrown = [];
-	const helper = credentialsHelper(() => credential);
+	const helper = credentialsHelper(() => credential, engine.credentialTypes);
+	/** @type {string[]} what the trigger logged (n8n's logger), for the scans; not printed */
+	const logs = [];
+	// n8n-core's own copies of the DI container and logger (it has them nested).
+	const coreRequire = createRequire(require.resolve('n8n-core'));
+	const logger = /** @type {Record<string, unknown>} */ (
+		coreRequire('@n8n/di').Container.get(coreRequire('@n8n/backend-common').Logger)
+	);
+	for (const level of ['error', 'warn', 'info', 'debug']) {
+		logger[level] = (/** @type {unknown} */ message) => logs.push(`${level}: ${String(message)}`);
+	}
+	/** @type {{ forgetAllTriggerMemories: () => void }} the trigger's module, as the engine loaded it */
+	const repeatMemory = require(
+		path.join(PROJECT_ROOT, 'dist', 'nodes', 'IntellectMoneyTrigger', 'repeatMemory.js'),
+	);
 
-	/** @param {Record<string, any>} staticData */
+	/** @type {{ arrive: () => Promise<void> } | undefined} set by postAtOnce */
+	let gate;
+
+	/** The static data as n8n reads it from its database: a new object, or null. */
+	const loadStaticData = () => (database === null ? null : JSON.parse(database));
+	/** n8n's saveStaticData: only when the object says it changed. @param {any} staticData */
+	function saveIfChanged(staticData) {
+		if (staticData?.__dataChanged === true) database = JSON.stringify(staticData);
+	}
+
+	/** @param {Record<string, any> | null} staticData the object the Workflow is built on (not copied) */
 	function buildWorkflow(staticData) {
 		const json = triggerWorkflow(parameters);
 		const workflow = new workflowLib.Workflow({
-			id: 'trigger-test',
+			id: WORKFLOW_ID,
 			name: json.name,
 			nodes: /** @type {any} */ (json.nodes),
 			connections: json.connections,
 			nodeTypes,
-			staticData: structuredClone(staticData),
+			staticData: /** @type {any} */ (staticData),
 			active: true,
 			settings: { executionOrder: 'v1' },
 		});
@@ -227,7 +293,10 @@ export async function startTriggerHarness(options = {}) {
 			params: {},
 		});
 
-		const { workflow, node } = buildWorkflow(savedStaticData);
+		// postAtOnce: every request has arrived before any reads the database.
+		if (gate) await gate.arrive();
+		const loaded = loadStaticData();
+		const { workflow, node } = buildWorkflow(loaded);
 		const additionalData = additionalDataFor(req, res);
 		/** @type {import('n8n-workflow').IWebhookData} */
 		const webhookData = {
@@ -235,7 +304,7 @@ export async function startTriggerHarness(options = {}) {
 			node: node.name,
 			path: 'webhook',
 			webhookDescription,
-			workflowId: 'trigger-test',
+			workflowId: WORKFLOW_ID,
 			workflowExecuteAdditionalData: additionalData,
 		};
 		const context = new core.WebhookContext(
@@ -256,21 +325,36 @@ export async function startTriggerHarness(options = {}) {
 			sendLikeN8n(res, 500, { message: 'Workflow Webhook Error: Workflow could not be started!' });
 			return;
 		}
-		// n8n saves the static data when it answers (live-webhooks.js responseCallback).
-		const staticData = /** @type {any} */ (workflow.staticData);
-		if (staticData.__dataChanged === true) savedStaticData = JSON.parse(JSON.stringify(staticData));
-
-		if (result.noWebhookResponse === true) {
-			if (!res.writableEnded) throw new Error('noWebhookResponse, but the node did not answer');
-			return;
-		}
-		if (result.workflowData === undefined) {
+		if (result.workflowData === undefined || result.noWebhookResponse === true) {
+			// Nothing starts: n8n's response callback saves the webhook's static data if it changed.
+			saveIfChanged(workflow.staticData);
+			if (result.noWebhookResponse === true) {
+				if (!res.writableEnded) throw new Error('noWebhookResponse, but the node did not answer');
+				return;
+			}
 			sendLikeN8n(res, 200, result.webhookResponse ?? { message: 'Webhook call received' });
 			return;
 		}
-		const run = await engine.run(triggerWorkflow(parameters), {
+
+		if (n8nLine === '2.x') {
+			// WorkflowRunner.run → establishContextForPersistence: a second Workflow on the same object.
+			buildWorkflow(loaded);
+		} else {
+			// 1.x answers onReceived (and saves) before it starts the execution.
+			saveIfChanged(workflow.staticData);
+		}
+		const execution = engine.run(triggerWorkflow(parameters), {
 			items: result.workflowData[0].map((item) => item.json),
+			mode: 'webhook',
+			workflowId: WORKFLOW_ID,
+			// The execution loads the static data again (prepareNewExecution / runMainProcess).
+			staticData: loadStaticData() ?? undefined,
 		});
+		// 2.x: the response callback runs once the execution exists.
+		if (n8nLine === '2.x') saveIfChanged(workflow.staticData);
+		const run = await execution;
+		// workflowExecuteAfter: the execution's static data, when it changed.
+		if (run.staticData !== undefined) database = JSON.stringify(run.staticData);
 		executions.push({
 			items: run.output(TRIGGER_NAME).map((item) => item.json),
 			status: run.status,
@@ -309,6 +393,7 @@ export async function startTriggerHarness(options = {}) {
 		url,
 		executions,
 		thrown,
+		logs,
 		/** Every answer body and output item seen, for the secret scan. @type {string[]} */
 		seen: /** @type {string[]} */ ([]),
 		/** @param {Record<string, unknown>} next */
@@ -319,12 +404,22 @@ export async function startTriggerHarness(options = {}) {
 		setCredential(changes) {
 			credential = changes === null ? null : { ...TRIGGER_CREDENTIAL, ...changes };
 		},
+		/** @param {N8nLine} line which n8n's static-data handling to model */
+		setN8nLine(line) {
+			n8nLine = line;
+		},
 		/** Forgets everything remembered, as a fresh workflow. */
 		resetStaticData() {
-			savedStaticData = {};
+			database = null;
+			repeatMemory.forgetAllTriggerMemories();
 		},
+		/** Forgets the trigger's in-process memory, as a restart of n8n does; static data stays. */
+		restart() {
+			repeatMemory.forgetAllTriggerMemories();
+		},
+		/** The static data as saved in the "database" ({} when nothing was saved). */
 		staticData() {
-			return structuredClone(savedStaticData);
+			return database === null ? {} : JSON.parse(database);
 		},
 		/**
 		 * POSTs a body to the trigger's URL.
@@ -350,11 +445,61 @@ export async function startTriggerHarness(options = {}) {
 			return answer;
 		},
 		/**
+		 * POSTs the same form body `count` times at the same moment, each on its own connection (fetch
+		 * would queue them on one); none reads the static data before all have arrived.
+		 * @param {string} body @param {number} count @returns {Promise<HttpAnswer[]>}
+		 */
+		async postAtOnce(body, count) {
+			const one = () =>
+				/** @type {Promise<HttpAnswer>} */ (
+					new Promise((resolve, reject) => {
+						const req = httpRequest(
+							url,
+							{
+								method: 'POST',
+								agent: false,
+								headers: { 'content-type': 'application/x-www-form-urlencoded' },
+							},
+							(res) => {
+								let text = '';
+								res.setEncoding('utf8');
+								res.on('data', (chunk) => (text += chunk));
+								res.on('end', () =>
+									resolve({
+										status: res.statusCode ?? 0,
+										contentType: res.headers['content-type'] ?? null,
+										body: text,
+									}),
+								);
+							},
+						);
+						req.on('error', reject);
+						req.end(body);
+					})
+				);
+			let arrived = 0;
+			/** @type {() => void} */
+			let open = () => {};
+			const opened = new Promise((resolve) => (open = () => resolve(undefined)));
+			gate = {
+				async arrive() {
+					arrived += 1;
+					if (arrived === count) open();
+					await opened;
+				},
+			};
+			const answers = await Promise.all(Array.from({ length: count }, one)).finally(() => {
+				gate = undefined;
+			});
+			this.seen.push(...answers.map((answer) => answer.body), JSON.stringify(executions));
+			return answers;
+		},
+		/**
 		 * Runs the node's activation hooks (checkExists, then create when it says "not there") with
 		 * n8n-core's HookContext, as n8n does when a workflow is published.
 		 */
 		async activate() {
-			const { workflow, node } = buildWorkflow(savedStaticData);
+			const { workflow, node } = buildWorkflow(loadStaticData());
 			const additionalData = additionalDataFor(/** @type {any} */ ({}), {});
 			/** @type {import('n8n-workflow').IWebhookData} */
 			const webhookData = {
@@ -362,7 +507,7 @@ export async function startTriggerHarness(options = {}) {
 				node: node.name,
 				path: 'webhook',
 				webhookDescription,
-				workflowId: 'trigger-test',
+				workflowId: WORKFLOW_ID,
 				workflowExecuteAdditionalData: additionalData,
 			};
 			const hooks = /** @type {any} */ (nodeType.webhookMethods)?.default;
@@ -377,13 +522,40 @@ export async function startTriggerHarness(options = {}) {
 			const exists = await hooks.checkExists.call(context);
 			if (!exists) await hooks.create.call(context);
 			// n8n saves the static data after adding a published workflow's webhooks.
-			const staticData = /** @type {any} */ (workflow.staticData);
-			if (staticData.__dataChanged === true)
-				savedStaticData = JSON.parse(JSON.stringify(staticData));
+			saveIfChanged(workflow.staticData);
 			return await hooks.delete.call(context);
 		},
 		async stop() {
 			await new Promise((resolve) => server.close(() => resolve(undefined)));
 		},
 	};
+}
+
+/**
+ * One harness for a test file: started before its tests, stopped after them (with the engine's
+ * scratch folder). Returns a stand-in that forwards to the running harness.
+ * @param {Parameters<typeof startTriggerHarness>[0]} [options]
+ * @returns {Awaited<ReturnType<typeof startTriggerHarness>>}
+ */
+export function harnessForThisFile(options) {
+	/** @type {Record<string | symbol, any> | undefined} */
+	let running;
+	beforeAll(async () => {
+		running = await startTriggerHarness(options);
+	});
+	afterAll(async () => {
+		await running?.stop();
+		removeEngineUserFolder();
+	});
+	return /** @type {any} */ (
+		new Proxy(
+			{},
+			{
+				get(_target, name) {
+					if (!running) throw new Error('the trigger harness has not started yet');
+					return running[name];
+				},
+			},
+		)
+	);
 }

@@ -1,0 +1,236 @@
+/**
+ * The trigger's parameters (what the node UI shows) and the one reading of its Options, with the
+ * defaults and bounds every caller uses.
+ */
+import type { INodeProperties } from 'n8n-workflow';
+
+import { FUTURE_ALLOWANCE_MS } from './freshness';
+import {
+	DAY_MS,
+	DEFAULT_REMEMBER_DAYS,
+	DEFAULT_REMEMBERED_NOTIFICATIONS,
+	MAX_REMEMBER_DAYS,
+	MAX_REMEMBERED_NOTIFICATIONS,
+	MIN_REMEMBER_DAYS,
+	MIN_REMEMBERED_NOTIFICATIONS,
+} from './repeats';
+import type { RepeatLimits } from './repeats';
+
+/** The Events value that also passes on status codes this node does not know. */
+export const ANY_STATUS = '*';
+
+export type RepeatHandling = 'drop' | 'passOnMarked';
+
+/** The Options as given (any of them may be absent, or an expression's odd result). */
+interface RawOptions {
+	repeatedNotifications?: unknown;
+	rememberDays?: unknown;
+	rememberedNotifications?: unknown;
+	confirmInvoiceId?: unknown;
+	allowedSenderIps?: unknown;
+	includeRawFields?: unknown;
+}
+
+export interface TriggerOptions {
+	repeatedNotifications: RepeatHandling;
+	limits: RepeatLimits;
+	confirmInvoiceId: boolean;
+	allowedSenderIps: string;
+	includeRawFields: boolean;
+}
+
+/** What is wrong with a numeric option, for activation to refuse it. */
+export interface OptionProblem {
+	option: string;
+	fix: string;
+}
+
+function wholeNumber(value: unknown, fallback: number): number {
+	if (value === undefined || value === null || value === '') return fallback;
+	const number = Number(value);
+	return Number.isInteger(number) ? number : NaN;
+}
+
+const clamp = (value: number, min: number, max: number, fallback: number) =>
+	Number.isNaN(value) ? fallback : Math.min(Math.max(value, min), max);
+
+/** The Options with their defaults; out-of-range numbers are brought into range (see `optionProblems`). */
+export function readTriggerOptions(raw: unknown): TriggerOptions {
+	const options = (typeof raw === 'object' && raw !== null ? raw : {}) as RawOptions;
+	const days = wholeNumber(options.rememberDays, DEFAULT_REMEMBER_DAYS);
+	const count = wholeNumber(options.rememberedNotifications, DEFAULT_REMEMBERED_NOTIFICATIONS);
+	return {
+		repeatedNotifications:
+			options.repeatedNotifications === 'passOnMarked' ? 'passOnMarked' : 'drop',
+		limits: {
+			windowMs: clamp(days, MIN_REMEMBER_DAYS, MAX_REMEMBER_DAYS, DEFAULT_REMEMBER_DAYS) * DAY_MS,
+			maxNotifications: clamp(
+				count,
+				MIN_REMEMBERED_NOTIFICATIONS,
+				MAX_REMEMBERED_NOTIFICATIONS,
+				DEFAULT_REMEMBERED_NOTIFICATIONS,
+			),
+		},
+		confirmInvoiceId: options.confirmInvoiceId === true,
+		allowedSenderIps: typeof options.allowedSenderIps === 'string' ? options.allowedSenderIps : '',
+		includeRawFields: options.includeRawFields === true,
+	};
+}
+
+/** The numeric options that are outside their bounds, each with what to set instead. */
+export function optionProblems(raw: unknown): OptionProblem[] {
+	const options = (typeof raw === 'object' && raw !== null ? raw : {}) as RawOptions;
+	const problems: OptionProblem[] = [];
+	const days = wholeNumber(options.rememberDays, DEFAULT_REMEMBER_DAYS);
+	if (!(days >= MIN_REMEMBER_DAYS && days <= MAX_REMEMBER_DAYS)) {
+		problems.push({
+			option: 'Remember For (Days)',
+			fix: `a whole number of days from ${MIN_REMEMBER_DAYS} to ${MAX_REMEMBER_DAYS} (default ${DEFAULT_REMEMBER_DAYS}); it must exceed IntellectMoney's longest hold (119 hours), or a "paid" notification after a late capture could be taken for an old one`,
+		});
+	}
+	const count = wholeNumber(options.rememberedNotifications, DEFAULT_REMEMBERED_NOTIFICATIONS);
+	if (!(count >= MIN_REMEMBERED_NOTIFICATIONS && count <= MAX_REMEMBERED_NOTIFICATIONS)) {
+		problems.push({
+			option: 'Remembered Notifications',
+			fix: `a whole number from ${MIN_REMEMBERED_NOTIFICATIONS} to ${MAX_REMEMBERED_NOTIFICATIONS} (default ${DEFAULT_REMEMBERED_NOTIFICATIONS})`,
+		});
+	}
+	return problems;
+}
+
+const allowanceMinutes = FUTURE_ALLOWANCE_MS / 60_000;
+
+export const triggerProperties: INodeProperties[] = [
+	{
+		displayName:
+			'Paste this node\'s Production URL into lk.intellectmoney.ru → Shops → your shop → "Подключение магазина" → Result URL (it must be https), or send it as Result URL when creating an invoice. Switch the events on in the shop\'s "Уведомления" (Notifications) tab.',
+		name: 'setupNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'Events',
+		name: 'events',
+		type: 'multiOptions',
+		required: true,
+		default: ['held', 'paid'],
+		description: 'The payment statuses (paymentStatus) that start the workflow',
+		options: [
+			{
+				name: 'Any Status (Also Unknown Codes)',
+				value: ANY_STATUS,
+				description: 'Every verified notification, also status codes this node does not know',
+			},
+			{
+				name: 'Cancelled (Status 4)',
+				value: 'cancelled',
+				description: 'The invoice was cancelled and the money returned to the payer',
+			},
+			{
+				name: 'Created (Status 3)',
+				value: 'created',
+				description: 'The invoice was created',
+			},
+			{
+				name: 'Held (Status 6)',
+				value: 'held',
+				description:
+					'The amount is held on the invoice, waiting for capture (IntellectMoney → Purchase → Capture)',
+			},
+			{
+				name: 'Paid (Status 5)',
+				value: 'paid',
+				description: 'The invoice was fully paid',
+			},
+			{
+				name: 'Partially Paid (Status 7)',
+				value: 'partiallyPaid',
+				description: 'Part of the invoice was paid',
+			},
+			{
+				name: 'Refunded (Status 8)',
+				value: 'refunded',
+				description: 'A refund was made on the invoice',
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			{
+				displayName: 'Allowed Sender IPs',
+				name: 'allowedSenderIps',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 91.212.151.242, 62.122.184.254',
+				description:
+					'Comma-separated sender addresses to accept, all others refused (empty: any sender, the hash is checked either way; IntellectMoney publishes no list; behind a reverse proxy set N8N_PROXY_HOPS)',
+			},
+			{
+				displayName: 'Confirm Invoice ID',
+				name: 'confirmInvoiceId',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to confirm with IntellectMoney (needs Login and Password in the credential) that the notification's invoice number belongs to this shop and Order ID before putting it in the item as invoiceId (the number is not covered by the hash)",
+			},
+			{
+				displayName: 'Include Raw Fields',
+				name: 'includeRawFields',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to add every received field (except hash and secretKey) to the item as `raw`; only the hashed ones are verified',
+			},
+			{
+				displayName: 'Remember For (Days)',
+				name: 'rememberDays',
+				type: 'number',
+				default: DEFAULT_REMEMBER_DAYS,
+				typeOptions: {
+					minValue: MIN_REMEMBER_DAYS,
+					maxValue: MAX_REMEMBER_DAYS,
+					numberPrecision: 0,
+				},
+				description: `How long notifications are remembered; one whose payment date (paymentData) is older, or more than ${allowanceMinutes} minutes ahead, is handled like a repeat`,
+			},
+			{
+				displayName: 'Remembered Notifications',
+				name: 'rememberedNotifications',
+				type: 'number',
+				default: DEFAULT_REMEMBERED_NOTIFICATIONS,
+				typeOptions: {
+					minValue: MIN_REMEMBERED_NOTIFICATIONS,
+					maxValue: MAX_REMEMBERED_NOTIFICATIONS,
+					numberPrecision: 0,
+				},
+				description:
+					'How many notifications are remembered at most (about 43 bytes each in the static data); set it above the number your shop gets in the Remember For days',
+			},
+			{
+				displayName: 'Repeated Notifications',
+				name: 'repeatedNotifications',
+				type: 'options',
+				default: 'drop',
+				description:
+					'What to do with a notification seen before (same order, status and payment number, or the same hash) or too old to tell',
+				options: [
+					{
+						name: 'Drop',
+						value: 'drop',
+						description: 'Answer OK and start nothing, so a repeat never starts a second capture',
+					},
+					{
+						name: 'Pass On Marked',
+						value: 'passOnMarked',
+						description: 'Start the workflow with `duplicate: true` or `stale: true` on the item',
+					},
+				],
+			},
+		],
+	},
+];
