@@ -235,10 +235,12 @@ export function freePort() {
 }
 
 /**
- * The environment n8n runs with: a project-local user folder, loopback only, no telemetry.
+ * The environment n8n runs with: a project-local user folder, loopback only, no telemetry; `extra`
+ * is added last (a test's own settings).
  * @param {N8nRuntime} runtime @param {string} userFolder @param {{ port?: number, brokerPort?: number }} [ports]
+ * @param {NodeJS.ProcessEnv} [extra]
  */
-export function n8nEnv(runtime, userFolder, ports = {}) {
+export function n8nEnv(runtime, userFolder, ports = {}, extra = {}) {
 	/** @type {NodeJS.ProcessEnv} */
 	const inherited = envForNode(runtime.nodeBin);
 	// A test runner's markers would switch n8n into its own test mode (NODE_ENV=test silences its logger).
@@ -266,6 +268,7 @@ export function n8nEnv(runtime, userFolder, ports = {}) {
 		N8N_LOG_LEVEL: 'info',
 		DB_TYPE: 'sqlite',
 		...(runtime.line.env ?? {}),
+		...extra,
 	};
 }
 
@@ -313,10 +316,16 @@ export function parseRawOutput(stdout) {
 
 /**
  * Starts `n8n start` and resolves when its REST API answers.
- * @param {N8nRuntime} runtime @param {string} userFolder @param {{ port: number, log?: (line: string) => void }} options
+ * @param {N8nRuntime} runtime @param {string} userFolder
+ * @param {{ port: number, log?: (line: string) => void, env?: NodeJS.ProcessEnv }} options
  */
 export async function startN8nServer(runtime, userFolder, options) {
-	const env = n8nEnv(runtime, userFolder, { port: options.port, brokerPort: await freePort() });
+	const env = n8nEnv(
+		runtime,
+		userFolder,
+		{ port: options.port, brokerPort: await freePort() },
+		options.env,
+	);
 	const child = spawn(runtime.nodeBin, [runtime.n8nBin, 'start'], {
 		env,
 		stdio: ['ignore', 'pipe', 'pipe'],

@@ -41,12 +41,16 @@ function run(command, args, cwd) {
 	return result.stdout;
 }
 
-/** `npm pack` of a package folder into `destination`; returns the tarball's path. @param {string} packageDir @param {string} destination */
+/**
+ * `npm pack` of a package folder into `destination`: the tarball's path and npm's integrity of it
+ * (what the registry will publish as `dist.integrity`).
+ * @param {string} packageDir @param {string} destination @returns {{ file: string, integrity: string }}
+ */
 export function packInto(packageDir, destination) {
 	const [info] = JSON.parse(
 		run('npm', ['pack', '--json', '--pack-destination', destination], packageDir),
 	);
-	return path.join(destination, info.filename);
+	return { file: path.join(destination, info.filename), integrity: info.integrity };
 }
 
 /** Unpacks a tarball the way n8n does (community-packages.service.js downloadPackage). @param {string} tarball @param {string} dir */
@@ -175,7 +179,7 @@ if (
 ) {
 	const scratch = mkdtempSync(path.join(tmpdir(), 'im-pack-'));
 	try {
-		const tarball = argument('--tarball') ?? packInto(PROJECT_ROOT, scratch);
+		const tarball = argument('--tarball') ?? packInto(PROJECT_ROOT, scratch).file;
 		const sourceDir = argument('--source') ?? PROJECT_ROOT;
 		const json = process.argv.includes('--json');
 		if (!json) console.log(`Scanning ${path.basename(tarball)} (source ${sourceDir})`);

@@ -23,7 +23,10 @@ let plants = 0;
 
 beforeAll(() => {
 	scratch = mkdtempSync(path.join(tmpdir(), 'im-scan-test-'));
-	pristine = unpack(packInto(PROJECT_ROOT, scratch), path.join(scratch, 'pristine', 'package'));
+	pristine = unpack(
+		packInto(PROJECT_ROOT, scratch).file,
+		path.join(scratch, 'pristine', 'package'),
+	);
 });
 
 afterAll(() => {
@@ -83,7 +86,7 @@ const failures = (report) => ({
 });
 
 test('the package as packed passes every check, lint included', async () => {
-	const { code, report } = scanInChild(packInto(PROJECT_ROOT, scratch), PROJECT_ROOT);
+	const { code, report } = scanInChild(packInto(PROJECT_ROOT, scratch).file, PROJECT_ROOT);
 	expect(report.checks.map((c) => c.id)).toEqual([
 		'lint-tarball',
 		'lint-source',
@@ -234,7 +237,7 @@ describe('the scanner lint, with inline eslint comments not honoured', () => {
 			path.join(source, 'nodes', 'IntellectMoney', 'IntellectMoney.node.ts'),
 			'\n// eslint-disable-next-line no-console\nconsole.log("debug");\n',
 		);
-		const { code, report } = scanInChild(packInto(PROJECT_ROOT, scratch), source);
+		const { code, report } = scanInChild(packInto(PROJECT_ROOT, scratch).file, source);
 		expect(code).toBe(1);
 		expect(failures(report)).toEqual({
 			failed: ['lint-source'],
