@@ -67,6 +67,7 @@ function checkJob(job, enginesNode, matrix) {
 	const setupNode = steps.find((s) => String(s.uses ?? '').startsWith('actions/setup-node@'));
 	const declared = String(setupNode?.with?.['node-version'] ?? '');
 	const matrixRef = /^\$\{\{\s*matrix\.(\w+)\s*\}\}$/.exec(declared);
+	/** @type {string[]} */
 	const versions = matrixRef ? (matrix?.[matrixRef[1]] ?? []).map(String) : [declared];
 	if (setupNode && (!floor || versions.length === 0 || versions.some((v) => !v)))
 		problems.push(`setup-node has no node-version (engines: ${enginesNode})`);

@@ -112,7 +112,7 @@ export async function startLocalRegistry(options) {
 		refused.push(`${request.method} ${request.url}`);
 		response.writeHead(403).end();
 	});
-	/** @type {Set<import('node:net').Socket>} */
+	/** @type {Set<import('node:stream').Duplex>} */
 	const tunnels = new Set();
 	proxy.on('connect', (request, client, head) => {
 		if (request.url !== `${REGISTRY_HOST}:443`) {
