@@ -2,9 +2,8 @@
 /**
  * Makes `npm start` and `npm test` work on a fresh clone: installs the locked devDependencies when
  * node_modules is missing or was installed from another package-lock.json, and does nothing otherwise.
- * It runs `npm install`, which installs what package-lock.json pins, not `npm ci`: the registry mirror
- * this project is built against has no other platforms' optional native bindings, so npm writes a
- * lockfile without them and `npm ci` then refuses it as out of sync. Install scripts stay off (.npmrc): n8n-workflow pulls isolated-vm, whose install
+ * It runs `npm install`, which installs what package-lock.json pins and leaves a present node_modules
+ * in place (`npm ci` would delete it first); the GitHub workflows, on a clean runner, use `npm ci`. Install scripts stay off (.npmrc): n8n-workflow pulls isolated-vm, whose install
  * script does not compile on Node 20, and nothing this project runs needs a compiled addon.
  * Uses only Node's standard library, since it runs before anything is installed.
  */

@@ -18,7 +18,15 @@
  * (`npm_config_nodedir`), since nothing else run here needs a native addon.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	cpSync,
+	existsSync,
+	mkdirSync,
+	readFileSync,
+	rmSync,
+	symlinkSync,
+	writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -199,17 +207,27 @@ export async function ensureN8n(lineName) {
 
 /**
  * Puts the built package where n8n installs community packages, so node type ids are
- * `n8n-nodes-intellectmoney.intellectMoney`, as in an operator's install.
+ * `n8n-nodes-intellectmoney.intellectMoney`, as in an operator's install. By default a copy; with
+ * `link` (npm run dev), symlinks to this checkout's package.json, index.js and dist/, so a rebuild is
+ * what n8n loads at its next start. Run n8n with NODE_PRESERVE_SYMLINKS=1 then (dev/dev.mjs): the
+ * node's `require('n8n-workflow')` is then looked up from the user folder (and n8n's NODE_PATH), as in
+ * a real install, not in this checkout's node_modules.
  * @param {string} userFolder  N8N_USER_FOLDER (n8n uses `<userFolder>/.n8n`)
+ * @param {{ link?: boolean }} [options]
  */
-export function installPackage(userFolder) {
+export function installPackage(userFolder, options = {}) {
 	if (!existsSync(path.join(PROJECT_ROOT, 'dist', 'nodes')))
 		throw new Error('run `npm run build` first');
 	const target = path.join(userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
 	rmSync(target, { recursive: true, force: true });
 	mkdirSync(target, { recursive: true });
-	for (const entry of ['package.json', 'index.js', 'dist', 'README.md', 'LICENSE.md']) {
-		cpSync(path.join(PROJECT_ROOT, entry), path.join(target, entry), { recursive: true });
+	const entries = options.link
+		? ['package.json', 'index.js', 'dist']
+		: ['package.json', 'index.js', 'dist', 'README.md', 'LICENSE.md'];
+	for (const entry of entries) {
+		const from = path.join(PROJECT_ROOT, entry);
+		if (options.link) symlinkSync(from, path.join(target, entry));
+		else cpSync(from, path.join(target, entry), { recursive: true });
 	}
 	const manifest = path.join(userFolder, '.n8n', 'nodes', 'package.json');
 	const version = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).version;
@@ -234,11 +252,23 @@ export function freePort() {
 	});
 }
 
+/** A preferred port if it is free on 127.0.0.1, else any free one. @param {number} preferred */
+export async function portNear(preferred) {
+	const free = await new Promise((resolve) => {
+		const probe = createServer();
+		probe.once('error', () => resolve(false));
+		probe.listen(preferred, '127.0.0.1', () => probe.close(() => resolve(true)));
+	});
+	return free ? preferred : await freePort();
+}
+
 /**
- * The environment n8n runs with: a project-local user folder, loopback only, no telemetry.
+ * The environment n8n runs with: a project-local user folder, loopback only, no telemetry; `extra`
+ * is added last (a test's own settings).
  * @param {N8nRuntime} runtime @param {string} userFolder @param {{ port?: number, brokerPort?: number }} [ports]
+ * @param {NodeJS.ProcessEnv} [extra]
  */
-export function n8nEnv(runtime, userFolder, ports = {}) {
+export function n8nEnv(runtime, userFolder, ports = {}, extra = {}) {
 	/** @type {NodeJS.ProcessEnv} */
 	const inherited = envForNode(runtime.nodeBin);
 	// A test runner's markers would switch n8n into its own test mode (NODE_ENV=test silences its logger).
@@ -266,6 +296,7 @@ export function n8nEnv(runtime, userFolder, ports = {}) {
 		N8N_LOG_LEVEL: 'info',
 		DB_TYPE: 'sqlite',
 		...(runtime.line.env ?? {}),
+		...extra,
 	};
 }
 
@@ -313,10 +344,16 @@ export function parseRawOutput(stdout) {
 
 /**
  * Starts `n8n start` and resolves when its REST API answers.
- * @param {N8nRuntime} runtime @param {string} userFolder @param {{ port: number, log?: (line: string) => void }} options
+ * @param {N8nRuntime} runtime @param {string} userFolder
+ * @param {{ port: number, log?: (line: string) => void, env?: NodeJS.ProcessEnv }} options
  */
 export async function startN8nServer(runtime, userFolder, options) {
-	const env = n8nEnv(runtime, userFolder, { port: options.port, brokerPort: await freePort() });
+	const env = n8nEnv(
+		runtime,
+		userFolder,
+		{ port: options.port, brokerPort: await freePort() },
+		options.env,
+	);
 	const child = spawn(runtime.nodeBin, [runtime.n8nBin, 'start'], {
 		env,
 		stdio: ['ignore', 'pipe', 'pipe'],

@@ -18,10 +18,10 @@ import {
 	DEMO_OWNER as OWNER,
 	ensureN8n,
 	ensureOwner,
-	freePort,
 	installPackage,
 	login,
 	n8nCommand,
+	portNear,
 	PROJECT_ROOT,
 	startN8nServer,
 } from './n8n-runtime.mjs';
@@ -35,17 +35,6 @@ const userFolder = process.env.IM_N8N_USER_FOLDER ?? path.join(CACHE_DIR, `n8n-u
 
 /** @param {string} message */
 const say = (message) => console.log(message);
-
-/** Tries a preferred port, else any free one. @param {number} preferred */
-async function portNear(preferred) {
-	const { createServer } = await import('node:net');
-	const free = await new Promise((resolve) => {
-		const probe = createServer();
-		probe.once('error', () => resolve(false));
-		probe.listen(preferred, '127.0.0.1', () => probe.close(() => resolve(true)));
-	});
-	return free ? preferred : await freePort();
-}
 
 /**
  * Imports JSON into n8n with a CLI command, failing loudly.

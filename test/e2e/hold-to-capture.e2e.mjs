@@ -36,8 +36,8 @@ import {
 const LINES = /** @type {Array<'2.x' | '1.x'>} */ (
 	(process.env.IM_E2E_LINES ?? '2.x,1.x').split(',').map((l) => l.trim())
 );
-// n8n takes workflow ids of at most 16 characters; a longer one never has its static data saved (n8n 1.x
-// isWorkflowIdValid), which would lose the trigger's record of repeats.
+// n8n saves static data only for workflow ids of at most 16 characters on 1.x (21 on 2.x;
+// isWorkflowIdValid); a longer one would lose the trigger's record of repeats.
 const FLOW_ID = 'imExampleHeldCap';
 const PASSING_FLOW_ID = 'imE2eHeldPassOn1';
 const PASSING_WEBHOOK_ID = '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b';
