@@ -176,9 +176,12 @@ describe.each(LINES)('n8n %s', (lineName) => {
 		expect(okBranch.map((/** @type {any} */ i) => i.payoutOperationId)).toEqual([
 			'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
 		]);
+		// Each payout is read before it is executed (a re-run must not pay twice), then executed once.
 		expect(sandbox.log.map((e) => [e.endpoint, e.signValid, e.verdict])).toEqual([
 			[TOKEN, true, 'accepted'],
+			[PAYOUT_STATE, true, 'accepted'],
 			[EXECUTE, true, 'accepted'],
+			[PAYOUT_STATE, true, 'accepted'],
 			[EXECUTE, true, 'accepted'],
 		]);
 	});

@@ -12,7 +12,8 @@ import {
 	answer,
 	drop,
 	envelope,
-	startHostileHarness,
+	useHostileHarness,
+	onlyItem,
 	startHostileServer,
 } from '../support/hostile.mjs';
 
@@ -34,16 +35,7 @@ const newInvoice = {
 	email: 'buyer@example.com',
 };
 
-/** @type {Awaited<ReturnType<typeof startHostileHarness>>} */
-let h;
-beforeAll(async () => {
-	h = await startHostileHarness();
-});
-afterAll(async () => {
-	// Everything this file ran, successes and failures, showed no credential value or user token.
-	expect(h.leaks()).toEqual([]);
-	await h.stop();
-});
+const h = useHostileHarness();
 beforeEach(() => {
 	h.server.reset();
 	// Payout Execute reads the payout before executing it: a Created payout.
@@ -52,13 +44,6 @@ beforeEach(() => {
 	);
 });
 
-/** The one output item of a run. @param {Awaited<ReturnType<typeof h.run>>} result */
-function itemOf(result) {
-	const items = result.output('IntellectMoney');
-	expect(items).toHaveLength(1);
-	return /** @type {Record<string, any>} */ (items[0].json);
-}
-
 describe('only proof of "not carried out" lets a money-moving request go again', () => {
 	test.each([201, 202, 204, 206, 300, 302, 304, 400, 401, 403, 404, 409, 500, 502, 503])(
 		'HTTP %s to a capture: sent once, reported as "may have been carried out"',
@@ -66,7 +51,7 @@ describe('only proof of "not carried out" lets a money-moving request go again',
 			h.server.on(CAPTURE, (_request, res) =>
 				answer(res, status, status === 204 || status === 304 ? '' : envelope({})),
 			);
-			const item = itemOf(await h.run(byOrderId, { items: [order] }));
+			const item = onlyItem(await h.run(byOrderId, { items: [order] }));
 			expect(h.server.requestsTo(CAPTURE)).toHaveLength(1);
 			expect(item.error).toMatch(new RegExp(`^IntellectMoney answered HTTP ${status}`));
 			expect(item.description).toContain('It may have been carried out.');
@@ -80,7 +65,7 @@ describe('only proof of "not carried out" lets a money-moving request go again',
 			h.server.on(CREATE, (_request, res) =>
 				answer(res, status, envelope({ InvoiceId: 3000009002 })),
 			);
-			const item = itemOf(await h.run(createInvoice, { items: [newInvoice] }));
+			const item = onlyItem(await h.run(createInvoice, { items: [newInvoice] }));
 			expect(h.server.requestsTo(CREATE)).toHaveLength(1);
 			expect(item.description).toContain(
 				'look for Order ID order-9002 in the IntellectMoney cabinet',
@@ -100,7 +85,7 @@ describe('only proof of "not carried out" lets a money-moving request go again',
 		]) {
 			h.server.reset();
 			h.server.on(CAPTURE, handler);
-			const item = itemOf(await h.run(byOrderId, { items: [order] }));
+			const item = onlyItem(await h.run(byOrderId, { items: [order] }));
 			expect(h.server.requestsTo(CAPTURE)).toHaveLength(1);
 			expect(item.description).toContain('may have been carried out');
 		}
@@ -113,7 +98,7 @@ describe('only proof of "not carried out" lets a money-moving request go again',
 			if (calls === 1) answer(res, 429, { error: 'slow down' }, { 'retry-after': '1' });
 			else answer(res, 200, envelope({ InvoiceId: 3000009001 }));
 		});
-		const item = itemOf(await h.run(byOrderId, { items: [order] }));
+		const item = onlyItem(await h.run(byOrderId, { items: [order] }));
 		const captures = h.server.requestsTo(CAPTURE);
 		expect(captures).toHaveLength(2);
 		expect(captures[1].at - captures[0].at).toBeGreaterThanOrEqual(900);
@@ -139,7 +124,7 @@ describe('redirects are never followed', () => {
 				answer(res, status, '', { location: `${elsewhere.url}${CAPTURE}` }),
 			);
 			elsewhere.on(CAPTURE, (_request, res) => answer(res, 200, envelope({ InvoiceId: 1 })));
-			const item = itemOf(await h.run(byOrderId, { items: [order] }));
+			const item = onlyItem(await h.run(byOrderId, { items: [order] }));
 			expect(elsewhere.log).toHaveLength(0);
 			expect(h.server.requestsTo(CAPTURE)).toHaveLength(1);
 			expect(item.error).toBe(
@@ -154,7 +139,7 @@ describe('redirects are never followed', () => {
 		h.server.on(TOKEN, (_request, res) =>
 			answer(res, 307, '', { location: `${elsewhere.url}${TOKEN}` }),
 		);
-		const item = itemOf(await h.run(payout, { items: [{ payoutOperationId: PAYOUT_ID }] }));
+		const item = onlyItem(await h.run(payout, { items: [{ payoutOperationId: PAYOUT_ID }] }));
 		expect(elsewhere.log).toHaveLength(0);
 		expect(h.server.requestsTo(EXECUTE)).toHaveLength(0);
 		expect(item.error).toBeDefined();
@@ -181,7 +166,7 @@ describe('no byte of a foreign answer, and no secret, in an item or an error', (
 				answer(res, status, { echo: echo(request), headers: request.headers });
 			else answer(res, status, echo(request));
 		});
-		const item = itemOf(await h.run(byOrderId, { items: [order] }));
+		const item = onlyItem(await h.run(byOrderId, { items: [order] }));
 		expect(item.description).toMatch(/The answer: HTTP \d{3}, [a-z]+\/[a-z]+, \d+ bytes\./);
 		expect(JSON.stringify(item)).not.toContain('Bearer');
 		expect(JSON.stringify(item)).not.toContain('order-9001::');
@@ -194,7 +179,7 @@ describe('no byte of a foreign answer, and no secret, in an item or an error', (
 				'content-type': 'text/html',
 			}),
 		);
-		const item = itemOf(await h.run(payout, { items: [{ payoutOperationId: PAYOUT_ID }] }));
+		const item = onlyItem(await h.run(payout, { items: [{ payoutOperationId: PAYOUT_ID }] }));
 		expect(item.error).toBeDefined();
 		expect(JSON.stringify(item)).not.toContain('operator%40example.com');
 		expect(h.leaks()).toEqual([]);
@@ -221,7 +206,7 @@ describe('the Timeout bounds the whole answer', () => {
 			{ continueOnFail: true },
 		);
 		const started = Date.now();
-		const item = itemOf(await h.run(workflow, { items: [order] }));
+		const item = onlyItem(await h.run(workflow, { items: [order] }));
 		const elapsed = Date.now() - started;
 		// The whole body would take over 40 s; the deadline cuts it at 1 s (plus the engine's own time).
 		expect(elapsed).toBeLessThan(4000);

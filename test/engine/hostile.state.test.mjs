@@ -6,10 +6,17 @@
  * still reads Paid is never resent; a re-run or n8n's Retry On Fail reads first instead of sending
  * blindly; Maximum Amount fails closed; refusals are explained by what the state shows.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { beforeEach, describe, expect, test } from '@jest/globals';
 
 import { loadWorkflow, withParameters } from '../support/harness.mjs';
-import { answer, drop, envelope, refusal, startHostileHarness } from '../support/hostile.mjs';
+import {
+	answer,
+	drop,
+	envelope,
+	refusal,
+	useHostileHarness,
+	onlyItem,
+} from '../support/hostile.mjs';
 
 const CAPTURE = 'merchant/purchaseToPaid';
 const REFUND = 'merchant/purchaseToRefund';
@@ -50,23 +57,8 @@ function invoiceList(state, fields = {}) {
 const payoutState = (state) =>
 	envelope({ PayoutOperationId: PAYOUT_ID, PayoutOperationState: state });
 
-/** @type {Awaited<ReturnType<typeof startHostileHarness>>} */
-let h;
-beforeAll(async () => {
-	h = await startHostileHarness();
-});
-afterAll(async () => {
-	expect(h.leaks()).toEqual([]);
-	await h.stop();
-});
+const h = useHostileHarness();
 beforeEach(() => h.server.reset());
-
-/** @param {Awaited<ReturnType<typeof h.run>>} result */
-function itemOf(result) {
-	const items = result.output('IntellectMoney');
-	expect(items).toHaveLength(1);
-	return /** @type {Record<string, any>} */ (items[0].json);
-}
 
 /**
  * Answers the state path from a list of answers, one per read (the last one repeats).
@@ -86,7 +78,7 @@ describe('after a lost answer, only two pending reads a little apart allow a res
 	test('Held, then Paid: the first capture went through → alreadyDone, captured once', async () => {
 		h.server.on(CAPTURE, (_request, res) => drop(res));
 		readsAnswer(HISTORY, [invoiceList('Held'), invoiceList('Paid')]);
-		const item = itemOf(await h.run(captureById, byInvoice));
+		const item = onlyItem(await h.run(captureById, byInvoice));
 		expect(item).toMatchObject({ captured: true, alreadyDone: true, invoiceId: INVOICE_ID });
 		expect(h.server.requestsTo(CAPTURE)).toHaveLength(1);
 		const [capture] = h.server.requestsTo(CAPTURE);
@@ -103,7 +95,7 @@ describe('after a lost answer, only two pending reads a little apart allow a res
 			else answer(res, 200, envelope({ InvoiceId: Number(INVOICE_ID) }));
 		});
 		readsAnswer(HISTORY, [invoiceList('Held')]);
-		const item = itemOf(await h.run(captureById, byInvoice));
+		const item = onlyItem(await h.run(captureById, byInvoice));
 		expect(item).toMatchObject({ captured: true, alreadyDone: false });
 		const log = h.server.log.filter((entry) => entry.path !== 'personal/user/getUserToken');
 		expect(log.map((entry) => entry.path)).toEqual([CAPTURE, HISTORY, HISTORY, CAPTURE]);
@@ -140,7 +132,7 @@ describe('after a lost answer, only two pending reads a little apart allow a res
 	])('capture lost, then %s: unknown, never sent again', async (_case, read, why) => {
 		h.server.on(CAPTURE, (_request, res) => drop(res));
 		readsAnswer(HISTORY, [read]);
-		const item = itemOf(await h.run(captureById, byInvoice));
+		const item = onlyItem(await h.run(captureById, byInvoice));
 		expect(h.server.requestsTo(CAPTURE)).toHaveLength(1);
 		expect(item.error).toBeDefined();
 		expect(item.description).toContain(`The node read the state: ${why}`);
@@ -150,7 +142,7 @@ describe('after a lost answer, only two pending reads a little apart allow a res
 	test('Held, then a refused read: unknown, never sent again', async () => {
 		h.server.on(CAPTURE, (_request, res) => drop(res));
 		readsAnswer(HISTORY, [invoiceList('Held'), refusal(3, 'Сервис недоступен')]);
-		const item = itemOf(await h.run(captureById, byInvoice));
+		const item = onlyItem(await h.run(captureById, byInvoice));
 		expect(h.server.requestsTo(CAPTURE)).toHaveLength(1);
 		expect(item.description).toContain(
 			'IntellectMoney refused the read of the invoice (Сервис недоступен)',
@@ -160,7 +152,7 @@ describe('after a lost answer, only two pending reads a little apart allow a res
 	test('a refund of a paid invoice whose answer was lost and that still reads Paid: never resent', async () => {
 		h.server.on(REFUND, (_request, res) => drop(res));
 		readsAnswer(HISTORY, [invoiceList('Paid')]);
-		const item = itemOf(await h.run(refundById, byInvoice));
+		const item = onlyItem(await h.run(refundById, byInvoice));
 		expect(h.server.requestsTo(REFUND)).toHaveLength(1);
 		expect(item.error).toBeDefined();
 		expect(item.description).toContain(
@@ -176,7 +168,7 @@ describe('after a lost answer, only two pending reads a little apart allow a res
 			else answer(res, 200, envelope({ InvoiceId: Number(INVOICE_ID) }));
 		});
 		readsAnswer(HISTORY, [invoiceList('Held')]);
-		const item = itemOf(await h.run(refundById, byInvoice));
+		const item = onlyItem(await h.run(refundById, byInvoice));
 		expect(item).toMatchObject({ refunded: true, alreadyDone: false });
 		expect(h.server.requestsTo(REFUND)).toHaveLength(2);
 		// Read before sending (a re-run must not refund twice), then twice after the lost answer.
@@ -203,7 +195,7 @@ describe('after a lost answer, only two pending reads a little apart allow a res
 		async (_case, read) => {
 			h.server.on(EXECUTE, (_request, res) => drop(res));
 			readsAnswer(STATE, [payoutState('Created'), read]);
-			const item = itemOf(await h.run(payout, byPayout));
+			const item = onlyItem(await h.run(payout, byPayout));
 			expect(h.server.requestsTo(EXECUTE)).toHaveLength(1);
 			expect(item.error).toBeDefined();
 			expect(item.description).toContain('Check the payout in the IntellectMoney cabinet');
@@ -219,11 +211,11 @@ describe('a re-run or n8n Retry On Fail reads first where IntellectMoney publish
 			answer(res, 200, envelope({ InvoiceId: Number(INVOICE_ID) }));
 		});
 		h.server.on(HISTORY, (_request, res) => answer(res, 200, invoiceList(state)));
-		expect(itemOf(await h.run(refundById, byInvoice))).toMatchObject({
+		expect(onlyItem(await h.run(refundById, byInvoice))).toMatchObject({
 			refunded: true,
 			alreadyDone: false,
 		});
-		expect(itemOf(await h.run(refundById, byInvoice))).toMatchObject({
+		expect(onlyItem(await h.run(refundById, byInvoice))).toMatchObject({
 			refunded: true,
 			alreadyDone: true,
 		});
@@ -233,7 +225,7 @@ describe('a re-run or n8n Retry On Fail reads first where IntellectMoney publish
 	test('a refund whose invoice cannot be read first is not sent at all', async () => {
 		h.server.on(REFUND, (_request, res) => answer(res, 200, envelope({})));
 		readsAnswer(HISTORY, [refusal(3, 'Сервис недоступен')]);
-		const item = itemOf(await h.run(refundById, byInvoice));
+		const item = onlyItem(await h.run(refundById, byInvoice));
 		expect(h.server.requestsTo(REFUND)).toHaveLength(0);
 		expect(item.error).toBe(
 			'Invoice 3000009001 was not refunded: its state could not be read first (IntellectMoney refused the read of the invoice (Сервис недоступен)) [item 0]',
@@ -247,11 +239,11 @@ describe('a re-run or n8n Retry On Fail reads first where IntellectMoney publish
 			answer(res, 200, payoutState('InProcess'));
 		});
 		h.server.on(STATE, (_request, res) => answer(res, 200, payoutState(state)));
-		expect(itemOf(await h.run(payout, byPayout))).toMatchObject({
+		expect(onlyItem(await h.run(payout, byPayout))).toMatchObject({
 			status: 'processing',
 			alreadyDone: false,
 		});
-		expect(itemOf(await h.run(payout, byPayout))).toMatchObject({
+		expect(onlyItem(await h.run(payout, byPayout))).toMatchObject({
 			status: 'processing',
 			alreadyDone: true,
 		});
@@ -301,7 +293,7 @@ describe('Maximum Amount fails closed', () => {
 	])('%s: refused, nothing captured', async (_case, fields) => {
 		h.server.on(CAPTURE, (_request, res) => answer(res, 200, envelope({})));
 		readsAnswer(HISTORY, [invoiceList('Held', fields)]);
-		const item = itemOf(await h.run(ceiling, byInvoice));
+		const item = onlyItem(await h.run(ceiling, byInvoice));
 		expect(h.server.requestsTo(CAPTURE)).toHaveLength(0);
 		expect(item.error).toBe(
 			'Could not read the amount of invoice 3000009001: not captured [item 0]',
@@ -313,7 +305,7 @@ describe('Maximum Amount fails closed', () => {
 		readsAnswer(HISTORY, [
 			invoiceList('Held', { CurrentAmount: { Amount: '250000.00', Currency: 'RUB' } }),
 		]);
-		const item = itemOf(await h.run(ceiling, byInvoice));
+		const item = onlyItem(await h.run(ceiling, byInvoice));
 		expect(h.server.requestsTo(CAPTURE)).toHaveLength(0);
 		expect(item.error).toBe(
 			'Invoice 3000009001 holds 250000.00 RUB, more than the Maximum Amount 1000.00: not captured [item 0]',
@@ -329,7 +321,7 @@ describe('a refusal says what it is, from what the state shows', () => {
 	test('a Sign refusal (ErrorSourceParam on Result.State) gets the signature hint, not the repeat note', async () => {
 		refused(refusal(2, 'Неверная подпись', 'Sign', { paramOnState: true }));
 		readsAnswer(HISTORY, [invoiceList('Held')]);
-		const item = itemOf(await h.run(captureById, byInvoice));
+		const item = onlyItem(await h.run(captureById, byInvoice));
 		expect(item.description).toContain('ErrorSourceParam Sign');
 		expect(item.description).toContain(
 			'the Sign header is SHA-256 of EshopId::OrderId::ToPaid::<Sign Secret Key>',
@@ -340,7 +332,7 @@ describe('a refusal says what it is, from what the state shows', () => {
 	test('an invoice the state read shows does not exist: says so', async () => {
 		refused(refusal(4, 'Счёт не найден', 'InvoiceId'));
 		readsAnswer(HISTORY, [envelope({ InvoicesHistoryList: [] })]);
-		const item = itemOf(await h.run(captureById, byInvoice));
+		const item = onlyItem(await h.run(captureById, byInvoice));
 		expect(item.description).toContain(
 			"IntellectMoney's state says why: IntellectMoney lists no invoice 3000009001 for shop 450000.",
 		);
@@ -350,7 +342,7 @@ describe('a refusal says what it is, from what the state shows', () => {
 	test('a Created invoice: nothing is held to capture', async () => {
 		refused(refusal(6, 'Счёт не захолдирован', 'InvoiceId'));
 		readsAnswer(HISTORY, [invoiceList('Created')]);
-		const item = itemOf(await h.run(captureById, byInvoice));
+		const item = onlyItem(await h.run(captureById, byInvoice));
 		expect(item.description).toContain(
 			'the invoice is Created: nothing is held to capture (the buyer has not paid yet)',
 		);
@@ -360,7 +352,7 @@ describe('a refusal says what it is, from what the state shows', () => {
 	test('a refusal while the invoice is still Held is not a repeat', async () => {
 		refused(refusal(7, 'Ошибка чека', 'MerchantReceipt'));
 		readsAnswer(HISTORY, [invoiceList('Held')]);
-		const item = itemOf(await h.run(captureById, byInvoice));
+		const item = onlyItem(await h.run(captureById, byInvoice));
 		expect(item.description).toContain(
 			'The invoice is still Held, so this is not the refusal of a repeat.',
 		);
@@ -369,7 +361,7 @@ describe('a refusal says what it is, from what the state shows', () => {
 
 	test('by Order ID the state cannot be read: the repeat note stays', async () => {
 		refused(refusal(5, 'Счёт уже оплачен', 'OrderId'));
-		const item = itemOf(
+		const item = onlyItem(
 			await h.run(workflow('capture-by-order-id'), { items: [{ orderId: ORDER_ID }] }),
 		);
 		expect(item.description).toContain(repeatNote);

@@ -9,6 +9,7 @@
  * Also runs the node through n8n-core's engine with a credential pointing at it (startHostileHarness),
  * recording everything a user could see, for the secret scan.
  */
+import { afterAll, beforeAll, expect } from '@jest/globals';
 import { createServer } from 'node:http';
 
 import { createEngine, CREDENTIAL_TYPE } from '../../dev/engine.mjs';
@@ -176,4 +177,35 @@ export async function startHostileHarness() {
 			await server.stop();
 		},
 	};
+}
+
+/** @typedef {Awaited<ReturnType<typeof startHostileHarness>>} HostileHarness */
+
+/**
+ * One hostile harness for a test file: started before its tests; after them, everything the file ran
+ * (successes and failures) must have shown no credential value or user token, and it is stopped.
+ * The returned object is filled in when the harness has started.
+ * @returns {HostileHarness}
+ */
+export function useHostileHarness() {
+	const harness = /** @type {HostileHarness} */ ({});
+	beforeAll(async () => {
+		Object.assign(harness, await startHostileHarness());
+	});
+	afterAll(async () => {
+		expect(harness.leaks()).toEqual([]);
+		await harness.stop();
+	});
+	return harness;
+}
+
+/**
+ * The one output item of the IntellectMoney node.
+ * @param {{ output: (node: string) => Array<{ json: unknown }> }} result
+ * @returns {Record<string, any>}
+ */
+export function onlyItem(result) {
+	const items = result.output('IntellectMoney');
+	expect(items).toHaveLength(1);
+	return /** @type {Record<string, any>} */ (items[0].json);
 }
