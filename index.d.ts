@@ -1,7 +1,10 @@
 export { IntellectMoney } from './dist/nodes/IntellectMoney/IntellectMoney.node';
 export { IntellectMoneyTrigger } from './dist/nodes/IntellectMoneyTrigger/IntellectMoneyTrigger.node';
 export { parseFormBody, verifyNotification } from './dist/nodes/IntellectMoneyTrigger/notification';
-export { IntellectMoneyApi, signIntellectMoneyRequest } from './dist/credentials/IntellectMoneyApi.credentials';
+export {
+	IntellectMoneyApi,
+	signIntellectMoneyRequest,
+} from './dist/credentials/IntellectMoneyApi.credentials';
 export {
 	ENDPOINTS,
 	SIGNED_FIELDS,
@@ -11,4 +14,4 @@ export {
 	computeSign,
 	computeHash,
 	describeRecipe,
-} from './dist/nodes/IntellectMoney/transport/signature';
+} from './dist/shared/signature';

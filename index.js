@@ -10,7 +10,7 @@ const {
 	IntellectMoneyApi,
 	signIntellectMoneyRequest,
 } = require('./dist/credentials/IntellectMoneyApi.credentials.js');
-const signature = require('./dist/nodes/IntellectMoney/transport/signature.js');
+const signature = require('./dist/shared/signature.js');
 const {
 	IntellectMoneyTrigger,
 } = require('./dist/nodes/IntellectMoneyTrigger/IntellectMoneyTrigger.node.js');

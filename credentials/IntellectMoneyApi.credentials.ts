@@ -6,15 +6,9 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import {
-	computeHash,
-	computeSign,
-	findSignedEndpoint,
-	SIGNED_FIELDS,
-} from '../nodes/IntellectMoney/transport/signature';
 import { checkBaseUrl, DEFAULT_BASE_URL } from '../shared/baseUrl';
-
-export { DEFAULT_BASE_URL };
+import type { IntellectMoneyCredentialData } from '../shared/credential';
+import { computeHash, computeSign, findSignedEndpoint, SIGNED_FIELDS } from '../shared/signature';
 
 /**
  * Why the credential refused to sign a request: it was never sent. The code lets the node's transport
@@ -22,18 +16,6 @@ export { DEFAULT_BASE_URL };
  */
 export class UnsignedRequestError extends Error {
 	readonly code = 'EIM_NOT_SIGNED';
-}
-
-/** The decrypted credential, as n8n hands it to `authenticate`. */
-export interface IntellectMoneyCredentialData {
-	eshopId: string;
-	bearerToken: string;
-	signSecretKey: string;
-	shopSecretKey?: string;
-	login?: string;
-	password?: string;
-	baseUrl?: string;
-	testMode?: boolean;
 }
 
 /**
@@ -134,6 +116,7 @@ function withDeadline(requestOptions: IHttpRequestOptions): IHttpRequestOptions[
 const cabinetApiPage = 'lk.intellectmoney.ru → Profile → Security → API';
 
 export class IntellectMoneyApi implements ICredentialType {
+	// CREDENTIAL_TYPE (shared/credential.ts); a literal, as n8n's lint reads credential names statically.
 	name = 'intellectMoneyApi';
 
 	displayName = 'IntellectMoney API';

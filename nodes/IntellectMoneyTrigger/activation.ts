@@ -5,10 +5,9 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
+import { CREDENTIAL_TYPE, eshopIdOf } from '../../shared/credential';
 import { optionProblems, readTriggerOptions } from './description';
 import { parseAllowList } from './senderAddress';
-
-const ESHOP_ID = /^\d{1,6}$/;
 
 const shopSecretKeyPlace =
 	'lk.intellectmoney.ru → Shops → your shop → "Подключение магазина" (Shop connection) tab → Secret key';
@@ -23,7 +22,7 @@ export interface ShopKeys {
 
 /** The non-secret Eshop ID, the Shop Secret Key (trimmed), and whether Login and Password are set. */
 export async function readShopKeys(context: IHookFunctions | IWebhookFunctions): Promise<ShopKeys> {
-	const credentials = await context.getCredentials('intellectMoneyApi');
+	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
 	const text = (value: unknown) =>
 		typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
 	return {
@@ -45,7 +44,7 @@ export async function assertReadyToVerify(context: IHookFunctions): Promise<void
 			`Without the key anyone could send a fake payment notification. Set a Secret key in ${shopSecretKeyPlace}, and the same value as Shop Secret Key in the credential.`,
 		);
 	}
-	if (!ESHOP_ID.test(eshopId)) {
+	if (eshopIdOf(eshopId) === undefined) {
 		fail(
 			'The Eshop ID in the IntellectMoney credential must be 1 to 6 digits',
 			'Set Eshop ID in the credential to your shop number (lk.intellectmoney.ru → Shops). Notifications for any other shop are refused.',

@@ -11,17 +11,11 @@
  */
 import type { IWebhookFunctions } from 'n8n-workflow';
 
-import type {
-	ImEnvelope,
-	ImInvoiceData,
-	ImInvoicesHistoryData,
-	ImResultBase,
-	ImUserTokenData,
-} from '../IntellectMoney/interfaces';
-import { intellectMoneyApiRequest, isRefusal } from '../IntellectMoney/transport';
-import { ENDPOINTS } from '../IntellectMoney/transport/signature';
-import type { IntellectMoneyEndpoint } from '../IntellectMoney/transport/signature';
-import { invoiceIn } from '../IntellectMoney/transport/stateReads';
+import type { ImInvoiceData, ImUserTokenData } from '../../shared/api';
+import { ENDPOINTS } from '../../shared/signature';
+import { invoiceIn, requestInvoice } from '../../shared/transport/reads';
+import { isRefusal } from '../../shared/transport/refusal';
+import { intellectMoneyApiRequest } from '../../shared/transport/request';
 
 /** Per request: IntellectMoney is waiting for the trigger's answer meanwhile. */
 export const CONFIRMATION_TIMEOUT_MS = 10_000;
@@ -36,18 +30,8 @@ export type InvoiceConfirmation =
 	/** Nothing could be learnt now (no answer, a refusal, not listed yet): ask to be sent again. */
 	| { outcome: 'unavailable'; reason: string };
 
-/** Where IntellectMoney lists the shop of an invoice (py-satels InvoiceData model: `EShopId`). */
-type ListedInvoice = ImInvoiceData & { EShopId?: string | number };
-
-/** One signed Personal API read, one attempt. */
-async function ask<TResult extends ImResultBase>(
-	context: IWebhookFunctions,
-	endpoint: IntellectMoneyEndpoint,
-	body: Record<string, string>,
-): Promise<ImEnvelope<TResult>> {
-	const request: typeof intellectMoneyApiRequest<TResult> = intellectMoneyApiRequest;
-	return await request.call(context, endpoint, body, 0, { timeoutMs: CONFIRMATION_TIMEOUT_MS });
-}
+/** One attempt per read: IntellectMoney waits for the answer meanwhile. */
+const ONCE = { once: true, timeoutMs: CONFIRMATION_TIMEOUT_MS };
 
 export async function confirmInvoice(
 	context: IWebhookFunctions,
@@ -60,7 +44,12 @@ export async function confirmInvoice(
 
 	let userToken: string;
 	try {
-		const envelope = await ask<ImUserTokenData>(context, ENDPOINTS.userSession, {});
+		const envelope = await intellectMoneyApiRequest<ImUserTokenData>(
+			context,
+			ENDPOINTS.userSession,
+			{},
+			ONCE,
+		);
 		const token = envelope.Result?.UserToken;
 		if (isRefusal(envelope) || typeof token !== 'string' || token === '') {
 			return {
@@ -73,15 +62,9 @@ export async function confirmInvoice(
 		return { outcome: 'unavailable', reason: 'IntellectMoney could not be asked for a user token' };
 	}
 
-	let listed: ListedInvoice | undefined;
+	let listed: ImInvoiceData | undefined;
 	try {
-		const envelope = await ask<ImInvoicesHistoryData>(context, ENDPOINTS.invoiceHistory, {
-			UserToken: userToken,
-			Skip: '0',
-			Take: '1',
-			EshopId: claim.eshopId,
-			InvoiceId: invoiceId,
-		});
+		const envelope = await requestInvoice(context, userToken, claim.eshopId, invoiceId, ONCE);
 		if (isRefusal(envelope)) {
 			return { outcome: 'unavailable', reason: 'IntellectMoney refused to list the invoice' };
 		}

@@ -16,7 +16,7 @@
  */
 import { createHash, timingSafeEqual } from 'crypto';
 
-import { buildSignatureString, md5Hex } from '../IntellectMoney/transport/signature';
+import { buildSignatureString, md5Hex } from '../../shared/signature';
 
 /** The hashed fields, in the order of the recipe; the shop Secret Key follows them. */
 export const HASHED_FIELDS = [

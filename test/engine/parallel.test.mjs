@@ -168,10 +168,11 @@ function withoutOperationIds(items) {
 describe('Parallel Requests keeps the output as in sequential mode', () => {
 	test('order and pairedItem are kept with 10 in flight, answers coming back out of order', async () => {
 		const invoices = Array.from({ length: 30 }, () => h.sandbox.addInvoice());
-		// 0–58 ms, scattered, so later items often answer first.
+		// 100–158 ms, scattered, so later items often answer first; long enough that the first ten
+		// are all in flight before any answers, also on a busy machine.
 		queueLatencies(
 			CAPTURE,
-			invoices.map((_, i) => (i * 37) % 59),
+			invoices.map((_, i) => 100 + ((i * 37) % 59)),
 		);
 		const result = await runParallel(
 			byInvoice,
@@ -196,9 +197,10 @@ describe('Parallel Requests keeps the output as in sequential mode', () => {
 		for (const parallelRequests of [3, 10]) {
 			proxy.reset();
 			const invoices = Array.from({ length: 24 }, () => h.sandbox.addInvoice());
+			// Long enough that K requests overlap before the first answer, also on a busy machine.
 			queueLatencies(
 				CAPTURE,
-				invoices.map(() => 30),
+				invoices.map(() => 100),
 			);
 			const result = await runParallel(
 				byOrder,

@@ -16,7 +16,7 @@ import {
 	md5Hex,
 	SIGNED_FIELDS,
 	sha256Hex,
-} from '../../nodes/IntellectMoney/transport/signature';
+} from '../../shared/signature';
 
 describe('reference §3 worked examples', () => {
 	test('1: purchaseToPaid Sign', () => {

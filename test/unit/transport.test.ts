@@ -3,7 +3,7 @@
  * descriptions (and the execution log), so they say only the status, the content type and the length,
  * never a byte of the body (a page that echoes the request would show the keys).
  */
-import { describeAnswer } from '../../nodes/IntellectMoney/transport';
+import { describeAnswer } from '../../shared/transport/answer';
 
 describe('describeAnswer', () => {
 	const issued = 'Yd/Ulq+kFc=Vo62XmY6B9VLJ';

@@ -31,7 +31,7 @@ describe('UserTokenSession', () => {
 	test('items asking at once share one token request', async () => {
 		const { node, requests } = fakeNode();
 		const session = new UserTokenSession(node);
-		const tokens = await Promise.all([0, 1, 2, 3].map(async (i) => await session.get(i)));
+		const tokens = await Promise.all([0, 1, 2, 3].map(async () => await session.get()));
 		expect(tokens).toEqual(['token-1', 'token-1', 'token-1', 'token-1']);
 		expect(requests()).toBe(1);
 	});
@@ -39,8 +39,8 @@ describe('UserTokenSession', () => {
 	test('items refused with the same stale token at once share one renewal', async () => {
 		const { node, requests } = fakeNode();
 		const session = new UserTokenSession(node);
-		const stale = await session.get(0);
-		const renewed = await Promise.all([0, 1, 2, 3].map(async (i) => await session.renew(stale, i)));
+		const stale = await session.get();
+		const renewed = await Promise.all([0, 1, 2, 3].map(async () => await session.renew(stale)));
 		expect(renewed).toEqual(['token-2', 'token-2', 'token-2', 'token-2']);
 		expect(requests()).toBe(2);
 	});
@@ -48,9 +48,9 @@ describe('UserTokenSession', () => {
 	test('a fresh token refused again is not renewed a second time', async () => {
 		const { node } = fakeNode();
 		const session = new UserTokenSession(node);
-		const first = await session.get(0);
-		const second = await session.renew(first, 0);
+		const first = await session.get();
+		const second = await session.renew(first);
 		expect(second).toBe('token-2');
-		expect(await session.renew(String(second), 0)).toBeUndefined();
+		expect(await session.renew(String(second))).toBeUndefined();
 	});
 });

@@ -5,19 +5,21 @@
  *
  * IntellectMoney publishes no idempotency key and no code for "already done", so the node relies on
  * its own evidence only. A request is sent again only on proof that the first was not carried out:
- * - it never left, or IntellectMoney answered HTTP 429 (transport/index.ts classifies every answer);
+ * - it never left, or IntellectMoney answered HTTP 429 (shared/transport/answer.ts classifies every answer);
  * - IntellectMoney's own refusal envelope, when it is about the user token (renewed once);
  * - after a lost answer, two state reads a little apart that both show the target still pending.
  * Any other lost answer, and any state read that is refused, empty or unreadable, is "may have been
  * carried out": the request is reported with what to check, never sent again.
  */
 import { NodeApiError, sleep } from 'n8n-workflow';
-import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
+import type { INode, JsonObject } from 'n8n-workflow';
 
-import type { ImEnvelope, ImResultBase } from '../interfaces';
-import { asTransportFailure, backoffMs, isRefusal, MAX_ATTEMPTS, throwIfRefused } from './index';
-import type { TransportFailure } from './index';
-import type { IntellectMoneyEndpoint } from './signature';
+import type { ImEnvelope, ImResultBase } from '../../../shared/api';
+import type { IntellectMoneyEndpoint } from '../../../shared/signature';
+import { asTransportFailure } from '../../../shared/transport/answer';
+import type { TransportFailure } from '../../../shared/transport/answer';
+import { isRefusal, refusalError } from '../../../shared/transport/refusal';
+import { backoffMs, MAX_ATTEMPTS } from '../../../shared/transport/retry';
 
 /**
  * What a read of IntellectMoney's state says about the request: carried out, positively still
@@ -77,15 +79,13 @@ export type MoneyMovingOutcome<TResult extends ImResultBase, TState> =
 	| { alreadyDone: TState | undefined; envelope?: undefined };
 
 export async function sendMoneyMovingRequest<TResult extends ImResultBase, TState>(
-	node: IExecuteFunctions,
-	itemIndex: number,
+	node: INode,
 	request: MoneyMovingRequest<TResult, TState>,
 ): Promise<MoneyMovingOutcome<TResult, TState>> {
 	if (request.readFirst && request.readState) {
 		const reading = await request.readState();
 		if (reading.verdict === 'done') return { alreadyDone: reading.state };
-		if (reading.verdict === 'unknown')
-			throw unreadableBeforeSending(node, itemIndex, request, reading);
+		if (reading.verdict === 'unknown') throw unreadableBeforeSending(node, request, reading);
 	}
 	for (let attempt = 1; ; attempt++) {
 		let envelope: ImEnvelope<TResult>;
@@ -93,7 +93,7 @@ export async function sendMoneyMovingRequest<TResult extends ImResultBase, TStat
 			envelope = await request.send();
 		} catch (error) {
 			const failure = asTransportFailure(error);
-			if (!failure) throw new NodeApiError(node.getNode(), error as JsonObject);
+			if (!failure) throw new NodeApiError(node, error as JsonObject);
 			if (failure.mayHaveApplied) {
 				const settled = await reconcileLostAnswer(request, failure);
 				if (settled !== 'resend') return settled;
@@ -117,7 +117,8 @@ export async function sendMoneyMovingRequest<TResult extends ImResultBase, TStat
 				note = request.refusalNote?.(envelope, reading) ?? '';
 			}
 		}
-		throwIfRefused.call(node, envelope, request.endpoint, itemIndex, request.body(), note);
+		if (isRefusal(envelope))
+			throw refusalError(node, envelope, request.endpoint, request.body(), note);
 		return { envelope };
 	}
 }
@@ -150,17 +151,15 @@ async function reconcileLostAnswer<TResult extends ImResultBase, TState>(
 }
 
 function unreadableBeforeSending<TResult extends ImResultBase, TState>(
-	node: IExecuteFunctions,
-	itemIndex: number,
+	node: INode,
 	request: MoneyMovingRequest<TResult, TState>,
 	reading: StateReading<TState>,
 ): NodeApiError {
 	const what =
 		request.unreadableBeforeSending ?? 'Nothing was sent: the state could not be read first';
 	const message = reading.why ? `${what} (${reading.why})` : what;
-	return new NodeApiError(node.getNode(), { message } as JsonObject, {
+	return new NodeApiError(node, { message } as JsonObject, {
 		message,
 		description: `Nothing was sent. The node reads the state before sending this request, so that a re-run never sends again what an earlier run carried out. ${request.unknownStateAdvice}`,
-		itemIndex,
 	});
 }

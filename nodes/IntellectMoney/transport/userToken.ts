@@ -9,10 +9,11 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { ImEnvelope, ImResultBase, ImUserTokenData } from '../interfaces';
-import { refusedParameter, repeatableRequest, throwIfRefused } from './index';
-import type { RequestSettings } from './index';
-import { ENDPOINTS } from './signature';
+import type { ImEnvelope, ImResultBase, ImUserTokenData } from '../../../shared/api';
+import { ENDPOINTS } from '../../../shared/signature';
+import { refusedParameter, throwIfRefused } from '../../../shared/transport/refusal';
+import type { RequestSettings } from '../../../shared/transport/request';
+import { repeatableRequest } from '../../../shared/transport/retry';
 
 export class UserTokenSession {
 	private current: Promise<string> | undefined;
@@ -22,9 +23,9 @@ export class UserTokenSession {
 	constructor(private readonly context: IExecuteFunctions) {}
 
 	/** The execution's token; the first caller fetches it, the others wait for the same answer. */
-	async get(itemIndex: number, settings: RequestSettings = {}): Promise<string> {
+	async get(settings: RequestSettings = {}): Promise<string> {
 		// A failed fetch is kept too: every item gets the same error instead of one more login each.
-		this.current ??= this.fetch(itemIndex, settings);
+		this.current ??= this.fetch(settings);
 		return await this.current;
 	}
 
@@ -32,11 +33,7 @@ export class UserTokenSession {
 	 * Renews the token after IntellectMoney refused `rejected`, once per execution: items that saw the
 	 * same stale token share one renewal; a second refusal of a fresh token is a real error.
 	 */
-	async renew(
-		rejected: string,
-		itemIndex: number,
-		settings: RequestSettings = {},
-	): Promise<string | undefined> {
+	async renew(rejected: string, settings: RequestSettings = {}): Promise<string | undefined> {
 		const seen = this.current;
 		const now = await seen?.catch(() => undefined);
 		// With Parallel Requests several items can see the same stale token at once: whoever comes
@@ -45,7 +42,7 @@ export class UserTokenSession {
 		if (now !== rejected) return now;
 		if (this.renewals >= 1) return undefined;
 		this.renewals += 1;
-		this.current = this.fetch(itemIndex, settings);
+		this.current = this.fetch(settings);
 		return await this.current;
 	}
 
@@ -55,28 +52,26 @@ export class UserTokenSession {
 	 * refusals included; transport failures and a failed token request are thrown.
 	 */
 	async read<TResult extends ImResultBase>(
-		itemIndex: number,
 		settings: RequestSettings,
 		request: (userToken: string) => Promise<ImEnvelope<TResult>>,
 	): Promise<ImEnvelope<TResult>> {
-		const userToken = await this.get(itemIndex, settings);
+		const userToken = await this.get(settings);
 		const envelope = await request(userToken);
 		if (refusedParameter(envelope)?.toLowerCase() !== 'usertoken') return envelope;
-		const renewed = await this.renew(userToken, itemIndex, settings);
+		const renewed = await this.renew(userToken, settings);
 		return renewed === undefined ? envelope : await request(renewed);
 	}
 
-	private async fetch(itemIndex: number, settings: RequestSettings): Promise<string> {
+	private async fetch(settings: RequestSettings): Promise<string> {
 		// Getting a token moves no money: transport failures are retried like any read.
 		const envelope = await repeatableRequest<ImUserTokenData>(
 			this.context,
 			ENDPOINTS.userSession,
 			{},
-			itemIndex,
 			settings,
 		);
 		// Login and Password are added by the credential; the node shows only their names.
-		throwIfRefused.call(this.context, envelope, ENDPOINTS.userSession, itemIndex, {});
+		throwIfRefused(this.context.getNode(), envelope, ENDPOINTS.userSession);
 		const token = envelope.Result?.UserToken;
 		if (typeof token !== 'string' || token === '') {
 			throw new NodeApiError(
@@ -86,7 +81,6 @@ export class UserTokenSession {
 					message: 'IntellectMoney did not issue a user token',
 					description:
 						'personal/user/getUserToken answered without a UserToken. Check Login and Password in the IntellectMoney credential.',
-					itemIndex,
 				},
 			);
 		}

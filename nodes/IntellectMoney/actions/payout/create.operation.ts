@@ -1,24 +1,26 @@
 /**
- * Payout → Create: `POST personal/payout/createOperation` (dev/payout/api/createOperation, reference
- * §2.3). Creates a payout operation to a card or, by phone, through SBP; nothing is paid until Payout →
+ * Payout → Create: `POST personal/payout/createOperation` (dev/payout/api/createOperation,
+ * docs/intellectmoney-api.md §2.3). Creates a payout operation to a card or, by phone, through SBP; nothing is paid until Payout →
  * Execute sends it (wiki/88768545: create → execute → getOperationState).
  */
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import {
-	requireSignedText,
-	validateAmount,
-	validateCeiling,
-	validatePan,
-	validatePhone,
-} from '../../helpers/inputValidation';
-import type { CreatePayoutOutput, ImPayoutOperationData } from '../../interfaces';
-import { repeatableRequest, throwIfRefused } from '../../transport';
-import { ENDPOINTS } from '../../transport/signature';
-import { optionsCollection, requestSettings } from '../common.descriptions';
-import type { ExecutionContext } from '../executionContext';
-import { payoutOutput, refusePayoutInTestMode } from './payoutOperation';
+import type { ImPayoutOperationData } from '../../../../shared/api';
+import { ENDPOINTS } from '../../../../shared/signature';
+import { throwIfRefused } from '../../../../shared/transport/refusal';
+import { repeatableRequest } from '../../../../shared/transport/retry';
+import { ItemError } from '../../errors';
+import type { CreatePayoutOutput } from '../../outputs';
+import { validateAmount, validateCeiling } from '../../validation/money';
+import { validatePan, validatePhone } from '../../validation/recipients';
+import { requireSignedText } from '../../validation/text';
+import { optionsCollection } from '../common/descriptions';
+import { requestSettings } from '../common/options';
+import type { CommonOptions } from '../common/options';
+import type { ItemScope, RunScope } from '../scope';
+import { payoutOutput } from './payoutState';
+import { refusePayoutInTestMode } from './testMode';
 
 const properties: INodeProperties[] = [
 	{
@@ -117,55 +119,33 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	context: ExecutionContext,
-): Promise<IDataObject> {
-	const param = (name: string, fallback?: unknown) =>
-		this.getNodeParameter(name, itemIndex, fallback) as unknown;
-	const options = param('options', {}) as {
+export async function execute(item: ItemScope, run: RunScope): Promise<IDataObject> {
+	const options = item.param('options', {}) as CommonOptions & {
 		currency?: string;
-		includeRaw?: boolean;
 		maxAmount?: unknown;
-		timeoutSeconds?: unknown;
 	};
-	const method = param('method') === 'card' ? 'card' : 'sbp';
-	const pan = method === 'card' ? validatePan(this, itemIndex, param('pan')) : undefined;
-	const phone = method === 'sbp' ? validatePhone(this, itemIndex, param('phone')) : undefined;
+	const method = item.param('method') === 'card' ? 'card' : 'sbp';
+	const pan = method === 'card' ? validatePan(item.param('pan')) : undefined;
+	const phone = method === 'sbp' ? validatePhone(item.param('phone')) : undefined;
 	const bankId =
-		method === 'sbp'
-			? requireSignedText(this, itemIndex, param('bankId'), 'Bank ID', 50)
-			: undefined;
-	const amount = validateAmount(this, itemIndex, param('amount'), 'Amount');
-	validateCeiling(this, itemIndex, options.maxAmount, amount, 'pay out');
-	const recipientName = requireSignedText(
-		this,
-		itemIndex,
-		param('recipientName'),
-		'Recipient Name',
-		255,
-	);
+		method === 'sbp' ? requireSignedText(item.param('bankId'), 'Bank ID', 50) : undefined;
+	const amount = validateAmount(item.param('amount'), 'Amount');
+	validateCeiling(options.maxAmount, amount, 'pay out');
+	const recipientName = requireSignedText(item.param('recipientName'), 'Recipient Name', 255);
 	// Currency is signed (createOperation's Sign, dev/payout/api/createOperation): the same checks as
 	// every other signed field, and a 3-letter code.
-	const currency = requireSignedText(
-		this,
-		itemIndex,
-		options.currency ?? 'RUB',
-		'Currency',
-		3,
-	).toUpperCase();
+	const currency = requireSignedText(options.currency ?? 'RUB', 'Currency', 3).toUpperCase();
 	if (!/^[A-Z]{3}$/.test(currency)) {
-		throw new NodeOperationError(this.getNode(), `Currency "${currency}" is not a 3-letter code`, {
-			itemIndex,
-			description: 'Set Options → Currency to a currency code such as RUB.',
-		});
+		throw new ItemError(
+			`Currency "${currency}" is not a 3-letter code`,
+			'Set Options → Currency to a currency code such as RUB.',
+		);
 	}
-	const settings = requestSettings(this, itemIndex, options);
-	const { eshopId, testMode } = await context.shop(itemIndex);
-	refusePayoutInTestMode(this, itemIndex, testMode);
+	const settings = requestSettings(options);
+	const { eshopId, testMode } = await run.shop();
+	refusePayoutInTestMode(testMode);
 
-	const userToken = await context.userTokens.get(itemIndex, settings);
+	const userToken = await run.userTokens.get(settings);
 	const body: Record<string, string> = {
 		UserToken: userToken,
 		PreferenceType: method === 'card' ? 'OutBankCard' : 'OutSbp',
@@ -181,13 +161,12 @@ export async function execute(
 	// Creating an operation moves no money (only Execute does), so a lost answer is simply asked again:
 	// at worst an extra operation stays Created and is never executed.
 	const envelope = await repeatableRequest<ImPayoutOperationData>(
-		this,
+		run.node,
 		ENDPOINTS.createPayout,
 		body,
-		itemIndex,
 		settings,
 	);
-	throwIfRefused.call(this, envelope, ENDPOINTS.createPayout, itemIndex, body);
+	throwIfRefused(run.node.getNode(), envelope, ENDPOINTS.createPayout, body);
 	const payoutOperationId = envelope.Result?.PayoutOperationId ?? '';
 	const output: CreatePayoutOutput = {
 		...payoutOutput(envelope, payoutOperationId, {

@@ -2,31 +2,26 @@
  * Payout → Execute: `POST personal/payout/executeOperation` (seeds/000_a67578c069aa1be9.txt).
  * Sends a created payout operation to processing; optionally waits until it reaches a final state.
  */
-import { sleep, updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { validatePayoutOperationId } from '../../helpers/inputValidation';
-import type { ExecutePayoutOutput, ImEnvelope, ImPayoutOperationData } from '../../interfaces';
-import {
-	intellectMoneyApiRequest,
-	isRefusal,
-	refusalSummary,
-	refusedParameter,
-} from '../../transport';
-import type { RequestSettings } from '../../transport';
+import type { ImPayoutOperationData } from '../../../../shared/api';
+import { ENDPOINTS } from '../../../../shared/signature';
+import { refusedParameter } from '../../../../shared/transport/refusal';
+import { intellectMoneyApiRequest } from '../../../../shared/transport/request';
+import type { ExecutePayoutOutput } from '../../outputs';
 import { sendMoneyMovingRequest } from '../../transport/moneyMoving';
-import type { StateReading } from '../../transport/moneyMoving';
-import { ENDPOINTS } from '../../transport/signature';
-import { requestPayoutState } from '../../transport/stateReads';
-import { optionsCollection, requestSettings, secondsToMs } from '../common.descriptions';
-import type { ExecutionContext } from '../executionContext';
-import {
-	asItem,
-	isFinalPayoutState,
-	payoutOperationIdProperty,
-	payoutOutput,
-	refusePayoutInTestMode,
-} from './payoutOperation';
+import { validatePayoutOperationId } from '../../validation/identifiers';
+import { optionsCollection } from '../common/descriptions';
+import { requestSettings } from '../common/options';
+import type { CommonOptions } from '../common/options';
+import type { ItemScope, RunScope } from '../scope';
+import { payoutOutput, readPayoutState } from './payoutState';
+import type { PayoutEnvelope } from './payoutState';
+import { payoutOperationIdProperty } from './properties';
+import { refusePayoutInTestMode } from './testMode';
+import { waitSettings, waitUntilFinal } from './waitUntilFinal';
+import type { WaitOptions } from './waitUntilFinal';
 
 const properties: INodeProperties[] = [
 	payoutOperationIdProperty,
@@ -64,53 +59,31 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-interface ExecuteOptions {
-	includeRaw?: boolean;
-	timeoutSeconds?: unknown;
-	waitUntilFinal?: boolean;
-	waitLimitSeconds?: unknown;
-	pollIntervalSeconds?: unknown;
-}
+type ExecuteOptions = CommonOptions & WaitOptions;
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	context: ExecutionContext,
-): Promise<IDataObject> {
-	const payoutOperationId = validatePayoutOperationId(
-		this,
-		itemIndex,
-		context.itemParameter('payoutOperationId', itemIndex),
-	);
-	const options = this.getNodeParameter('options', itemIndex, {}) as ExecuteOptions;
-	const settings = requestSettings(this, itemIndex, options);
-	const wait = waitSettings(this, itemIndex, options);
+export async function execute(item: ItemScope, run: RunScope): Promise<IDataObject> {
+	const payoutOperationId = validatePayoutOperationId(item.param('payoutOperationId'));
+	const options = item.param('options', {}) as ExecuteOptions;
+	const settings = requestSettings(options);
+	const wait = waitSettings(options);
 	const includeRaw = options.includeRaw === true;
-	const { testMode } = await context.shop(itemIndex);
-	refusePayoutInTestMode(this, itemIndex, testMode);
+	const { testMode } = await run.shop();
+	refusePayoutInTestMode(testMode);
 	const flags = { includeRaw, testMode };
 
-	let userToken = await context.userTokens.get(itemIndex, settings);
+	let userToken = await run.userTokens.get(settings);
 	const body = () => ({ UserToken: userToken, PayoutOperationId: payoutOperationId });
-	const readState = async () =>
-		await readPayoutState.call(this, context, payoutOperationId, itemIndex, settings);
+	const readState = async () => await readPayoutState(run, payoutOperationId, settings);
 
 	const outcome = await sendMoneyMovingRequest<ImPayoutOperationData, PayoutEnvelope>(
-		this,
-		itemIndex,
+		run.node.getNode(),
 		{
 			endpoint: ENDPOINTS.executePayout,
 			body,
 			send: async () => {
 				// The session's token: a state read may have renewed it.
-				userToken = await context.userTokens.get(itemIndex, settings);
-				return await intellectMoneyApiRequest.call(
-					this,
-					ENDPOINTS.executePayout,
-					body(),
-					itemIndex,
-					settings,
-				);
+				userToken = await run.userTokens.get(settings);
+				return await intellectMoneyApiRequest(run.node, ENDPOINTS.executePayout, body(), settings);
 			},
 			readState,
 			// seeds/000 publishes no rule that refuses a second executeOperation, so a re-run (or n8n's
@@ -125,7 +98,7 @@ export async function execute(
 			// NoAuth in python-intellectmoney's models).
 			onRefusal: async (envelope) => {
 				if (refusedParameter(envelope)?.toLowerCase() !== 'usertoken') return 'reconcile';
-				const renewed = await context.userTokens.renew(userToken, itemIndex, settings);
+				const renewed = await run.userTokens.renew(userToken, settings);
 				if (renewed === undefined) return 'report';
 				userToken = renewed;
 				return 'resend';
@@ -141,114 +114,14 @@ export async function execute(
 		waitedSeconds: null,
 		waitTimedOut: false,
 	};
-	if (!wait || answered.final || answered.status === 'queued') return asItem(answered);
-
-	/** One state read for the wait; a refused read renews the user token (once per execution). */
-	const readLatest = async () => {
-		const reading = await readState();
-		return reading.state;
-	};
-	return asItem(await waitUntilFinal(answered, readLatest, wait));
-}
-
-type PayoutEnvelope = ImEnvelope<ImPayoutOperationData>;
-
-/**
- * The payout as IntellectMoney's getOperationState shows it: `Created` is the one state before
- * Execute (seeds/000 and wiki/88768545 publish only InProcess and Failed after it), so Created =
- * pending and any other state = executed. A refused, empty or foreign answer is unknown. Never throws.
- */
-async function readPayoutState(
-	this: IExecuteFunctions,
-	context: ExecutionContext,
-	payoutOperationId: string,
-	itemIndex: number,
-	settings: RequestSettings,
-): Promise<StateReading<PayoutEnvelope>> {
-	let envelope: PayoutEnvelope;
-	try {
-		envelope = await context.userTokens.read(
-			itemIndex,
-			settings,
-			async (userToken) =>
-				await requestPayoutState(this, userToken, payoutOperationId, itemIndex, settings),
-		);
-	} catch {
-		return { verdict: 'unknown', why: 'the read of the payout got no usable answer' };
-	}
-	if (isRefusal(envelope)) {
-		const why = `IntellectMoney refused the read of the payout (${refusalSummary(envelope)})`;
-		return { verdict: 'unknown', why };
-	}
-	const state = envelope.Result?.PayoutOperationState;
-	const answeredId = envelope.Result?.PayoutOperationId;
-	if (typeof state !== 'string' || state === '') {
-		return { verdict: 'unknown', why: 'IntellectMoney answered without a PayoutOperationState' };
-	}
-	if (typeof answeredId === 'string' && answeredId.toLowerCase() !== payoutOperationId) {
-		return { verdict: 'unknown', why: 'IntellectMoney answered about another payout operation' };
-	}
-	return { verdict: state.toLowerCase() === 'created' ? 'pending' : 'done', state: envelope };
-}
-
-interface WaitSettings {
-	limitMs: number;
-	intervalMs: number;
-}
-
-function waitSettings(
-	node: IExecuteFunctions,
-	itemIndex: number,
-	options: ExecuteOptions,
-): WaitSettings | undefined {
-	if (options.waitUntilFinal !== true) return undefined;
-	const seconds = (value: unknown, fallback: number, max: number, name: string) =>
-		secondsToMs(node, itemIndex, value === undefined || value === '' ? fallback : value, {
-			name,
-			max,
-			fix: `Set Options → ${name}, or turn off Wait Until Final.`,
-		});
-	return {
-		limitMs: seconds(options.waitLimitSeconds, 300, 3600, 'Wait Limit (Seconds)'),
-		intervalMs: seconds(options.pollIntervalSeconds, 10, 300, 'Check Every (Seconds)'),
-	};
-}
-
-/**
- * Polls getOperationState with n8n's `sleep` between reads (no busy loop, no timers) until the payout
- * is final or the limit runs out. Reads move no money; a read that fails is simply tried at the next
- * turn, so one lost answer does not end the wait.
- */
-async function waitUntilFinal(
-	answered: ExecutePayoutOutput,
-	readLatest: () => Promise<ImEnvelope<ImPayoutOperationData> | undefined>,
-	wait: WaitSettings,
-): Promise<ExecutePayoutOutput> {
-	const started = Date.now();
-	const waited = () => Math.round((Date.now() - started) / 1000);
-	for (;;) {
-		const left = wait.limitMs - (Date.now() - started);
-		if (left <= 0) return { ...answered, waitedSeconds: waited(), waitTimedOut: true };
-		await sleep(Math.min(wait.intervalMs, left));
-		const envelope = await readLatest();
-		if (envelope && isFinalPayoutState(envelope.Result?.PayoutOperationState)) {
-			const final = payoutOutput(envelope, answered.payoutOperationId, {
-				includeRaw: answered.raw !== undefined,
-				alreadyDone: answered.alreadyDone,
-				testMode: answered.testMode,
-			});
-			return { ...final, waitedSeconds: waited(), waitTimedOut: false };
-		}
-	}
+	if (!wait || answered.final || answered.status === 'queued') return { ...answered };
+	const readLatest = async () => (await readState()).state;
+	return { ...(await waitUntilFinal(answered, readLatest, wait)) };
 }
 
 /** The payout an item targets: with Parallel Requests, executes of one payout never overlap. */
-export function concurrencyKey(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	context: ExecutionContext,
-): string | undefined {
-	const value = context.itemParameter('payoutOperationId', itemIndex);
+export function concurrencyKey(item: ItemScope): string | undefined {
+	const value = item.param('payoutOperationId');
 	if (typeof value !== 'string') return undefined;
 	// GUIDs compare case-insensitively (validatePayoutOperationId lower-cases them too).
 	return value.trim().toLowerCase();

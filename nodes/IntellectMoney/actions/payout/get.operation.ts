@@ -1,17 +1,21 @@
 /**
  * Payout → Get State: `POST personal/payout/getOperationState` (wiki/88768545 names it; its URL and
- * Sign are read from its sibling executeOperation, reference §2.3, inference). Reads move no money.
+ * Sign are read from its sibling executeOperation, docs/intellectmoney-api.md §2.3, inference). Reads move no money.
  */
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { validatePayoutOperationId } from '../../helpers/inputValidation';
-import { throwIfRefused } from '../../transport';
-import { ENDPOINTS } from '../../transport/signature';
-import { requestPayoutState } from '../../transport/stateReads';
-import { optionsCollection, requestSettings } from '../common.descriptions';
-import type { ExecutionContext } from '../executionContext';
-import { asItem, payoutOperationIdProperty, payoutOutput } from './payoutOperation';
+import { ENDPOINTS } from '../../../../shared/signature';
+import { requestPayoutState } from '../../../../shared/transport/reads';
+import { throwIfRefused } from '../../../../shared/transport/refusal';
+import { ItemError } from '../../errors';
+import { validatePayoutOperationId } from '../../validation/identifiers';
+import { optionsCollection } from '../common/descriptions';
+import { requestSettings } from '../common/options';
+import type { CommonOptions } from '../common/options';
+import type { ItemScope, RunScope } from '../scope';
+import { payoutOutput } from './payoutState';
+import { payoutOperationIdProperty } from './properties';
 
 const properties: INodeProperties[] = [payoutOperationIdProperty, optionsCollection()];
 
@@ -20,50 +24,27 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	context: ExecutionContext,
-): Promise<IDataObject> {
-	const payoutOperationId = validatePayoutOperationId(
-		this,
-		itemIndex,
-		this.getNodeParameter('payoutOperationId', itemIndex),
-	);
-	const options = this.getNodeParameter('options', itemIndex, {}) as {
-		includeRaw?: boolean;
-		timeoutSeconds?: unknown;
-	};
-	const settings = requestSettings(this, itemIndex, options);
-	const { testMode } = await context.shop(itemIndex);
-	const userToken = await context.userTokens.get(itemIndex, settings);
-	const envelope = await requestPayoutState(
-		this,
-		userToken,
-		payoutOperationId,
-		itemIndex,
-		settings,
-	);
-	throwIfRefused.call(this, envelope, ENDPOINTS.payoutState, itemIndex, {
+export async function execute(item: ItemScope, run: RunScope): Promise<IDataObject> {
+	const payoutOperationId = validatePayoutOperationId(item.param('payoutOperationId'));
+	const options = item.param('options', {}) as CommonOptions;
+	const settings = requestSettings(options);
+	const { testMode } = await run.shop();
+	const userToken = await run.userTokens.get(settings);
+	const envelope = await requestPayoutState(run.node, userToken, payoutOperationId, settings);
+	throwIfRefused(run.node.getNode(), envelope, ENDPOINTS.payoutState, {
 		UserToken: userToken,
 		PayoutOperationId: payoutOperationId,
 	});
 	if (!envelope.Result?.PayoutOperationState) {
-		throw new NodeOperationError(
-			this.getNode(),
+		throw new ItemError(
 			`Payout operation ${payoutOperationId} has no state in IntellectMoney's answer`,
-			{
-				itemIndex,
-				description:
-					'IntellectMoney answered without a PayoutOperationState. Check the Payout Operation ID.',
-			},
+			'IntellectMoney answered without a PayoutOperationState. Check the Payout Operation ID.',
 		);
 	}
-	return asItem(
-		payoutOutput(envelope, payoutOperationId, {
-			includeRaw: options.includeRaw === true,
-			alreadyDone: false,
-			testMode,
-		}),
-	);
+	const output = payoutOutput(envelope, payoutOperationId, {
+		includeRaw: options.includeRaw === true,
+		alreadyDone: false,
+		testMode,
+	});
+	return output as unknown as IDataObject;
 }

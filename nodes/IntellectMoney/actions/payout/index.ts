@@ -1,10 +1,13 @@
+/** Payout: create a payout operation, execute it (optionally waiting until it is final), read it. */
 import type { INodeProperties } from 'n8n-workflow';
 
+import { moneyMovesNotice } from '../common/descriptions';
+import type { Operation } from '../operation';
 import * as create from './create.operation';
 import * as execute from './execute.operation';
 import * as get from './get.operation';
 
-export { create, execute, get };
+export const operations = { create, execute, get } satisfies Record<string, Operation>;
 
 export const description: INodeProperties[] = [
 	{
@@ -18,15 +21,14 @@ export const description: INodeProperties[] = [
 				name: 'Create',
 				value: 'create',
 				action: 'Create a payout',
-				description:
-					'Create a payout operation to a card or by phone (SBP). Nothing is paid until Execute sends it.',
+				description: 'Create a payout operation to a card or by phone (SBP); Execute sends it',
 			},
 			{
 				name: 'Execute',
 				value: 'execute',
 				action: 'Execute a payout',
 				description:
-					'Send a created payout operation to processing, and optionally wait until it is final. It moves money: put human approval in front of it when an AI agent uses it. Repeating it is safe: a payout is executed at most once, and a repeat comes back as alreadyDone.',
+					'Send a created payout operation to processing, optionally waiting until it is final',
 			},
 			{
 				name: 'Get State',
@@ -37,6 +39,7 @@ export const description: INodeProperties[] = [
 		],
 		default: 'execute',
 	},
+	moneyMovesNotice('payout', ['execute']),
 	...create.description,
 	...execute.description,
 	...get.description,

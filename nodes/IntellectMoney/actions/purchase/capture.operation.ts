@@ -1,16 +1,29 @@
 /**
- * Purchase → Capture: `POST merchant/purchaseToPaid` (seeds/004_fccea8ed138cdb48.txt).
+ * Purchase → Capture: `POST merchant/purchaseToPaid` (seeds/004, developer.intellectmoney.ru/merchant/api/purchaseToPaid).
  * Transfers the amount held on an invoice (two-stage payment) to the shop.
  */
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { validateMaxAmount } from '../../helpers/inputValidation';
-import type { RequestSettings } from '../../transport';
-import { ENDPOINTS } from '../../transport/signature';
-import { merchantReceiptOption, optionsCollection } from '../common.descriptions';
-import type { ExecutionContext } from '../executionContext';
-import { lookUpInvoice, purchaseTargetProperties, runPurchaseAction } from './purchaseAction';
+import { ENDPOINTS } from '../../../../shared/signature';
+import type { RequestSettings } from '../../../../shared/transport/request';
+import { ItemError } from '../../errors';
+import { validateMaxAmount } from '../../validation/money';
+import { validateMerchantReceipt } from '../../validation/receipt';
+import { merchantReceiptOption, optionsCollection } from '../common/descriptions';
+import { requestSettings } from '../common/options';
+import type { CommonOptions } from '../common/options';
+import type { ItemScope, RunScope } from '../scope';
+import { lookUpInvoice } from './invoiceLookup';
+import { purchaseActionOutput } from './output';
+import { sendPurchaseAction } from './purchaseFlow';
+import type { PurchaseActionPolicy } from './purchaseFlow';
+import {
+	purchaseConcurrencyKey,
+	purchaseTargetProperties,
+	readPurchaseTarget,
+	targetFields,
+} from './target';
 
 const properties: INodeProperties[] = [
 	...purchaseTargetProperties('capture'),
@@ -35,37 +48,53 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	context: ExecutionContext,
-): Promise<IDataObject> {
-	const options = this.getNodeParameter('options', itemIndex, {}) as { maxAmount?: unknown };
-	return await runPurchaseAction.call(this, itemIndex, context, {
-		endpoint: ENDPOINTS.capturePurchase,
-		action: 'captured',
-		// InvoiceData states (reference §4.1): Held = still waiting; Paid = the held amount was transferred.
-		doneState: 'paid',
-		pendingStates: ['held'],
-		// purchaseToPaid acts only on a held invoice (seeds/004: "по захолдированному СКО"), so a
-		// repeat is refused by IntellectMoney's published rule: no read before sending is needed.
-		readFirst: false,
+const policy: PurchaseActionPolicy = {
+	endpoint: ENDPOINTS.capturePurchase,
+	// InvoiceData states (docs/intellectmoney-api.md §4.1): Held = still waiting; Paid = the held
+	// amount was transferred.
+	classify: (state) => (state === 'paid' ? 'done' : state === 'held' ? 'pending' : 'other'),
+	// purchaseToPaid acts only on a held invoice (seeds/004: "по захолдированному СКО"), so a repeat
+	// is refused by IntellectMoney's published rule: no read before sending is needed.
+	readFirst: false,
+	messages: {
+		notReadFirst: (invoiceId) =>
+			`Invoice ${invoiceId} was not captured: its state could not be read first`,
 		repeatRule: 'A second capture of a captured invoice is refused, never paid twice.',
-		pastTense: 'captured',
-		describeOtherState: (state) =>
+		maybeRepeat:
+			'If an earlier run or attempt already captured this purchase, this refusal is expected and nothing was captured twice',
+		otherState: (state) =>
 			state === 'created'
 				? 'nothing is held to capture (the buyer has not paid yet)'
 				: state === 'refund'
 					? 'it was released or refunded, so it cannot be captured'
 					: 'only a Held invoice can be captured',
-		beforeSending: async ({ eshopId }, target, settings) => {
-			const maxAmount = validateMaxAmount(this, itemIndex, options.maxAmount, target.invoiceId);
-			if (maxAmount === undefined || target.invoiceId === undefined) return;
-			const invoice = { eshopId, invoiceId: target.invoiceId, maxAmount };
-			await assertWithinMaxAmount.call(this, context, invoice, itemIndex, settings);
-		},
-	});
+	},
+};
+
+interface CaptureOptions extends CommonOptions {
+	maxAmount?: unknown;
+	merchantReceipt?: unknown;
 }
+
+export async function execute(item: ItemScope, run: RunScope): Promise<IDataObject> {
+	const target = readPurchaseTarget(item);
+	const options = item.param('options', {}) as CaptureOptions;
+	const merchantReceipt = validateMerchantReceipt(options.merchantReceipt);
+	const settings = requestSettings(options);
+	const shop = await run.shop();
+	const maxAmount = validateMaxAmount(options.maxAmount, target.invoiceId);
+	if (maxAmount !== undefined && target.invoiceId !== undefined) {
+		await assertWithinMaxAmount(run, shop.eshopId, target.invoiceId, maxAmount, settings);
+	}
+
+	const body = targetFields(shop.eshopId, target);
+	if (merchantReceipt !== undefined) body.MerchantReceipt = merchantReceipt;
+	const result = await sendPurchaseAction(run, { target, body, settings, shop }, policy);
+	const identity = { eshopId: shop.eshopId, testMode: shop.testMode, ...target };
+	return purchaseActionOutput('captured', identity, result, options.includeRaw === true);
+}
+
+export const concurrencyKey = purchaseConcurrencyKey;
 
 /**
  * Refuses, before anything moves, to capture an invoice that holds more than `maxAmount`: checked
@@ -73,35 +102,25 @@ export async function execute(
  * Fails closed: an amount that is missing, empty or not a positive number is never read as 0.
  */
 async function assertWithinMaxAmount(
-	this: IExecuteFunctions,
-	context: ExecutionContext,
-	target: { eshopId: string; invoiceId: string; maxAmount: number },
-	itemIndex: number,
+	run: RunScope,
+	eshopId: string,
+	invoiceId: string,
+	maxAmount: number,
 	settings: RequestSettings,
 ): Promise<void> {
-	const { eshopId, invoiceId, maxAmount } = target;
-	const lookup = await lookUpInvoice.call(this, context, eshopId, invoiceId, itemIndex, settings);
+	const lookup = await lookUpInvoice(run, eshopId, invoiceId, settings);
 	const money = lookup.found?.invoice.CurrentAmount ?? lookup.found?.invoice.Amount;
 	const amount = positiveAmount(money?.Amount);
 	if (amount === undefined) {
-		throw new NodeOperationError(
-			this.getNode(),
+		throw new ItemError(
 			`Could not read the amount of invoice ${invoiceId}: not captured`,
-			{
-				itemIndex,
-				description: `Maximum Amount is set, so the node reads the held amount before capturing, and it found ${lookup.why ?? 'no positive amount in the invoice'}. Check the Invoice ID and Login and Password in the credential, or clear Maximum Amount.`,
-			},
+			`Maximum Amount is set, so the node reads the held amount before capturing, and it found ${lookup.why ?? 'no positive amount in the invoice'}. Check the Invoice ID and Login and Password in the credential, or clear Maximum Amount.`,
 		);
 	}
 	if (amount > maxAmount) {
-		throw new NodeOperationError(
-			this.getNode(),
+		throw new ItemError(
 			`Invoice ${invoiceId} holds ${amount.toFixed(2)}${money?.Currency ? ` ${money.Currency}` : ''}, more than the Maximum Amount ${maxAmount.toFixed(2)}: not captured`,
-			{
-				itemIndex,
-				description:
-					'Raise Options → Maximum Amount if this capture is intended, or capture it by hand in the IntellectMoney cabinet.',
-			},
+			'Raise Options → Maximum Amount if this capture is intended, or capture it by hand in the IntellectMoney cabinet.',
 		);
 	}
 }
@@ -114,5 +133,3 @@ function positiveAmount(value: unknown): number | undefined {
 	const amount = Number(text);
 	return Number.isFinite(amount) && amount > 0 ? amount : undefined;
 }
-
-export { purchaseConcurrencyKey as concurrencyKey } from './purchaseAction';

@@ -1,29 +1,29 @@
 /**
- * Purchase → Create Invoice: `POST merchant/createInvoice` (dev/merchant/api/createInvoice, reference
- * §2.1). Creates the invoice the buyer pays on IntellectMoney's payment page; with Hold Mode the paid
- * amount is held until Capture or Release (two-stage payment).
+ * Purchase → Create Invoice: `POST merchant/createInvoice` (dev/merchant/api/createInvoice,
+ * docs/intellectmoney-api.md §2.1). Creates the invoice the buyer pays on IntellectMoney's payment
+ * page; with Hold Mode the paid amount is held until Capture or Release (two-stage payment).
  */
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import {
-	optionalText,
-	validateAmount,
-	validateEmail,
-	validateExpireDate,
-	validateHoldTime,
-	validateMerchantReceipt,
-	validateOrderId,
-	validateUrl,
-} from '../../helpers/inputValidation';
-import type { CreateInvoiceOutput, ImCreateInvoiceData, ImEnvelope } from '../../interfaces';
-import { intellectMoneyApiRequest, readOperationOutcome, refusedParameter } from '../../transport';
+import type { ImCreateInvoiceData, ImEnvelope } from '../../../../shared/api';
+import { ENDPOINTS } from '../../../../shared/signature';
+import { refusedParameter } from '../../../../shared/transport/refusal';
+import { intellectMoneyApiRequest } from '../../../../shared/transport/request';
+import { ItemError } from '../../errors';
+import type { CreateInvoiceOutput } from '../../outputs';
 import { sendMoneyMovingRequest } from '../../transport/moneyMoving';
-import { ENDPOINTS } from '../../transport/signature';
-import { merchantReceiptOption, optionsCollection, requestSettings } from '../common.descriptions';
-import type { ExecutionContext } from '../executionContext';
+import { validateExpireDate, validateHoldTime } from '../../validation/dates';
+import { validateOrderId } from '../../validation/identifiers';
+import { validateAmount } from '../../validation/money';
+import { validateMerchantReceipt } from '../../validation/receipt';
+import { optionalText, validateEmail, validateUrl } from '../../validation/text';
+import { merchantReceiptOption, optionsCollection } from '../common/descriptions';
+import { requestSettings } from '../common/options';
+import { operationOutcome } from '../common/outcome';
+import type { ItemScope, RunScope } from '../scope';
 
-/** The payment page (reference §1, dev/merchant/api/createInvoice). */
+/** The payment page (docs/intellectmoney-api.md §1, dev/merchant/api/createInvoice). */
 export const PAYMENT_PAGE_URL = 'https://merchant.intellectmoney.ru/?InvoiceId=';
 
 const CURRENCIES = ['RUB', 'USD', 'EUR', 'TST'];
@@ -183,58 +183,49 @@ interface CreateInvoiceOptions {
 	timeoutSeconds?: unknown;
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	context: ExecutionContext,
-): Promise<IDataObject> {
-	const param = (name: string, fallback?: unknown) =>
-		this.getNodeParameter(name, itemIndex, fallback) as unknown;
-	const options = param('options', {}) as CreateInvoiceOptions;
-	const orderId = validateOrderId(this, itemIndex, context.itemParameter('orderId', itemIndex));
-	const amount = validateAmount(this, itemIndex, param('amount'), 'Amount');
-	const holdMode = param('holdMode', false) === true;
-	const holdTime = holdMode ? validateHoldTime(this, itemIndex, param('holdTime')) : undefined;
-	const expireInput = holdMode ? param('expireDate') : options.expireDate;
+export async function execute(item: ItemScope, run: RunScope): Promise<IDataObject> {
+	const options = item.param('options', {}) as CreateInvoiceOptions;
+	const orderId = validateOrderId(item.param('orderId'));
+	const amount = validateAmount(item.param('amount'), 'Amount');
+	const holdMode = item.param('holdMode', false) === true;
+	const holdTime = holdMode ? validateHoldTime(item.param('holdTime')) : undefined;
+	const expireInput = holdMode ? item.param('expireDate') : options.expireDate;
 	const expireDate =
 		holdMode || (expireInput !== undefined && expireInput !== '')
-			? validateExpireDate(this, itemIndex, expireInput, Date.now())
+			? validateExpireDate(expireInput, Date.now())
 			: undefined;
-	const settings = requestSettings(this, itemIndex, options);
-	const { eshopId, testMode } = await context.shop(itemIndex);
+	const settings = requestSettings(options);
+	const { eshopId, testMode } = await run.shop();
 	// dev/info/access: TST is the test currency; a Test Mode credential never creates a real invoice.
-	const chosenCurrency = String(param('currency', 'RUB'));
+	const chosenCurrency = String(item.param('currency', 'RUB'));
 	const currency = testMode ? 'TST' : chosenCurrency;
 	if (!CURRENCIES.includes(currency)) {
-		throw new NodeOperationError(
-			this.getNode(),
+		throw new ItemError(
 			`Currency "${currency}" is not one IntellectMoney takes`,
-			{ itemIndex, description: `Choose one of ${CURRENCIES.join(', ')}.` },
+			`Choose one of ${CURRENCIES.join(', ')}.`,
 		);
 	}
 
-	const text = (value: unknown, field: string, max: number) =>
-		optionalText(this, itemIndex, value, field, max);
 	const fields: Record<string, string | undefined> = {
 		EshopId: eshopId,
 		OrderId: orderId,
-		ServiceName: text(options.serviceName, 'Service Name', 1024),
+		ServiceName: optionalText(options.serviceName, 'Service Name', 1024),
 		RecipientAmount: amount,
 		RecipientCurrency: currency,
-		UserName: text(options.userName, 'Buyer Name', 255),
-		Email: validateEmail(this, itemIndex, options.email),
-		SuccessUrl: validateUrl(this, itemIndex, options.successUrl, 'Success URL'),
-		FailUrl: validateUrl(this, itemIndex, options.failUrl, 'Fail URL'),
-		BackUrl: validateUrl(this, itemIndex, options.backUrl, 'Back URL'),
-		ResultUrl: validateUrl(this, itemIndex, options.resultUrl, 'Result URL'),
+		UserName: optionalText(options.userName, 'Buyer Name', 255),
+		Email: validateEmail(options.email),
+		SuccessUrl: validateUrl(options.successUrl, 'Success URL'),
+		FailUrl: validateUrl(options.failUrl, 'Fail URL'),
+		BackUrl: validateUrl(options.backUrl, 'Back URL'),
+		ResultUrl: validateUrl(options.resultUrl, 'Result URL'),
 		ExpireDate: expireDate,
 		// HoldMode 1/0 as the official SDK writes it (IntellectMoney/intellectmoney-sdk-php,
 		// CreateInvoiceDataModel): 0 when off, since an absent value means the shop's own setting, and
 		// on a shop that holds by default a "not held" invoice would be held.
 		HoldMode: holdMode ? '1' : '0',
 		HoldTime: holdTime,
-		Preference: text(options.preference, 'Payment Methods', 255),
-		MerchantReceipt: validateMerchantReceipt(this, itemIndex, options.merchantReceipt),
+		Preference: optionalText(options.preference, 'Payment Methods', 255),
+		MerchantReceipt: validateMerchantReceipt(options.merchantReceipt),
 	};
 	const body: Record<string, string> = {};
 	for (const [name, value] of Object.entries(fields)) if (value !== undefined) body[name] = value;
@@ -242,11 +233,11 @@ export async function execute(
 	// Creating an invoice moves no money, but a lost answer may still have created it, and a second
 	// invoice for the same order could be paid twice. IntellectMoney lists invoices by InvoiceId only,
 	// so the node cannot look it up: a request that may have been processed is not repeated.
-	const sent = await sendMoneyMovingRequest<ImCreateInvoiceData, never>(this, itemIndex, {
+	const sent = await sendMoneyMovingRequest<ImCreateInvoiceData, never>(run.node.getNode(), {
 		endpoint: ENDPOINTS.createInvoice,
 		body: () => body,
 		send: async () =>
-			await intellectMoneyApiRequest.call(this, ENDPOINTS.createInvoice, body, itemIndex, settings),
+			await intellectMoneyApiRequest(run.node, ENDPOINTS.createInvoice, body, settings),
 		unknownStateAdvice: `The invoice may exist already: look for Order ID ${orderId} in the IntellectMoney cabinet before running this again (with the shop option "accept only a unique purchase number", a repeat is refused).`,
 		refusalNote: (refusal) =>
 			refusedParameter(refusal)?.toLowerCase() === 'orderid'
@@ -256,7 +247,7 @@ export async function execute(
 	// Without a state read nothing can come back as already done.
 	const envelope = sent.envelope as ImEnvelope<ImCreateInvoiceData>;
 
-	const { queued, ...outcome } = readOperationOutcome(envelope, options.includeRaw === true);
+	const { queued, ...outcome } = operationOutcome(envelope, options.includeRaw === true);
 	const invoiceId = envelope.Result?.InvoiceId;
 	const output: CreateInvoiceOutput = {
 		eshopId,
@@ -278,11 +269,7 @@ export async function execute(
 }
 
 /** The order an item creates an invoice for: with Parallel Requests, two for one order never overlap. */
-export function concurrencyKey(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	context: ExecutionContext,
-): string | undefined {
-	const value = context.itemParameter('orderId', itemIndex);
+export function concurrencyKey(item: ItemScope): string | undefined {
+	const value = item.param('orderId');
 	return typeof value === 'string' || typeof value === 'number' ? String(value).trim() : undefined;
 }

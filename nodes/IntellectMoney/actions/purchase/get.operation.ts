@@ -1,19 +1,22 @@
 /**
  * Purchase → Get State: the invoice as IntellectMoney's Personal API lists it
- * (`personal/payment/getInvoicesHistory` filtered by InvoiceId, reference §2.2), so a workflow can check
- * before it captures or releases. Reads move no money. IntellectMoney lists invoices by InvoiceId only,
- * and the Personal API needs the cabinet Login and Password (a user token).
+ * (`personal/payment/getInvoicesHistory` filtered by InvoiceId, docs/intellectmoney-api.md §2.2), so
+ * a workflow can check before it captures or releases. Reads move no money. IntellectMoney lists
+ * invoices by InvoiceId only, and the Personal API needs the cabinet Login and Password (a user token).
  */
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { validateInvoiceId } from '../../helpers/inputValidation';
-import type { InvoiceStateOutput } from '../../interfaces';
-import { throwIfRefused } from '../../transport';
-import { ENDPOINTS } from '../../transport/signature';
-import { invoiceIn, requestInvoice } from '../../transport/stateReads';
-import { optionsCollection, requestSettings } from '../common.descriptions';
-import type { ExecutionContext } from '../executionContext';
+import { ENDPOINTS } from '../../../../shared/signature';
+import { invoiceIn, requestInvoice } from '../../../../shared/transport/reads';
+import { throwIfRefused } from '../../../../shared/transport/refusal';
+import { ItemError } from '../../errors';
+import type { InvoiceStateOutput } from '../../outputs';
+import { validateInvoiceId } from '../../validation/identifiers';
+import { optionsCollection } from '../common/descriptions';
+import { requestSettings } from '../common/options';
+import type { CommonOptions } from '../common/options';
+import type { ItemScope, RunScope } from '../scope';
 
 const properties: INodeProperties[] = [
 	{
@@ -34,39 +37,23 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	context: ExecutionContext,
-): Promise<IDataObject> {
-	const invoiceId = validateInvoiceId(
-		this,
-		itemIndex,
-		this.getNodeParameter('invoiceId', itemIndex),
-	);
-	const options = this.getNodeParameter('options', itemIndex, {}) as {
-		includeRaw?: boolean;
-		timeoutSeconds?: unknown;
-	};
-	const settings = requestSettings(this, itemIndex, options);
-	const { eshopId, testMode } = await context.shop(itemIndex);
-	const userToken = await context.userTokens.get(itemIndex, settings);
-	const envelope = await requestInvoice(this, userToken, eshopId, invoiceId, itemIndex, settings);
-	throwIfRefused.call(this, envelope, ENDPOINTS.invoiceHistory, itemIndex, {
+export async function execute(item: ItemScope, run: RunScope): Promise<IDataObject> {
+	const invoiceId = validateInvoiceId(item.param('invoiceId'));
+	const options = item.param('options', {}) as CommonOptions;
+	const settings = requestSettings(options);
+	const { eshopId, testMode } = await run.shop();
+	const userToken = await run.userTokens.get(settings);
+	const envelope = await requestInvoice(run.node, userToken, eshopId, invoiceId, settings);
+	throwIfRefused(run.node.getNode(), envelope, ENDPOINTS.invoiceHistory, {
 		UserToken: userToken,
 		EshopId: eshopId,
 		InvoiceId: invoiceId,
 	});
 	const invoice = invoiceIn(envelope, invoiceId);
 	if (!invoice) {
-		throw new NodeOperationError(
-			this.getNode(),
+		throw new ItemError(
 			`Invoice ${invoiceId} was not found for shop ${eshopId}`,
-			{
-				itemIndex,
-				description:
-					"IntellectMoney's invoice list has no such invoice for this shop. Check the Invoice ID and the Eshop ID in the credential.",
-			},
+			"IntellectMoney's invoice list has no such invoice for this shop. Check the Invoice ID and the Eshop ID in the credential.",
 		);
 	}
 	const state = invoice.State ?? null;

@@ -1,11 +1,17 @@
+/** Purchase: the invoice lifecycle (create with hold, capture, release or refund, read). */
 import type { INodeProperties } from 'n8n-workflow';
 
+import { moneyMovesNotice } from '../common/descriptions';
+import type { Operation } from '../operation';
 import * as capture from './capture.operation';
 import * as createInvoice from './createInvoice.operation';
 import * as get from './get.operation';
 import * as refund from './refund.operation';
 
-export { capture, createInvoice, get, refund };
+export const operations = { capture, createInvoice, get, refund } satisfies Record<
+	string,
+	Operation
+>;
 
 export const description: INodeProperties[] = [
 	{
@@ -19,33 +25,31 @@ export const description: INodeProperties[] = [
 				name: 'Capture',
 				value: 'capture',
 				action: 'Capture a held purchase',
-				description:
-					'Transfer the amount held on an invoice (two-stage payment) to the shop. It moves money: put human approval in front of it when an AI agent uses it. Repeating it is safe: an invoice is never captured twice, and with an Invoice ID a repeat comes back as alreadyDone.',
+				description: 'Transfer the amount held on an invoice (two-stage payment) to the shop',
 			},
 			{
 				name: 'Create Invoice',
 				value: 'createInvoice',
 				action: 'Create an invoice',
-				description:
-					'Create an invoice and get its payment page link; with Hold Mode the paid amount is held until Capture or Release',
+				description: 'Create an invoice, with hold if chosen, and get its payment page link',
 			},
 			{
 				name: 'Get State',
 				value: 'get',
 				action: 'Get the state of an invoice',
-				description:
-					'Read an invoice (held, paid, refunded…) by Invoice ID, to check before acting. Needs Login and Password in the credential.',
+				description: 'Read an invoice (held, paid, refunded…) by its Invoice ID',
 			},
 			{
 				name: 'Release or Refund',
 				value: 'refund',
 				action: 'Release or refund a purchase',
 				description:
-					'Release a held amount, cancel an unpaid invoice, or refund a paid one (full amount). It moves money: put human approval in front of it when an AI agent uses it. Repeating it is safe: an invoice is never refunded twice.',
+					'Release a held amount, cancel an unpaid invoice, or refund a paid one in full',
 			},
 		],
 		default: 'capture',
 	},
+	moneyMovesNotice('purchase', ['capture', 'refund']),
 	...capture.description,
 	...createInvoice.description,
 	...get.description,

@@ -1,20 +1,31 @@
 /**
  * Purchase → Release or Refund: `POST merchant/purchaseToRefund` (dev/merchant/api/purchaseToRefund).
  * One call, three effects by the invoice's state: a held amount is released to the buyer, a created
- * (unpaid) invoice is cancelled, a paid invoice is refunded (reference §2.1, confirmed).
+ * (unpaid) invoice is cancelled, a paid invoice is refunded (docs/intellectmoney-api.md §2.1, confirmed).
  *
  * Full amount only. The page says the method can also decrease an invoice's amount, but its field table
- * is cut before the amount field (reference §7 Q5; an old client used `operationAmount` on the legacy
- * form). If IntellectMoney ignored a guessed field, a partial refund would become a full one, so the
- * node does not guess.
+ * is cut before the amount field (docs/intellectmoney-api.md §7 Q5; an old client used
+ * `operationAmount` on the legacy form). If IntellectMoney ignored a guessed field, a partial refund
+ * would become a full one, so the node does not guess.
  */
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { ENDPOINTS } from '../../transport/signature';
-import { merchantReceiptOption, optionsCollection } from '../common.descriptions';
-import type { ExecutionContext } from '../executionContext';
-import { purchaseTargetProperties, runPurchaseAction } from './purchaseAction';
+import { ENDPOINTS } from '../../../../shared/signature';
+import { validateMerchantReceipt } from '../../validation/receipt';
+import { merchantReceiptOption, optionsCollection } from '../common/descriptions';
+import { requestSettings } from '../common/options';
+import type { CommonOptions } from '../common/options';
+import type { ItemScope, RunScope } from '../scope';
+import { purchaseActionOutput } from './output';
+import { sendPurchaseAction } from './purchaseFlow';
+import type { PurchaseActionPolicy } from './purchaseFlow';
+import {
+	purchaseConcurrencyKey,
+	purchaseTargetProperties,
+	readPurchaseTarget,
+	targetFields,
+} from './target';
 
 const properties: INodeProperties[] = [
 	...purchaseTargetProperties('release, cancel or refund'),
@@ -30,29 +41,49 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	context: ExecutionContext,
-): Promise<IDataObject> {
-	return await runPurchaseAction.call(this, itemIndex, context, {
-		endpoint: ENDPOINTS.refundPurchase,
-		action: 'refunded',
-		// InvoiceData states (reference §4.1): `Refund` is the state after purchaseToRefund; Created, Held
-		// and Paid are states it acts on, so the request was not carried out yet.
-		doneState: 'refund',
-		pendingStates: ['created', 'held', 'paid'],
-		// A refund of a paid invoice may show late (the invoice still reads Paid for a while), so
-		// after a lost answer a Paid reading does not prove that nothing was refunded.
-		lateEffectStates: ['paid'],
-		// IntellectMoney publishes no rule that refuses a second refund of a paid invoice: a re-run
-		// (or n8n's Retry On Fail) reads the invoice first, when it can, instead of sending blindly.
-		readFirst: true,
+const policy: PurchaseActionPolicy = {
+	endpoint: ENDPOINTS.refundPurchase,
+	// InvoiceData states (docs/intellectmoney-api.md §4.1): `Refund` is the state after
+	// purchaseToRefund; it acts on Created, Held and Paid. A refund of a paid invoice may show late
+	// (the invoice still reads Paid for a while), so after a lost answer Paid proves nothing.
+	classify: (state) =>
+		state === 'refund'
+			? 'done'
+			: state === 'paid'
+				? 'pendingMayLag'
+				: state === 'created' || state === 'held'
+					? 'pending'
+					: 'other',
+	// IntellectMoney publishes no rule that refuses a second refund of a paid invoice: a re-run (or
+	// n8n's Retry On Fail) reads the invoice first, when it can, instead of sending blindly.
+	readFirst: true,
+	messages: {
+		notReadFirst: (invoiceId) =>
+			`Invoice ${invoiceId} was not refunded: its state could not be read first`,
 		repeatRule:
 			'The node sends a refund again only once IntellectMoney shows the invoice unchanged, never on a lost answer alone.',
-		pastTense: 'released or refunded',
-		describeOtherState: () => 'only a Created, Held or Paid invoice can be released or refunded',
-	});
+		maybeRepeat:
+			'If an earlier run or attempt already released or refunded this purchase, this refusal is expected and nothing was refunded twice',
+		otherState: () => 'only a Created, Held or Paid invoice can be released or refunded',
+	},
+};
+
+interface RefundOptions extends CommonOptions {
+	merchantReceipt?: unknown;
 }
 
-export { purchaseConcurrencyKey as concurrencyKey } from './purchaseAction';
+export async function execute(item: ItemScope, run: RunScope): Promise<IDataObject> {
+	const target = readPurchaseTarget(item);
+	const options = item.param('options', {}) as RefundOptions;
+	const merchantReceipt = validateMerchantReceipt(options.merchantReceipt);
+	const settings = requestSettings(options);
+	const shop = await run.shop();
+
+	const body = targetFields(shop.eshopId, target);
+	if (merchantReceipt !== undefined) body.MerchantReceipt = merchantReceipt;
+	const result = await sendPurchaseAction(run, { target, body, settings, shop }, policy);
+	const identity = { eshopId: shop.eshopId, testMode: shop.testMode, ...target };
+	return purchaseActionOutput('refunded', identity, result, options.includeRaw === true);
+}
+
+export const concurrencyKey = purchaseConcurrencyKey;

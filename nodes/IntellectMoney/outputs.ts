@@ -1,75 +1,9 @@
 /**
- * Types of IntellectMoney's answers and of this node's output items. The output field names are a
- * public contract: the README documents the same names, and IF/Switch nodes downstream branch on them.
+ * This node's output items. The field names are a public contract: the README documents the same
+ * names, and IF/Switch nodes downstream branch on them. IntellectMoney's own answers are typed in
+ * shared/api.ts.
  */
 import type { IDataObject } from 'n8n-workflow';
-
-// ---- IntellectMoney's response envelope (reference §4) ----
-
-/** `{ Code, Desc }`, used by both `OperationState` and `Result.State`. */
-export interface ImState {
-	Code: number;
-	Desc?: string;
-	/** Seen on `Result.State` as well as on `Result`: the docs do not fix its place. */
-	ErrorSourceParam?: string;
-}
-
-/** Fields every `Result` may carry; `ErrorSourceParam` names the parameter a refusal is about. */
-export interface ImResultBase {
-	State?: ImState;
-	ErrorSourceParam?: string;
-}
-
-/** Every IntellectMoney API answer (HTTP 200, JSON when asked with `Accept: application/json`). */
-export interface ImEnvelope<TResult extends ImResultBase = ImResultBase> {
-	/** 0 processed, 1 queued (answer comes later), 2 could not be processed. */
-	OperationState?: ImState;
-	OperationId?: string;
-	EshopId?: number | string;
-	/** `null` when the request was only queued. */
-	Result?: TResult | null;
-}
-
-/** `PurchaseActionData` (purchaseToPaid): not published beyond `State` (reference §7 Q6). */
-export interface ImPurchaseActionData extends ImResultBase {
-	InvoiceId?: string | number;
-	OrderId?: string;
-}
-
-/** `PayoutOperationData` (seeds/000): only `InProcess` and `Failed` states are published. */
-export interface ImPayoutOperationData extends ImResultBase {
-	PayoutOperationId?: string;
-	PayoutOperationState?: string;
-	ErrorMessage?: string;
-}
-
-export interface ImUserTokenData extends ImResultBase {
-	UserToken?: string;
-}
-
-/** `InvoiceData` of the Personal API (reference §4.1, python-intellectmoney models). */
-export interface ImInvoiceData {
-	Id?: string | number;
-	EShopId?: string | number;
-	/** `Created`, `PartPaid`, `Paid`, `ToPaid`, `Refund`, `Held`. */
-	State?: string;
-	PurchaseOrderId?: string;
-	Amount?: { Amount?: number | string; Currency?: string };
-	CurrentAmount?: { Amount?: number | string; Currency?: string };
-	CreationDate?: string;
-	ChangeDate?: string;
-}
-
-/** `CreateInvoiceData` (official SDK): the new invoice's number; PaymentWays are not used here. */
-export interface ImCreateInvoiceData extends ImResultBase {
-	InvoiceId?: string | number;
-}
-
-export interface ImInvoicesHistoryData extends ImResultBase {
-	InvoicesHistoryList?: ImInvoiceData[];
-}
-
-// ---- Output items ----
 
 /** IntellectMoney's `{ Code, Desc }`, renamed for n8n users. */
 export interface StateOutput {
@@ -191,10 +125,3 @@ export interface ExecutePayoutOutput extends PayoutOutput {
 	/** With "Wait Until Final": true when the wait ran out before a final state. */
 	waitTimedOut: boolean;
 }
-
-// ---- Node parameters ----
-
-export type Resource = 'purchase' | 'payout';
-
-/** How a purchase operation names its invoice. */
-export type CaptureIdentifier = 'orderId' | 'invoiceId';

@@ -1,5 +1,11 @@
-import { NodeOperationError } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+/**
+ * UI properties several operations share: the Options collection every operation has (Include Raw
+ * Response, Timeout, Parallel Requests after the operation's own options) and the Merchant Receipt
+ * option. How their values are read is in options.ts.
+ */
+import type { INodeProperties } from 'n8n-workflow';
+
+import { MAX_PARALLEL_REQUESTS } from './options';
 
 /** "Include Raw Response": adds IntellectMoney's whole answer to the output item as `raw`. */
 export const includeRawOption: INodeProperties = {
@@ -47,49 +53,6 @@ export function merchantReceiptOption(purpose: string): INodeProperties {
 	};
 }
 
-/**
- * The request settings from an operation's options; a timeout outside 1–300 s is refused. Without the
- * option the transport waits its default, the option's own 30 s.
- */
-export function requestSettings(
-	node: IExecuteFunctions,
-	itemIndex: number,
-	options: { timeoutSeconds?: unknown },
-): { timeoutMs?: number } {
-	const seconds = options.timeoutSeconds;
-	if (seconds === undefined || seconds === null || seconds === '') return {};
-	const timeoutMs = secondsToMs(node, itemIndex, seconds, {
-		name: 'Timeout (Seconds)',
-		max: 300,
-		fix: 'Set Options → Timeout (Seconds) to how long to wait for IntellectMoney, e.g. 30.',
-	});
-	return { timeoutMs };
-}
-
-/** A number of seconds from an option, as milliseconds; outside 1–`max` it is refused with `fix`. */
-export function secondsToMs(
-	node: IExecuteFunctions,
-	itemIndex: number,
-	seconds: unknown,
-	option: { name: string; max: number; fix: string },
-): number {
-	if (
-		typeof seconds !== 'number' ||
-		!Number.isFinite(seconds) ||
-		seconds < 1 ||
-		seconds > option.max
-	) {
-		throw new NodeOperationError(
-			node.getNode(),
-			`${option.name} must be a number from 1 to ${option.max}`,
-			{ itemIndex, description: option.fix },
-		);
-	}
-	return seconds * 1000;
-}
-
-export const MAX_PARALLEL_REQUESTS = 50;
-
 /** "Parallel Requests": how many items may wait for IntellectMoney at once. */
 export const parallelRequestsOption: INodeProperties = {
 	displayName: 'Parallel Requests',
@@ -102,27 +65,16 @@ export const parallelRequestsOption: INodeProperties = {
 };
 
 /**
- * The execution's Parallel Requests, read once from item 0's options; outside 1–50 (or not a whole
- * number) it is refused before anything is sent.
+ * The notice above an operation that moves money: what the README's Reliability and AI agents
+ * sections promise, in one line where the operator chooses it.
  */
-export function readParallelRequests(node: IExecuteFunctions): number {
-	const value = node.getNodeParameter('options.parallelRequests', 0, 1) as unknown;
-	if (value === undefined || value === null || value === '') return 1;
-	const count = typeof value === 'string' ? Number(value) : value;
-	if (
-		typeof count !== 'number' ||
-		!Number.isInteger(count) ||
-		count < 1 ||
-		count > MAX_PARALLEL_REQUESTS
-	) {
-		throw new NodeOperationError(
-			node.getNode(),
-			`Parallel Requests must be a whole number from 1 to ${MAX_PARALLEL_REQUESTS}`,
-			{
-				itemIndex: 0,
-				description: `Set Options → Parallel Requests to how many items to send at once, e.g. 5; ${String(value)} was given.`,
-			},
-		);
-	}
-	return count;
+export function moneyMovesNotice(resource: string, operations: string[]): INodeProperties {
+	return {
+		displayName:
+			'This moves money. Repeating it is safe: the node never moves it twice. When an AI agent uses this node, put a human approval in front of it.',
+		name: 'moneyMovesNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { resource: [resource], operation: operations } },
+	};
 }

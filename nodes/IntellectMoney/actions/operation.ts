@@ -1,0 +1,18 @@
+/**
+ * What an operation is: its UI properties, what it does with one item, and which money the item
+ * targets. Each `actions/<resource>/<name>.operation.ts` exports these; its resource's index lists it.
+ */
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+
+import type { ItemScope, RunScope } from './scope';
+
+export interface Operation {
+	description: INodeProperties[];
+	/** One item: read its parameters, build and send its request, shape its output item. */
+	execute(item: ItemScope, run: RunScope): Promise<IDataObject>;
+	/**
+	 * What money the item targets (e.g. its invoice), read cheaply without checks. With Parallel
+	 * Requests, items with equal keys never run at the same time. Undefined = no constraint.
+	 */
+	concurrencyKey?(item: ItemScope): string | undefined;
+}

@@ -1,0 +1,124 @@
+/**
+ * The one send-and-reconcile flow of the purchase actions (Capture, Release or Refund): a request
+ * the operation built goes out through sendMoneyMovingRequest, and the invoice's state, read back
+ * from IntellectMoney where it can be, decides what a lost answer or a refusal means. An action
+ * brings its policy: a classification of the invoice states and its messages, whole sentences.
+ */
+import type { ImEnvelope, ImPurchaseActionData } from '../../../../shared/api';
+import type { ENDPOINTS } from '../../../../shared/signature';
+import { isCredentialRefusal } from '../../../../shared/transport/refusal';
+import { intellectMoneyApiRequest } from '../../../../shared/transport/request';
+import type { RequestSettings } from '../../../../shared/transport/request';
+import { sendMoneyMovingRequest } from '../../transport/moneyMoving';
+import type { StateReading } from '../../transport/moneyMoving';
+import type { RunScope, ShopSettings } from '../scope';
+import { lookUpInvoice } from './invoiceLookup';
+import type { FoundInvoice } from './invoiceLookup';
+import { unreadableStateReason } from './target';
+import type { PurchaseTarget } from './target';
+
+/**
+ * What an invoice's state (lower case, InvoiceData.State) means for an action: carried out; still
+ * waiting for it; waiting, but a change may show late (so it proves nothing after a lost answer);
+ * neither (the action cannot apply to it).
+ */
+export type InvoiceVerdict = 'done' | 'pending' | 'pendingMayLag' | 'other';
+
+export interface PurchaseActionPolicy {
+	endpoint: typeof ENDPOINTS.capturePurchase | typeof ENDPOINTS.refundPurchase;
+	classify(state: string): InvoiceVerdict;
+	/**
+	 * Read the invoice before the first send (when it can be read): where IntellectMoney publishes no
+	 * rule that refuses a repeat, a re-run must not send it blindly.
+	 */
+	readFirst: boolean;
+	messages: {
+		/** The error when the invoice could not be read before sending. */
+		notReadFirst(invoiceId: string): string;
+		/** What a repeat does, for the error after a lost answer. */
+		repeatRule: string;
+		/** A refusal that may be the repeat of an earlier run's action. */
+		maybeRepeat: string;
+		/** Why a state that is neither pending nor done does not fit the action. */
+		otherState(state: string): string;
+	};
+}
+
+export interface PurchaseActionRequest {
+	target: PurchaseTarget;
+	body: Record<string, string>;
+	settings: RequestSettings;
+	shop: ShopSettings;
+}
+
+/** IntellectMoney's answer, or the invoice read that proved the action had been carried out. */
+export type PurchaseActionResult =
+	| { envelope: ImEnvelope<ImPurchaseActionData>; alreadyDone?: undefined }
+	| { alreadyDone: FoundInvoice | undefined; envelope?: undefined };
+
+const CHECK_IN_CABINET = 'check the invoice in the IntellectMoney cabinet';
+
+export async function sendPurchaseAction(
+	run: RunScope,
+	request: PurchaseActionRequest,
+	policy: PurchaseActionPolicy,
+): Promise<PurchaseActionResult> {
+	const { target, body, settings, shop } = request;
+	const { invoiceId } = target;
+	const { messages } = policy;
+	// Only an invoice named by Invoice ID can be read, and only with Login and Password.
+	const readState =
+		invoiceId !== undefined && shop.hasLogin
+			? async () => await readInvoiceState(run, shop.eshopId, invoiceId, settings, policy)
+			: undefined;
+
+	return await sendMoneyMovingRequest<ImPurchaseActionData, FoundInvoice>(run.node.getNode(), {
+		endpoint: policy.endpoint,
+		body: () => body,
+		send: async () => await intellectMoneyApiRequest(run.node, policy.endpoint, body, settings),
+		readState,
+		readFirst: policy.readFirst,
+		pendingProvesNotDone: (found) =>
+			policy.classify((found?.invoice.State ?? '').toLowerCase()) !== 'pendingMayLag',
+		unreadableBeforeSending: messages.notReadFirst(invoiceId ?? ''),
+		unknownStateAdvice: `The node cannot tell whether it was carried out${readState ? '' : unreadableStateReason(target, shop.hasLogin)}: ${CHECK_IN_CABINET} before running this again. ${messages.repeatRule}`,
+		refusalNote: (refusal, reading) => {
+			// A refusal about the keys or the signature is never a repeat's: the hint says what to fix.
+			if (isCredentialRefusal(refusal)) return '';
+			if (reading === undefined) {
+				return `${messages.maybeRepeat}: ${CHECK_IN_CABINET}. To have such repeats reported as alreadyDone, identify the invoice by Invoice ID and set Login and Password in the credential.`;
+			}
+			if (reading.verdict === 'pending') {
+				return `The invoice is still ${reading.state?.invoice.State ?? 'pending'}, so this is not the refusal of a repeat.`;
+			}
+			if (reading.answered) return `IntellectMoney's state says why: ${reading.why ?? 'unknown'}.`;
+			return `The node could not read the invoice's state (${reading.why ?? 'unknown'}). ${messages.maybeRepeat}: ${CHECK_IN_CABINET}.`;
+		},
+	});
+}
+
+/** The invoice's state as evidence for the action (moneyMoving.ts StateReading). Never throws. */
+async function readInvoiceState(
+	run: RunScope,
+	eshopId: string,
+	invoiceId: string,
+	settings: RequestSettings,
+	policy: PurchaseActionPolicy,
+): Promise<StateReading<FoundInvoice>> {
+	const lookup = await lookUpInvoice(run, eshopId, invoiceId, settings);
+	if (!lookup.found) {
+		return { verdict: 'unknown', why: lookup.why, answered: lookup.notListed === true };
+	}
+	const shown = lookup.found.invoice.State ?? '';
+	const verdict = policy.classify(shown.toLowerCase());
+	if (verdict === 'done') return { verdict: 'done', state: lookup.found };
+	if (verdict === 'pending' || verdict === 'pendingMayLag') {
+		return { verdict: 'pending', state: lookup.found, why: `the invoice is still ${shown}` };
+	}
+	return {
+		verdict: 'unknown',
+		state: lookup.found,
+		answered: true,
+		why: `the invoice is ${shown || 'without a state'}: ${policy.messages.otherState(shown.toLowerCase())}`,
+	};
+}

@@ -1,0 +1,148 @@
+/**
+ * IntellectMoney's refusals: business errors come as HTTP 200 with codes inside the envelope
+ * (docs/intellectmoney-api.md §4): how to tell one, what it names, and the error an operator sees,
+ * with IntellectMoney's own words and a hint of what to check.
+ */
+import { NodeApiError } from 'n8n-workflow';
+import type { INode, JsonObject } from 'n8n-workflow';
+
+import type { ImEnvelope } from '../api';
+import { describeRecipe, maskedSignatureString, SIGNED_FIELDS } from '../signature';
+import type { IntellectMoneyEndpoint } from '../signature';
+
+/**
+ * Business errors come as HTTP 200 (docs/intellectmoney-api.md §4): `OperationState.Code` 2, or
+ * `Result.State.Code` other than 0 (success) and 1 (success with warnings).
+ */
+export function isRefusal(envelope: ImEnvelope): boolean {
+	const operationCode = envelope.OperationState?.Code;
+	if (operationCode === 2) return true;
+	if (operationCode === 1 && !envelope.Result) return false;
+	const resultCode = envelope.Result?.State?.Code;
+	return resultCode === undefined
+		? operationCode !== 1 && operationCode !== 0
+		: resultCode !== 0 && resultCode !== 1;
+}
+
+/**
+ * The parameter an answer names as the source of an error. The docs do not fix its place: it is read
+ * on `Result` (as an async client on GitHub reads it) and on `Result.State`.
+ */
+export function errorSourceParam(envelope: ImEnvelope): string | undefined {
+	const param = envelope.Result?.ErrorSourceParam ?? envelope.Result?.State?.ErrorSourceParam;
+	return typeof param === 'string' && param !== '' ? param : undefined;
+}
+
+/** What a refusal is about, for the decision to renew the user token. */
+export function refusedParameter(envelope: ImEnvelope): string | undefined {
+	return isRefusal(envelope) ? errorSourceParam(envelope) : undefined;
+}
+
+/** Refusals about the keys, the signature or the login: never the refusal of a repeat. */
+const CREDENTIAL_PARAMS = new Set([
+	'authorization',
+	'sign',
+	'hash',
+	'purchasehash',
+	'secretkey',
+	'usertoken',
+	'login',
+	'password',
+	'eshopid',
+]);
+
+/** Whether a refusal names a key, signature or login field (so it is not a repeat's refusal). */
+export function isCredentialRefusal(envelope: ImEnvelope): boolean {
+	return CREDENTIAL_PARAMS.has((refusedParameter(envelope) ?? '').toLowerCase());
+}
+
+/** IntellectMoney's own words for a refusal. */
+export function refusalDescription(envelope: ImEnvelope): string {
+	return envelope.Result?.State?.Desc || envelope.OperationState?.Desc || 'no description given';
+}
+
+/** A refusal in one phrase, for the reason of a failed read: its words and the parameter it names. */
+export function refusalSummary(envelope: ImEnvelope): string {
+	const param = errorSourceParam(envelope);
+	return `${refusalDescription(envelope)}${param ? `; ErrorSourceParam ${param}` : ''}`;
+}
+
+/**
+ * IntellectMoney's refusal as a `NodeApiError`: its own description, its codes, a hint of what to
+ * check, and `note` (what the node knows about it, e.g. from a state read).
+ */
+export function refusalError(
+	node: INode,
+	envelope: ImEnvelope,
+	endpoint: IntellectMoneyEndpoint,
+	body: Record<string, string> = {},
+	note = '',
+): NodeApiError {
+	const resultState = envelope.Result?.State;
+	const operationState = envelope.OperationState;
+	const desc = refusalDescription(envelope);
+	const param = errorSourceParam(envelope);
+	const codes = [
+		`OperationState.Code ${operationState?.Code ?? '-'}`,
+		`Result.State.Code ${resultState?.Code ?? '-'}`,
+		param ? `ErrorSourceParam ${param}` : undefined,
+	]
+		.filter(Boolean)
+		.join(', ');
+	const hint = refusalHint(endpoint, param, body);
+	return new NodeApiError(
+		node,
+		{
+			message: desc,
+			operationStateCode: operationState?.Code ?? null,
+			resultStateCode: resultState?.Code ?? null,
+			errorSourceParam: param ?? null,
+		} as JsonObject,
+		{
+			message: `IntellectMoney refused the request: ${desc}`,
+			description: `${codes}.${hint ? ` ${hint}` : ''}${note ? ` ${note}` : ''}`,
+			httpCode: '200',
+		},
+	);
+}
+
+/** Throws IntellectMoney's refusal (refusalError) when the answer is one. */
+export function throwIfRefused(
+	node: INode,
+	envelope: ImEnvelope,
+	endpoint: IntellectMoneyEndpoint,
+	body: Record<string, string> = {},
+	note = '',
+): void {
+	if (isRefusal(envelope)) throw refusalError(node, envelope, endpoint, body, note);
+}
+
+/**
+ * What to check for the parameter IntellectMoney names. For signature refusals: the recipe's field
+ * order and the string that was signed, secrets masked, so MD5/SHA-256 and key mix-ups can be seen.
+ */
+function refusalHint(
+	endpoint: IntellectMoneyEndpoint,
+	param: string | undefined,
+	body: Record<string, string>,
+): string {
+	const recipe = SIGNED_FIELDS[endpoint];
+	switch ((param ?? '').toLowerCase()) {
+		case 'authorization':
+			return 'Check the Bearer Token in the IntellectMoney credential.';
+		case 'sign':
+			return `Check the Sign Secret Key in the credential (not the Shop Secret Key): the Sign header is SHA-256 of ${describeRecipe(recipe.sign, 'Sign Secret Key')}; signed here: ${maskedSignatureString(recipe.sign, body, 'Sign Secret Key')}.`;
+		case 'hash':
+		case 'purchasehash': {
+			return recipe.hash
+				? `Check the Shop Secret Key in the credential (the shop's "Подключение магазина" tab; not the Sign Secret Key): the body Hash is MD5 of ${describeRecipe(recipe.hash, 'Shop Secret Key')}; hashed here: ${maskedSignatureString(recipe.hash, body, 'Shop Secret Key')}. Leave the key empty if the shop has none.`
+				: 'Check the Shop Secret Key in the credential.';
+		}
+		case 'usertoken':
+		case 'login':
+		case 'password':
+			return 'Check Login and Password in the IntellectMoney credential.';
+		default:
+			return '';
+	}
+}
