@@ -6,14 +6,12 @@
  * captured twice, no payout executed twice, and every input item comes out (a result or a clear
  * error). The README's Reliability section shows the same table.
  */
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 
 import {
-	findLeaks,
 	loadWorkflow,
 	outputJson,
-	secretsOf,
-	startHarness,
+	useHarness,
 	visibleTexts,
 	withParameters,
 } from '../support/harness.mjs';
@@ -38,16 +36,7 @@ const NOT_PROCESSED = [
 const PROCESSED = ['truncated', 'applyThenDrop', 'http202', 'drip', 'latency'];
 const KINDS = [...NOT_PROCESSED, ...PROCESSED];
 
-/** @type {Awaited<ReturnType<typeof startHarness>>} */
-let h;
-beforeAll(async () => {
-	h = await startHarness();
-});
-afterAll(async () => {
-	// Every cell's items and errors, the echo pages' included, showed no credential value or token.
-	expect(findLeaks(h.seen, secretsOf(h.sandbox))).toEqual([]);
-	await h.stop();
-});
+const h = useHarness();
 
 /**
  * A workflow with a 1 s request timeout (the 'timeout' fault never answers), optionally with n8n's

@@ -3,9 +3,9 @@
  * Bad input is refused with a NodeOperationError that names the field and the fix, before anything
  * is sent: the sandbox's log must stay empty (not even a user-token request).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeEach, describe, expect, test } from '@jest/globals';
 
-import { loadWorkflow, startHarness, withParameters } from '../support/harness.mjs';
+import { loadWorkflow, useHarness, withParameters } from '../support/harness.mjs';
 
 const byOrderId = loadWorkflow('capture-by-order-id');
 const byInvoiceId = loadWorkflow('capture-by-invoice-id');
@@ -41,14 +41,9 @@ const withReceipt = withParameters(byOrderId, {
 const withTimeout = (workflow, timeoutSeconds) =>
 	withParameters(workflow, { options: { timeoutSeconds } });
 
-/** @type {Awaited<ReturnType<typeof startHarness>>} */
-let h;
-beforeAll(async () => {
-	h = await startHarness();
-});
+const h = useHarness();
 afterAll(async () => {
 	process.stdout.write(`bad-input cases: ${cases.length}, each refused before sending\n`);
-	await h.stop();
 });
 beforeEach(() => h.sandbox.clearLog());
 

@@ -9,14 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/g
 import { createServer, request } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 
-import {
-	findLeaks,
-	loadWorkflow,
-	outputJson,
-	secretsOf,
-	startHarness,
-	withParameters,
-} from '../support/harness.mjs';
+import { loadWorkflow, outputJson, useHarness, withParameters } from '../support/harness.mjs';
 
 const CAPTURE = 'merchant/purchaseToPaid';
 const EXECUTE = 'personal/payout/executeOperation';
@@ -117,18 +110,14 @@ async function startCountingProxy(target) {
 	};
 }
 
-/** @type {Awaited<ReturnType<typeof startHarness>>} */
-let h;
 /** @type {Awaited<ReturnType<typeof startCountingProxy>>} */
 let proxy;
+const h = useHarness();
 beforeAll(async () => {
-	h = await startHarness();
 	proxy = await startCountingProxy(h.sandbox.url);
 });
 afterAll(async () => {
-	expect(findLeaks(h.seen, secretsOf(h.sandbox))).toEqual([]);
 	await proxy.stop();
-	await h.stop();
 });
 beforeEach(() => {
 	h.sandbox.clearLog();

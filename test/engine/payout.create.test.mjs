@@ -3,16 +3,9 @@
  * Payout → Create and Payout → Get State through n8n-core's WorkflowExecute against the sandbox: SBP
  * and card payouts, the card number never shown, and the whole create → execute → final path.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { beforeEach, describe, expect, test } from '@jest/globals';
 
-import {
-	findLeaks,
-	loadWorkflow,
-	outputJson,
-	secretsOf,
-	startHarness,
-	withParameters,
-} from '../support/harness.mjs';
+import { loadWorkflow, outputJson, useHarness, withParameters } from '../support/harness.mjs';
 
 const CREATE = 'personal/payout/createOperation';
 const STATE = 'personal/payout/getOperationState';
@@ -33,15 +26,7 @@ const sbp = {
 	recipientName: 'Иванов Иван Иванович',
 };
 
-/** @type {Awaited<ReturnType<typeof startHarness>>} */
-let h;
-beforeAll(async () => {
-	h = await startHarness();
-});
-afterAll(async () => {
-	expect(findLeaks(h.seen, [...secretsOf(h.sandbox), PAN])).toEqual([]);
-	await h.stop();
-});
+const h = useHarness({ extraSecrets: [PAN] });
 beforeEach(() => h.sandbox.clearLog());
 
 describe('create a payout', () => {

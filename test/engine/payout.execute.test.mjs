@@ -3,31 +3,16 @@
  * Payout → Execute through n8n-core's WorkflowExecute against the sandbox: the user token's life
  * (one per execution, renewed once), the payout outcomes, and refusals.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { beforeEach, describe, expect, test } from '@jest/globals';
 
-import {
-	findLeaks,
-	loadWorkflow,
-	outputJson,
-	secretsOf,
-	startHarness,
-	withParameters,
-} from '../support/harness.mjs';
+import { loadWorkflow, outputJson, useHarness, withParameters } from '../support/harness.mjs';
 
 const STATE = 'personal/payout/getOperationState';
 const EXECUTE = 'personal/payout/executeOperation';
 const TOKEN = 'personal/user/getUserToken';
 const payout = loadWorkflow('payout-execute');
 
-/** @type {Awaited<ReturnType<typeof startHarness>>} */
-let h;
-beforeAll(async () => {
-	h = await startHarness();
-});
-afterAll(async () => {
-	expect(findLeaks(h.seen, secretsOf(h.sandbox, [{ password: 'wrong-password-1' }]))).toEqual([]);
-	await h.stop();
-});
+const h = useHarness({ extraCredentials: [{ password: 'wrong-password-1' }] });
 beforeEach(() => {
 	h.sandbox.clearLog();
 	h.sandbox.onRequest(undefined);

@@ -3,34 +3,16 @@
  * Purchase → Capture through n8n-core's WorkflowExecute against the sandbox. The sandbox's log and
  * ledger are the witnesses: what was sent, whether its signatures held, how often money moved.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { beforeEach, describe, expect, test } from '@jest/globals';
 
-import {
-	findLeaks,
-	loadWorkflow,
-	outputJson,
-	secretsOf,
-	startHarness,
-	withParameters,
-} from '../support/harness.mjs';
+import { loadWorkflow, outputJson, useHarness, withParameters } from '../support/harness.mjs';
 
 const ENDPOINT = 'merchant/purchaseToPaid';
 const byOrderId = loadWorkflow('capture-by-order-id');
 const byInvoiceId = loadWorkflow('capture-by-invoice-id');
 
-/** @type {Awaited<ReturnType<typeof startHarness>>} */
-let h;
-beforeAll(async () => {
-	h = await startHarness();
-});
-afterAll(async () => {
-	expect(
-		findLeaks(
-			h.seen,
-			secretsOf(h.sandbox, [{ signSecretKey: 'WRONG-SIGN-KEY', shopSecretKey: 'WRONG-SHOP-KEY' }]),
-		),
-	).toEqual([]);
-	await h.stop();
+const h = useHarness({
+	extraCredentials: [{ signSecretKey: 'WRONG-SIGN-KEY', shopSecretKey: 'WRONG-SHOP-KEY' }],
 });
 beforeEach(() => h.sandbox.clearLog());
 

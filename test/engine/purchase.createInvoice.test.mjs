@@ -4,31 +4,16 @@
  * its payment page, exact amounts, the hold fields IntellectMoney requires together, Test Mode (TST
  * without keys), a repeated Order ID, and a lost answer that is not repeated.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { beforeEach, describe, expect, test } from '@jest/globals';
 
-import {
-	findLeaks,
-	loadWorkflow,
-	outputJson,
-	secretsOf,
-	startHarness,
-	withParameters,
-} from '../support/harness.mjs';
+import { loadWorkflow, outputJson, useHarness, withParameters } from '../support/harness.mjs';
 
 const CREATE = 'merchant/createInvoice';
 const createInvoice = loadWorkflow('create-invoice');
 /** Three days ahead, as an ISO date with an offset (what n8n's date picker gives). */
 const EXPIRE = new Date(Date.now() + 3 * 86_400_000).toISOString();
 
-/** @type {Awaited<ReturnType<typeof startHarness>>} */
-let h;
-beforeAll(async () => {
-	h = await startHarness();
-});
-afterAll(async () => {
-	expect(findLeaks(h.seen, secretsOf(h.sandbox))).toEqual([]);
-	await h.stop();
-});
+const h = useHarness();
 beforeEach(() => h.sandbox.clearLog());
 
 /** Moscow wall-clock time of an instant, as IntellectMoney writes dates. @param {string} iso */

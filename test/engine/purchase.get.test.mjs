@@ -4,21 +4,14 @@
  * Personal API lists it, a TST invoice marked as a test, and the errors for an unknown invoice or a
  * credential without Login.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { beforeEach, describe, expect, test } from '@jest/globals';
 
-import { loadWorkflow, outputJson, startHarness } from '../support/harness.mjs';
+import { loadWorkflow, outputJson, useHarness } from '../support/harness.mjs';
 
 const HISTORY = 'personal/payment/getInvoicesHistory';
 const getState = loadWorkflow('purchase-get');
 
-/** @type {Awaited<ReturnType<typeof startHarness>>} */
-let h;
-beforeAll(async () => {
-	h = await startHarness();
-});
-afterAll(async () => {
-	await h.stop();
-});
+const h = useHarness();
 beforeEach(() => h.sandbox.clearLog());
 
 describe('get the state of an invoice', () => {

@@ -4,31 +4,16 @@
  * effect depends on the invoice (held → released, created → cancelled, paid → refunded), signed with
  * the literal `Refund`, and repeats that never refund twice.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { beforeEach, describe, expect, test } from '@jest/globals';
 
-import {
-	findLeaks,
-	loadWorkflow,
-	outputJson,
-	secretsOf,
-	startHarness,
-	withParameters,
-} from '../support/harness.mjs';
+import { loadWorkflow, outputJson, useHarness, withParameters } from '../support/harness.mjs';
 
 const REFUND = 'merchant/purchaseToRefund';
 const HISTORY = 'personal/payment/getInvoicesHistory';
 const byOrderId = loadWorkflow('refund-by-order-id');
 const byInvoiceId = loadWorkflow('refund-by-invoice-id');
 
-/** @type {Awaited<ReturnType<typeof startHarness>>} */
-let h;
-beforeAll(async () => {
-	h = await startHarness();
-});
-afterAll(async () => {
-	expect(findLeaks(h.seen, secretsOf(h.sandbox))).toEqual([]);
-	await h.stop();
-});
+const h = useHarness();
 beforeEach(() => h.sandbox.clearLog());
 
 describe('release, cancel or refund', () => {

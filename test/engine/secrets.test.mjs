@@ -10,19 +10,17 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 // n8n's logger reads its level when the engine starts: log everything this file does.
 const logLevelBefore = process.env.N8N_LOG_LEVEL;
 process.env.N8N_LOG_LEVEL = 'debug';
-const { findLeaks, loadWorkflow, secretsOf, startHarness, withParameters } = await import(
+const { findLeaks, loadWorkflow, secretsOf, useHarness, withParameters } = await import(
 	'../support/harness.mjs'
 );
 
-/** @type {Awaited<ReturnType<typeof startHarness>>} */
-let h;
 /** @type {string[]} */
 const written = [];
 /** @type {Array<() => void>} */
 const restore = [];
 
+const h = useHarness();
 beforeAll(async () => {
-	h = await startHarness();
 	// winston (n8n's logger) writes to console._stdout/_stderr when they exist, as under jest: those
 	// debug lines are only recorded; what goes to the process's own streams is recorded and passed on.
 	const anyConsole = /** @type {any} */ (console);
@@ -62,7 +60,6 @@ afterAll(async () => {
 	restore.forEach((undo) => undo());
 	if (logLevelBefore === undefined) delete process.env.N8N_LOG_LEVEL;
 	else process.env.N8N_LOG_LEVEL = logLevelBefore;
-	await h.stop();
 });
 
 const wrongKeys = {

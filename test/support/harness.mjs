@@ -3,6 +3,7 @@
  * Engine-test harness: one sandbox and one n8n-core engine per test file, the credential pointing at
  * the sandbox, workflow fixtures, and the secret scan used by every engine test.
  */
+import { afterAll, beforeAll, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +55,31 @@ export async function startHarness(options = {}) {
 			await sandbox.stop();
 		},
 	};
+}
+
+/** @typedef {Awaited<ReturnType<typeof startHarness>>} Harness */
+
+/**
+ * One harness for an engine test file: started before its tests; after them, everything the file ran
+ * (successes and failures) must have shown no credential value or user token (also of the extra
+ * credentials the file used), and it is stopped. The returned object is filled in once it started.
+ * @param {{ shop?: Partial<import('../../dev/sandbox.mjs').ShopConfig>, extraCredentials?: Array<Partial<CredentialData>>, extraSecrets?: string[] }} [options]
+ * @returns {Harness}
+ */
+export function useHarness(options = {}) {
+	const harness = /** @type {Harness} */ ({});
+	beforeAll(async () => {
+		Object.assign(harness, await startHarness({ shop: options.shop }));
+	});
+	afterAll(async () => {
+		const secrets = [
+			...secretsOf(harness.sandbox, options.extraCredentials),
+			...(options.extraSecrets ?? []),
+		];
+		expect(findLeaks(harness.seen, secrets)).toEqual([]);
+		await harness.stop();
+	});
+	return harness;
 }
 
 /** Reads a workflow fixture from test/engine/workflows/. @param {string} name */

@@ -1,5 +1,5 @@
 /**
- * The trigger's pure parts: form reading, hash verification (reference §3 vector 8, both digests),
+ * The trigger's pure parts: form reading, hash verification (docs/intellectmoney-api.md §3 vector 8, both digests),
  * the output item's statuses, and the sender allow-list. The repeat store is in repeats.test.ts.
  */
 import { eventOf } from '../../nodes/IntellectMoneyTrigger/output';
@@ -56,7 +56,7 @@ describe('parseFormBody', () => {
 });
 
 describe('verifyNotification', () => {
-	test('reference §3 vector 8, UTF-8 digest', () => {
+	test('docs/intellectmoney-api.md §3 vector 8, UTF-8 digest', () => {
 		const result = verifyNotification(
 			parseFormBody(form({ ...VECTOR_8_FIELDS, hash: UTF8_HASH })),
 			'SHOPSECRET',
@@ -64,7 +64,7 @@ describe('verifyNotification', () => {
 		expect(result).toMatchObject({ verified: true, encoding: 'utf-8' });
 	});
 
-	test('reference §3 vector 8, windows-1251 digest over a windows-1251 body', () => {
+	test('docs/intellectmoney-api.md §3 vector 8, windows-1251 digest over a windows-1251 body', () => {
 		const body = new URLSearchParams({ ...VECTOR_8_FIELDS, hash: WINDOWS_1251_HASH })
 			.toString()
 			.replace('userName=%D0%98%D0%B2%D0%B0%D0%BD', 'userName=%C8%E2%E0%ED');

@@ -1,5 +1,5 @@
 /**
- * Signing, checked against the worked examples in shared/reference/intellectmoney-api.md §3 and against
+ * Signing, checked against the worked examples in docs/intellectmoney-api.md §3 and against
  * our own vectors (Cyrillic, empty segments, amounts), whose digests were computed independently with
  * Python's hashlib, not with this code.
  */
@@ -18,7 +18,7 @@ import {
 	sha256Hex,
 } from '../../shared/signature';
 
-describe('reference §3 worked examples', () => {
+describe('docs/intellectmoney-api.md §3 worked examples', () => {
 	test('1: purchaseToPaid Sign', () => {
 		expect(buildSignatureString(['450000', 'order-42', 'ToPaid'], 'SIGNSECRET')).toBe(
 			'450000::order-42::ToPaid::SIGNSECRET',

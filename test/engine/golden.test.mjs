@@ -1,0 +1,70 @@
+// @ts-check
+/**
+ * The output contract, one golden file per operation (NodeTestHarness style): each workflow fixture in
+ * test/engine/workflows/ runs through n8n-core's engine against a fresh sandbox with the demo data,
+ * on its start node's pinned input, and its IntellectMoney node's pinned data is the exact expected
+ * output (test/support/golden.mjs). A changed field name, value or type fails here.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+
+import { createEngine, CREDENTIAL_TYPE } from '../../dev/engine.mjs';
+import { credentialFor, seedDemoData, startSandbox } from '../../dev/sandbox.mjs';
+import { goldenMatcher, goldenWorkflows } from '../support/golden.mjs';
+import { findLeaks, secretsOf, visibleTexts } from '../support/harness.mjs';
+
+/** @type {Awaited<ReturnType<typeof createEngine>>} */
+let engine;
+/** @type {string[]} */
+const seen = [];
+/** @type {string[]} */
+const secrets = [];
+beforeAll(async () => {
+	engine = await createEngine();
+});
+afterAll(() => {
+	expect(findLeaks(seen, [...new Set(secrets)])).toEqual([]);
+});
+
+const cases = goldenWorkflows().filter(({ workflow }) => workflow.pinData?.IntellectMoney);
+
+describe('every operation gives its golden output', () => {
+	test('there is a golden file for each of the 7 operations', () => {
+		const operations = cases.map(({ workflow }) => {
+			const node = workflow.nodes.find((/** @type {any} */ n) => n.name === 'IntellectMoney');
+			return `${node.parameters.resource}.${node.parameters.operation}`;
+		});
+		expect(new Set(operations)).toEqual(
+			new Set([
+				'purchase.capture',
+				'purchase.createInvoice',
+				'purchase.get',
+				'purchase.refund',
+				'payout.create',
+				'payout.execute',
+				'payout.get',
+			]),
+		);
+	});
+
+	test.each(cases.map(({ name, workflow }) => [name, workflow]))('%s', async (_name, workflow) => {
+		const sandbox = await startSandbox();
+		try {
+			seedDemoData(sandbox);
+			engine.setCredentials({ [CREDENTIAL_TYPE]: credentialFor(sandbox) });
+			const items = workflow.pinData['Manual Trigger'].map((/** @type {any} */ i) => i.json);
+			const result = await engine.run(workflow, { items });
+			seen.push(...visibleTexts(result));
+			secrets.push(...secretsOf(sandbox));
+			expect(result.status).toBe('success');
+			const output = result.output('IntellectMoney');
+			expect(output.map((item) => item.pairedItem)).toEqual(
+				items.map((/** @type {unknown} */ _, /** @type {number} */ i) => ({ item: i })),
+			);
+			expect(output.map((item) => item.json)).toEqual(
+				goldenMatcher(workflow.pinData.IntellectMoney.map((/** @type {any} */ i) => i.json)),
+			);
+		} finally {
+			await sandbox.stop();
+		}
+	});
+});
