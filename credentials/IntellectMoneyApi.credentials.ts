@@ -68,7 +68,7 @@ export async function signIntellectMoneyRequest(
 	if (shopSecretKey !== '') {
 		const hash = computeHash(endpoint, body, shopSecretKey);
 		if (hash !== undefined) body.Hash = hash;
-		// seeds/004: purchaseToPaid's PurchaseHash has Hash's formula; createInvoice's is shorter (§2.1).
+		// seeds/004: purchaseToPaid's PurchaseHash has Hash's formula; createInvoice's is shorter (docs/intellectmoney-api.md §2.1).
 		const purchaseHash = computeHash(endpoint, body, shopSecretKey, 'purchaseHash');
 		if (purchaseHash !== undefined) body.PurchaseHash = purchaseHash;
 	}

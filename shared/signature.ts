@@ -6,7 +6,7 @@
  * - `Sign` header: SHA-256 with the Sign Secret Key (issued together with the Bearer token).
  * - body `Hash` / `PurchaseHash`: MD5 with the shop Secret Key (empty by default in the cabinet).
  * An absent value is an EMPTY segment (`a::::c`), never dropped: dropping it is the most common bug in
- * IntellectMoney client code (see shared/reference/intellectmoney-api.md §3 "Pitfalls").
+ * IntellectMoney client code (see docs/intellectmoney-api.md §3 "Pitfalls").
  *
  * The credential's `authenticate` is the only caller at run time; `index.js` re-exports these helpers so
  * code outside n8n signs exactly the same way.
@@ -45,9 +45,9 @@ export type IntellectMoneyEndpoint = (typeof ENDPOINTS)[keyof typeof ENDPOINTS];
 const capturePurchaseSegments: SignedSegment[] = ['EshopId', 'OrderId', { literal: 'ToPaid' }];
 const refundPurchaseSegments: SignedSegment[] = ['EshopId', 'OrderId', { literal: 'Refund' }];
 
-// dev/merchant/api/createInvoice (confirmed), reference §2.1. The dev page prints `SuccessUrl::::BackUrl`
+// dev/merchant/api/createInvoice (confirmed), docs/intellectmoney-api.md §2.1. The dev page prints `SuccessUrl::::BackUrl`
 // (FailUrl missing, its slot kept); the wiki, the SDK and every client include FailUrl, so it is read as a
-// rendering glitch (reference §7 Q1). HoldTime, MerchantReceipt and Language are sent but not signed.
+// rendering glitch (docs/intellectmoney-api.md §7 Q1). HoldTime, MerchantReceipt and Language are sent but not signed.
 const createInvoiceSegments: SignedSegment[] = [
 	'EshopId',
 	'OrderId',
@@ -72,7 +72,7 @@ const createInvoiceSegments: SignedSegment[] = [
 export const SIGNED_FIELDS: Record<IntellectMoneyEndpoint, EndpointSignature> = {
 	// seeds/004 (purchaseToPaid): Sign = EshopId::OrderId::ToPaid::SignSecretKey, and Hash/PurchaseHash =
 	// EshopId::OrderId::ToPaid::SecretKey. `ToPaid` is the literal action name: purchaseToRefund has the
-	// literal `Refund` in the same slot, and the legacy hold form posted action=ToPaid (reference §0).
+	// literal `Refund` in the same slot, and the legacy hold form posted action=ToPaid (docs/intellectmoney-api.md §0).
 	'merchant/purchaseToPaid': {
 		sign: capturePurchaseSegments,
 		hash: capturePurchaseSegments,
@@ -80,20 +80,21 @@ export const SIGNED_FIELDS: Record<IntellectMoneyEndpoint, EndpointSignature> = 
 	},
 	// dev/merchant/api/createInvoice: Hash uses the Sign fields with the shop Secret Key; PurchaseHash is
 	// the short form EshopId::OrderId::ServiceName::RecipientAmount::RecipientCurrency (official SDK
-	// `_hashPatterns.purchaseHash`, reference §2.1).
+	// `_hashPatterns.purchaseHash`, docs/intellectmoney-api.md §2.1).
 	'merchant/createInvoice': {
 		sign: createInvoiceSegments,
 		hash: createInvoiceSegments,
 		purchaseHash: ['EshopId', 'OrderId', 'ServiceName', 'RecipientAmount', 'RecipientCurrency'],
 	},
 	// dev/merchant/api/purchaseToRefund: Sign = EshopId::OrderId::Refund::SignSecretKey (confirmed). The
-	// page is cut before Hash; it is read as purchaseToPaid's formula with `Refund` (inference, §2.1).
+	// page is cut before Hash; it is read as purchaseToPaid's formula with `Refund` (inference, docs/intellectmoney-api.md §2.1).
 	'merchant/purchaseToRefund': {
 		sign: refundPurchaseSegments,
 		hash: refundPurchaseSegments,
 		purchaseHash: refundPurchaseSegments,
 	},
-	// dev/payout/api/createOperation (confirmed; the field table is cut after Account), reference §2.3.
+	// dev/payout/api/createOperation (confirmed; the page's field table stops at Currency),
+	// docs/intellectmoney-api.md §2.3.
 	'personal/payout/createOperation': {
 		sign: [
 			'UserToken',
@@ -110,16 +111,16 @@ export const SIGNED_FIELDS: Record<IntellectMoneyEndpoint, EndpointSignature> = 
 	// seeds/000 (executeOperation): Sign = UserToken::PayoutOperationId::SignSecretKey. No body hash.
 	'personal/payout/executeOperation': { sign: ['UserToken', 'PayoutOperationId'] },
 	// getUserToken's Sign is not published. The one client that signs it uses `::Login::Password::::key`
-	// (Magomedov-Magomed/python-intellectmoney, reference §2.2, inference); other clients send no Sign,
+	// (Magomedov-Magomed/python-intellectmoney, docs/intellectmoney-api.md §2.2, inference); other clients send no Sign,
 	// which a server that does not check it ignores, so sending this one is the safe reading.
 	'personal/user/getUserToken': {
 		sign: [{ literal: '' }, 'Login', 'Password', { literal: '' }],
 		addsLogin: true,
 	},
 	// wiki/88768545 names getOperationState; its URL and Sign are not published. This is the reading of
-	// its sibling executeOperation (same fields), reference §2.3 (inference).
+	// its sibling executeOperation (same fields), docs/intellectmoney-api.md §2.3 (inference).
 	'personal/payout/getOperationState': { sign: ['UserToken', 'PayoutOperationId'] },
-	// dev/personal/api/getInvoicesHistory (confirmed), reference §2.2.
+	// dev/personal/api/getInvoicesHistory (confirmed), docs/intellectmoney-api.md §2.2.
 	'personal/payment/getInvoicesHistory': {
 		sign: [
 			'UserToken',

@@ -3,7 +3,7 @@
  * built in output.ts). Pure functions, no n8n state, and none of them throws: a body that cannot be
  * read is simply not verified.
  *
- * Facts (shared/reference/intellectmoney-api.md §5):
+ * Facts (docs/intellectmoney-api.md §5):
  * - IntellectMoney POSTs `application/x-www-form-urlencoded` key=value pairs [S].
  * - hash = md5(eshopId::orderId::serviceName::eshopAccount::recipientAmount::recipientCurrency::
  *   paymentStatus::userName::userEmail::paymentData::<shop Secret Key>), lower-case hex [S, five code
@@ -12,7 +12,7 @@
  * - Field names come in camelCase (Django clients, Al-Muhandis) and PascalCase (a 2025 client), so
  *   they are matched case-insensitively [S].
  * - Cyrillic values were hashed as windows-1251 by older integrations (django-intellectmoney until
- *   2022, VaM Shop accepts both) [S]; §3 vector 8 gives both digests.
+ *   2022, VaM Shop accepts both) [S]; docs/intellectmoney-api.md §3 vector 8 gives both digests.
  */
 import { createHash, timingSafeEqual } from 'crypto';
 
@@ -167,7 +167,7 @@ export function fieldValue(index: ReadonlyMap<string, ReceivedPair>, name: strin
 
 /**
  * Names of the required fields that are absent or empty. The hash is always required: a shop option
- * makes IntellectMoney also send the Secret key in clear (`secretKey`, reference §5; Django clients
+ * makes IntellectMoney also send the Secret key in clear (`secretKey`, docs/intellectmoney-api.md §5; Django clients
  * then treat the hash as optional). Accepting a clear key instead would mean trusting any sender who
  * ever saw one notification, so the safe reading is: no hash, no notification.
  */
@@ -222,7 +222,7 @@ function encodeWindows1251(text: string): Uint8Array | null {
 
 /**
  * Whether two hex digests are equal, in constant time (crypto.timingSafeEqual). Hex case is ignored:
- * IntellectMoney sends lower case (reference §0), upper case names the same digest.
+ * IntellectMoney sends lower case (docs/intellectmoney-api.md §0), upper case names the same digest.
  */
 function sameDigest(expectedHex: string, receivedHex: string): boolean {
 	const expected = Buffer.from(expectedHex, 'utf8');
@@ -256,10 +256,11 @@ function windows1251Digest(
 }
 
 /**
- * Checks the notification's hash with the shop Secret Key. First over the values as UTF-8 text (what
- * IntellectMoney documents for every hash, reference §0); then, only when the raw body holds bytes
- * that are not UTF-8, over the same bytes read as windows-1251 (older shops, reference §3 vector 8).
- * On success returns the pairs decoded in the encoding that verified. Never throws.
+ * Checks the notification's hash with the shop Secret Key. First over the values as UTF-8 text
+ * (confirmed for Sign, and what current clients use for the MD5 hashes: docs/intellectmoney-api.md
+ * §0); then, only when the raw body holds bytes that are not UTF-8, over the same bytes read as
+ * windows-1251 (older shops, docs/intellectmoney-api.md §3 vector 8). On success returns the pairs
+ * decoded in the encoding that verified. Never throws.
  */
 export function verifyNotification(
 	pairs: readonly ReceivedPair[],

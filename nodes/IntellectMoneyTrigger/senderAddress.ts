@@ -1,7 +1,7 @@
 /**
  * Optional allow-list of sender IP addresses. Off by default: IntellectMoney publishes no sender list,
  * and the addresses in client code disagree: 91.212.151.242 (django-intellectmoney 2014 and 2022)
- * vs 62.122.184.254 (Al-Muhandis/IntellectMoney 2025), reference §5. The hash is the real check; the
+ * vs 62.122.184.254 (Al-Muhandis/IntellectMoney 2025), docs/intellectmoney-api.md §5. The hash is the real check; the
  * list only narrows who may knock.
  */
 

@@ -78,3 +78,15 @@ export function moneyMovesNotice(resource: string, operations: string[]): INodeP
 		displayOptions: { show: { resource: [resource], operation: operations } },
 	};
 }
+
+/** "Maximum Amount": a ceiling the node checks before it sends; `description` says how. */
+export function maxAmountOption(description: string): INodeProperties {
+	return {
+		displayName: 'Maximum Amount',
+		name: 'maxAmount',
+		type: 'number',
+		typeOptions: { minValue: 0, numberPrecision: 2 },
+		default: 0,
+		description,
+	};
+}

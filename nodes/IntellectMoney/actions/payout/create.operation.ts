@@ -15,7 +15,7 @@ import type { CreatePayoutOutput } from '../../outputs';
 import { validateAmount, validateCeiling } from '../../validation/money';
 import { validatePan, validatePhone } from '../../validation/recipients';
 import { requireSignedText } from '../../validation/text';
-import { optionsCollection } from '../common/descriptions';
+import { maxAmountOption, optionsCollection } from '../common/descriptions';
 import { requestSettings } from '../common/options';
 import type { CommonOptions } from '../common/options';
 import type { ItemScope, RunScope } from '../scope';
@@ -102,15 +102,9 @@ const properties: INodeProperties[] = [
 			default: 'RUB',
 			description: 'Currency of the payout, as a 3-letter code',
 		},
-		{
-			displayName: 'Maximum Amount',
-			name: 'maxAmount',
-			type: 'number',
-			typeOptions: { minValue: 0, numberPrecision: 2 },
-			default: 0,
-			description:
-				'Refuse, before anything is sent, a payout above this amount; 0 = no limit. Useful when an AI agent uses this node.',
-		},
+		maxAmountOption(
+			'Refuse, before anything is sent, a payout above this amount; 0 = no limit. Useful when an AI agent uses this node.',
+		),
 	),
 ];
 

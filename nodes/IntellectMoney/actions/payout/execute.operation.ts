@@ -94,8 +94,8 @@ export async function execute(item: ItemScope, run: RunScope): Promise<IDataObje
 				'Check the payout in the IntellectMoney cabinet (or with Payout → Get State) before running this again.',
 			// A refused token means nothing was executed, so asking once more with a renewed token
 			// cannot pay twice. Which refusal means "token expired" is not published: ErrorSourceParam
-			// UserToken is the reading used (wiki/160333899 lists ErrorSourceParam; Personal API code 2 =
-			// NoAuth in python-intellectmoney's models).
+			// UserToken is the reading used (docs/intellectmoney-api.md §4: ErrorSourceParam names the
+			// refused parameter; Personal API code 2 = NoAuth in python-intellectmoney's models).
 			onRefusal: async (envelope) => {
 				if (refusedParameter(envelope)?.toLowerCase() !== 'usertoken') return 'reconcile';
 				const renewed = await run.userTokens.renew(userToken, settings);

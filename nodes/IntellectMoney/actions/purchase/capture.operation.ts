@@ -9,34 +9,20 @@ import { ENDPOINTS } from '../../../../shared/signature';
 import type { RequestSettings } from '../../../../shared/transport/request';
 import { ItemError } from '../../errors';
 import { validateMaxAmount } from '../../validation/money';
-import { validateMerchantReceipt } from '../../validation/receipt';
-import { merchantReceiptOption, optionsCollection } from '../common/descriptions';
-import { requestSettings } from '../common/options';
-import type { CommonOptions } from '../common/options';
+import { maxAmountOption, merchantReceiptOption, optionsCollection } from '../common/descriptions';
 import type { ItemScope, RunScope } from '../scope';
 import { lookUpInvoice } from './invoiceLookup';
 import { purchaseActionOutput } from './output';
-import { sendPurchaseAction } from './purchaseFlow';
-import type { PurchaseActionPolicy } from './purchaseFlow';
-import {
-	purchaseConcurrencyKey,
-	purchaseTargetProperties,
-	readPurchaseTarget,
-	targetFields,
-} from './target';
+import { readPurchaseRequest, sendPurchaseAction } from './purchaseFlow';
+import type { PurchaseActionOptions, PurchaseActionPolicy } from './purchaseFlow';
+import { purchaseConcurrencyKey, purchaseTargetProperties } from './target';
 
 const properties: INodeProperties[] = [
 	...purchaseTargetProperties('capture'),
 	optionsCollection(
-		{
-			displayName: 'Maximum Amount',
-			name: 'maxAmount',
-			type: 'number',
-			typeOptions: { minValue: 0, numberPrecision: 2 },
-			default: 0,
-			description:
-				'Refuse to capture an invoice holding more than this (in its currency); 0 = no limit. The node reads the held amount first, so this needs Identify By Invoice ID and Login and Password in the credential. Useful when an AI agent uses this node.',
-		},
+		maxAmountOption(
+			'Refuse to capture an invoice holding more than this (in its currency); 0 = no limit. The node reads the held amount first, so this needs Identify By Invoice ID and Login and Password in the credential. Useful when an AI agent uses this node.',
+		),
 		merchantReceiptOption(
 			'when the shop fiscalises through IntellectMoney and the receipt changes with this capture',
 		),
@@ -71,27 +57,19 @@ const policy: PurchaseActionPolicy = {
 	},
 };
 
-interface CaptureOptions extends CommonOptions {
+interface CaptureOptions extends PurchaseActionOptions {
 	maxAmount?: unknown;
-	merchantReceipt?: unknown;
 }
 
 export async function execute(item: ItemScope, run: RunScope): Promise<IDataObject> {
-	const target = readPurchaseTarget(item);
-	const options = item.param('options', {}) as CaptureOptions;
-	const merchantReceipt = validateMerchantReceipt(options.merchantReceipt);
-	const settings = requestSettings(options);
-	const shop = await run.shop();
-	const maxAmount = validateMaxAmount(options.maxAmount, target.invoiceId);
-	if (maxAmount !== undefined && target.invoiceId !== undefined) {
-		await assertWithinMaxAmount(run, shop.eshopId, target.invoiceId, maxAmount, settings);
+	const request = await readPurchaseRequest<CaptureOptions>(item, run);
+	const { invoiceId } = request.target;
+	const maxAmount = validateMaxAmount(request.options.maxAmount, invoiceId);
+	if (maxAmount !== undefined && invoiceId !== undefined) {
+		await assertWithinMaxAmount(run, request.shop.eshopId, invoiceId, maxAmount, request.settings);
 	}
-
-	const body = targetFields(shop.eshopId, target);
-	if (merchantReceipt !== undefined) body.MerchantReceipt = merchantReceipt;
-	const result = await sendPurchaseAction(run, { target, body, settings, shop }, policy);
-	const identity = { eshopId: shop.eshopId, testMode: shop.testMode, ...target };
-	return purchaseActionOutput('captured', identity, result, options.includeRaw === true);
+	const result = await sendPurchaseAction(run, request, policy);
+	return purchaseActionOutput('captured', request, result);
 }
 
 export const concurrencyKey = purchaseConcurrencyKey;

@@ -22,6 +22,7 @@ import { merchantReceiptOption, optionsCollection } from '../common/descriptions
 import { requestSettings } from '../common/options';
 import { operationOutcome } from '../common/outcome';
 import type { ItemScope, RunScope } from '../scope';
+import { orderIdProperty } from './target';
 
 /** The payment page (docs/intellectmoney-api.md §1, dev/merchant/api/createInvoice). */
 export const PAYMENT_PAGE_URL = 'https://merchant.intellectmoney.ru/?InvoiceId=';
@@ -29,16 +30,9 @@ export const PAYMENT_PAGE_URL = 'https://merchant.intellectmoney.ru/?InvoiceId='
 const CURRENCIES = ['RUB', 'USD', 'EUR', 'TST'];
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Order ID',
-		name: 'orderId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. order-1001',
-		description:
-			'Your purchase number (OrderId), at most 50 characters. Capture and Release find the invoice by it later.',
-	},
+	orderIdProperty(
+		'Your purchase number (OrderId), at most 50 characters. Capture and Release find the invoice by it later.',
+	),
 	{
 		displayName: 'Amount',
 		name: 'amount',

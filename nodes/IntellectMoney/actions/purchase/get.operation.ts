@@ -17,18 +17,12 @@ import { optionsCollection } from '../common/descriptions';
 import { requestSettings } from '../common/options';
 import type { CommonOptions } from '../common/options';
 import type { ItemScope, RunScope } from '../scope';
+import { invoiceIdProperty } from './target';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Invoice ID',
-		name: 'invoiceId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. 3000001001',
-		description:
-			"IntellectMoney's invoice number (InvoiceId): 10 digits starting with 3. Needs Login and Password in the credential.",
-	},
+	invoiceIdProperty(
+		"IntellectMoney's invoice number (InvoiceId): 10 digits starting with 3. Needs Login and Password in the credential.",
+	),
 	optionsCollection(),
 ];
 

@@ -7,15 +7,15 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { CapturePurchaseOutput, RefundPurchaseOutput } from '../../outputs';
 import { operationOutcome } from '../common/outcome';
-import type { PurchaseActionResult } from './purchaseFlow';
-import type { PurchaseTarget } from './target';
+import type { PurchaseActionRequest, PurchaseActionResult } from './purchaseFlow';
 
 export function purchaseActionOutput(
 	action: 'captured' | 'refunded',
-	identity: PurchaseTarget & { eshopId: string; testMode: boolean },
+	request: PurchaseActionRequest,
 	result: PurchaseActionResult,
-	includeRaw: boolean,
 ): IDataObject {
+	const { target: identity, shop } = request;
+	const includeRaw = request.options.includeRaw === true;
 	const alreadyDone = result.envelope === undefined;
 	const envelope = result.envelope ??
 		result.alreadyDone?.envelope ?? { OperationState: { Code: 0 } };
@@ -25,7 +25,7 @@ export function purchaseActionOutput(
 		identity.orderId ??
 		(alreadyDone ? result.alreadyDone?.invoice.PurchaseOrderId : result.envelope?.Result?.OrderId);
 	const output = {
-		eshopId: identity.eshopId,
+		eshopId: shop.eshopId,
 		orderId: orderId ?? null,
 		invoiceId:
 			identity.invoiceId ?? (answeredInvoiceId === undefined ? null : String(answeredInvoiceId)),
@@ -34,7 +34,7 @@ export function purchaseActionOutput(
 		status: queued ? 'queued' : action,
 		...outcome,
 		alreadyDone,
-		testMode: identity.testMode,
+		testMode: shop.testMode,
 	} as CapturePurchaseOutput | RefundPurchaseOutput;
 	return output as unknown as IDataObject;
 }

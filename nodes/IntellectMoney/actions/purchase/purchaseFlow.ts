@@ -11,10 +11,13 @@ import { intellectMoneyApiRequest } from '../../../../shared/transport/request';
 import type { RequestSettings } from '../../../../shared/transport/request';
 import { sendMoneyMovingRequest } from '../../transport/moneyMoving';
 import type { StateReading } from '../../transport/moneyMoving';
-import type { RunScope, ShopSettings } from '../scope';
+import { validateMerchantReceipt } from '../../validation/receipt';
+import { requestSettings } from '../common/options';
+import type { CommonOptions } from '../common/options';
+import type { ItemScope, RunScope, ShopSettings } from '../scope';
 import { lookUpInvoice } from './invoiceLookup';
 import type { FoundInvoice } from './invoiceLookup';
-import { unreadableStateReason } from './target';
+import { readPurchaseTarget, targetFields, unreadableStateReason } from './target';
 import type { PurchaseTarget } from './target';
 
 /**
@@ -44,11 +47,37 @@ export interface PurchaseActionPolicy {
 	};
 }
 
-export interface PurchaseActionRequest {
+export interface PurchaseActionRequest<
+	TOptions extends PurchaseActionOptions = PurchaseActionOptions,
+> {
 	target: PurchaseTarget;
+	options: TOptions;
 	body: Record<string, string>;
 	settings: RequestSettings;
 	shop: ShopSettings;
+}
+
+/** The options every purchase action has. */
+export interface PurchaseActionOptions extends CommonOptions {
+	merchantReceipt?: unknown;
+}
+
+/**
+ * An item's purchase action request, read and checked once: its invoice, options, receipt, Timeout
+ * and the shop, and the body that names the invoice.
+ */
+export async function readPurchaseRequest<TOptions extends PurchaseActionOptions>(
+	item: ItemScope,
+	run: RunScope,
+): Promise<PurchaseActionRequest<TOptions>> {
+	const target = readPurchaseTarget(item);
+	const options = item.param('options', {}) as TOptions;
+	const merchantReceipt = validateMerchantReceipt(options.merchantReceipt);
+	const settings = requestSettings(options);
+	const shop = await run.shop();
+	const body = targetFields(shop.eshopId, target);
+	if (merchantReceipt !== undefined) body.MerchantReceipt = merchantReceipt;
+	return { target, options, body, settings, shop };
 }
 
 /** IntellectMoney's answer, or the invoice read that proved the action had been carried out. */

@@ -12,20 +12,12 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { ENDPOINTS } from '../../../../shared/signature';
-import { validateMerchantReceipt } from '../../validation/receipt';
 import { merchantReceiptOption, optionsCollection } from '../common/descriptions';
-import { requestSettings } from '../common/options';
-import type { CommonOptions } from '../common/options';
 import type { ItemScope, RunScope } from '../scope';
 import { purchaseActionOutput } from './output';
-import { sendPurchaseAction } from './purchaseFlow';
+import { readPurchaseRequest, sendPurchaseAction } from './purchaseFlow';
 import type { PurchaseActionPolicy } from './purchaseFlow';
-import {
-	purchaseConcurrencyKey,
-	purchaseTargetProperties,
-	readPurchaseTarget,
-	targetFields,
-} from './target';
+import { purchaseConcurrencyKey, purchaseTargetProperties } from './target';
 
 const properties: INodeProperties[] = [
 	...purchaseTargetProperties('release, cancel or refund'),
@@ -68,22 +60,10 @@ const policy: PurchaseActionPolicy = {
 	},
 };
 
-interface RefundOptions extends CommonOptions {
-	merchantReceipt?: unknown;
-}
-
 export async function execute(item: ItemScope, run: RunScope): Promise<IDataObject> {
-	const target = readPurchaseTarget(item);
-	const options = item.param('options', {}) as RefundOptions;
-	const merchantReceipt = validateMerchantReceipt(options.merchantReceipt);
-	const settings = requestSettings(options);
-	const shop = await run.shop();
-
-	const body = targetFields(shop.eshopId, target);
-	if (merchantReceipt !== undefined) body.MerchantReceipt = merchantReceipt;
-	const result = await sendPurchaseAction(run, { target, body, settings, shop }, policy);
-	const identity = { eshopId: shop.eshopId, testMode: shop.testMode, ...target };
-	return purchaseActionOutput('refunded', identity, result, options.includeRaw === true);
+	const request = await readPurchaseRequest(item, run);
+	const result = await sendPurchaseAction(run, request, policy);
+	return purchaseActionOutput('refunded', request, result);
 }
 
 export const concurrencyKey = purchaseConcurrencyKey;

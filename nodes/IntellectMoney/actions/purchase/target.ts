@@ -40,26 +40,42 @@ export function purchaseTargetProperties(verb: string): INodeProperties[] {
 			description: `How to tell IntellectMoney which invoice to ${verb}`,
 		},
 		{
-			displayName: 'Order ID',
-			name: 'orderId',
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: 'e.g. order-1001',
-			description: 'Your purchase number (OrderId), at most 50 characters',
+			...orderIdProperty('Your purchase number (OrderId), at most 50 characters'),
 			displayOptions: { show: { identifyBy: ['orderId'] } },
 		},
 		{
-			displayName: 'Invoice ID',
-			name: 'invoiceId',
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: 'e.g. 3000001001',
-			description: "IntellectMoney's invoice number (InvoiceId): 10 digits starting with 3",
+			...invoiceIdProperty(
+				"IntellectMoney's invoice number (InvoiceId): 10 digits starting with 3",
+			),
 			displayOptions: { show: { identifyBy: ['invoiceId'] } },
 		},
 	];
+}
+
+/** The Order ID field (OrderId, seeds/004: at most 50 characters), with what it is for here. */
+export function orderIdProperty(description: string): INodeProperties {
+	return {
+		displayName: 'Order ID',
+		name: 'orderId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. order-1001',
+		description,
+	};
+}
+
+/** The Invoice ID field (InvoiceId, seeds/004: 3xxxxxxxxx), with what it is for here. */
+export function invoiceIdProperty(description: string): INodeProperties {
+	return {
+		displayName: 'Invoice ID',
+		name: 'invoiceId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 3000001001',
+		description,
+	};
 }
 
 /**
