@@ -26,7 +26,7 @@ import { getHeapStatistics } from 'node:v8';
 import { Agent, request } from 'undici';
 
 import { createEngine, CREDENTIAL_TYPE, NODE_TYPE, removeEngineUserFolder } from './engine.mjs';
-import { DEFAULT_SHOP } from './sandbox.mjs';
+import { DEFAULT_SHOP } from './sandbox/index.mjs';
 
 /**
  * @typedef {'floor' | 'floorK' | 'helper' | 'peer' | 'node' | 'nodeK'} Variant

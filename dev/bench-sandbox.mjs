@@ -11,7 +11,7 @@
  * IPC: sends { url } once ready; 'arm' → { armed }; 'stats' → { stats } (counts and the ledger check);
  * exits on 'stop'.
  */
-import { startSandbox } from './sandbox.mjs';
+import { startSandbox } from './sandbox/index.mjs';
 
 /** @param {string} name @param {number} fallback */
 function numberArg(name, fallback) {

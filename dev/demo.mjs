@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { createEngine, CREDENTIAL_TYPE, PROJECT_ROOT, removeEngineUserFolder } from './engine.mjs';
-import { credentialFor, startSandbox } from './sandbox.mjs';
+import { credentialFor, startSandbox } from './sandbox/index.mjs';
 
 const workflowFile = path.join(PROJECT_ROOT, 'examples', 'capture-then-payout.workflow.json');
 const workflow = JSON.parse(readFileSync(workflowFile, 'utf8'));

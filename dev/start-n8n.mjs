@@ -25,7 +25,7 @@ import {
 	PROJECT_ROOT,
 	startN8nServer,
 } from './n8n-runtime.mjs';
-import { BUYER_PAYS, credentialFor, seedDemoData, startSandbox } from './sandbox.mjs';
+import { BUYER_PAYS, credentialFor, seedDemoData, startSandbox } from './sandbox/index.mjs';
 
 export const SANDBOX_CREDENTIAL = { id: 'imSandboxCred01', name: 'IntellectMoney sandbox' };
 

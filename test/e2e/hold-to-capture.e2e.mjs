@@ -25,7 +25,7 @@ import {
 	PROJECT_ROOT,
 	startN8nServer,
 } from '../../dev/n8n-runtime.mjs';
-import { credentialFor, startSandbox } from '../../dev/sandbox.mjs';
+import { credentialFor, startSandbox } from '../../dev/sandbox/index.mjs';
 import {
 	executionsOf,
 	importIntoN8n,

@@ -23,7 +23,7 @@ import {
 	PROJECT_ROOT,
 	startN8nServer,
 } from '../../dev/n8n-runtime.mjs';
-import { credentialFor, seedDemoData, startSandbox } from '../../dev/sandbox.mjs';
+import { credentialFor, seedDemoData, startSandbox } from '../../dev/sandbox/index.mjs';
 import { findLeaks, secretsOf } from '../support/harness.mjs';
 import { importIntoN8n } from '../support/n8n-rest.mjs';
 

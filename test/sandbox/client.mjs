@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { Agent, request } from 'undici';
-import { DEFAULT_SHOP } from '../../dev/sandbox.mjs';
+import { DEFAULT_SHOP } from '../../dev/sandbox/index.mjs';
 
 export const CREATE_INVOICE = 'merchant/createInvoice';
 export const CAPTURE = 'merchant/purchaseToPaid';

@@ -7,7 +7,7 @@
  */
 import { describe, test, expect, beforeAll, afterAll, beforeEach } from '@jest/globals';
 import { Agent } from 'undici';
-import { DEFAULT_SHOP, startSandbox } from '../../dev/sandbox.mjs';
+import { DEFAULT_SHOP, startSandbox } from '../../dev/sandbox/index.mjs';
 import {
 	CAPTURE,
 	CREATE_INVOICE,
@@ -29,7 +29,7 @@ import {
 	tokenSign,
 } from './client.mjs';
 
-/** @typedef {import('../../dev/sandbox.mjs').Sandbox} Sandbox */
+/** @typedef {import('../../dev/sandbox/index.mjs').Sandbox} Sandbox */
 
 /** @type {Sandbox} */
 let sb;

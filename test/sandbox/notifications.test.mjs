@@ -7,7 +7,7 @@
 import { describe, test, expect, afterAll, afterEach } from '@jest/globals';
 import http from 'node:http';
 import { Agent } from 'undici';
-import { BUYER_PAYS, NOTIFICATION_FORGES, startSandbox } from '../../dev/sandbox.mjs';
+import { BUYER_PAYS, NOTIFICATION_FORGES, startSandbox } from '../../dev/sandbox/index.mjs';
 import {
 	CAPTURE,
 	CREATE_INVOICE,
@@ -27,7 +27,7 @@ import {
 	startReceiver,
 } from './client.mjs';
 
-/** @typedef {import('../../dev/sandbox.mjs').Sandbox} Sandbox */
+/** @typedef {import('../../dev/sandbox/index.mjs').Sandbox} Sandbox */
 /** @typedef {import('./client.mjs').Receiver} Receiver */
 
 const agent = new Agent();
@@ -45,7 +45,7 @@ afterAll(async () => {
 	await agent.close();
 });
 
-/** @param {import('../../dev/sandbox.mjs').SandboxOptions} [options] */
+/** @param {import('../../dev/sandbox/index.mjs').SandboxOptions} [options] */
 async function sandbox(options = {}) {
 	const s = await startSandbox({ notificationRetryDelayMs: 20, ...options });
 	started.push(s);

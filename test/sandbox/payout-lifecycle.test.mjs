@@ -11,7 +11,7 @@ import {
 	FAILING_PAYOUT_PAN,
 	FAILING_RECIPIENT_NAME,
 	startSandbox,
-} from '../../dev/sandbox.mjs';
+} from '../../dev/sandbox/index.mjs';
 import {
 	PAYOUT,
 	PAYOUT_CREATE,
@@ -23,7 +23,7 @@ import {
 	tokenSign,
 } from './client.mjs';
 
-/** @typedef {import('../../dev/sandbox.mjs').Sandbox} Sandbox */
+/** @typedef {import('../../dev/sandbox/index.mjs').Sandbox} Sandbox */
 
 /** @type {Sandbox} */
 let sb;

@@ -10,9 +10,9 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
-import { DEFAULT_SHOP, FAULT_KINDS, startSandbox } from '../../dev/sandbox.mjs';
+import { DEFAULT_SHOP, FAULT_KINDS, startSandbox } from '../../dev/sandbox/index.mjs';
 
-/** @typedef {import('../../dev/sandbox.mjs').Sandbox} Sandbox */
+/** @typedef {import('../../dev/sandbox/index.mjs').Sandbox} Sandbox */
 
 const CAPTURE = 'merchant/purchaseToPaid';
 const TOKEN = 'personal/user/getUserToken';
@@ -807,7 +807,7 @@ describe('log, helpers and lifecycle', () => {
 		expect(refused.headers.authorization).toBe(BEARER);
 		expect(refused.headers.sign).toBe('bad');
 		expect(accepted).toMatchObject({ signValid: true, hashValid: true, verdict: 'accepted' });
-		const resp = /** @type {import('../../dev/sandbox.mjs').Envelope} */ (accepted.response);
+		const resp = /** @type {import('../../dev/sandbox/index.mjs').Envelope} */ (accepted.response);
 		expect(resp.Result).toMatchObject({ InvoiceState: 'Paid' });
 		sb.clearLog();
 		expect(sb.log).toHaveLength(0);
@@ -1266,7 +1266,7 @@ describe('fault injection', () => {
 		};
 		for (const [kind, [status, page]] of Object.entries(pages)) {
 			const inv = sb.addInvoice();
-			sb.injectFaults({ kind: /** @type {import('../../dev/sandbox.mjs').FaultKind} */ (kind) });
+			sb.injectFaults({ kind: /** @type {import('../../dev/sandbox/index.mjs').FaultKind} */ (kind) });
 			const r = await capture({ OrderId: inv.orderId });
 			expect(r.status).toBe(status);
 			expect(r.contentType).toBe('text/html; charset=utf-8');
@@ -1580,7 +1580,7 @@ describe('fault injection', () => {
 		for (const spec of bad) {
 			expect(() =>
 				sb.injectFaults(
-					/** @type {import('../../dev/sandbox.mjs').FaultSpec} */ (/** @type {unknown} */ (spec)),
+					/** @type {import('../../dev/sandbox/index.mjs').FaultSpec} */ (/** @type {unknown} */ (spec)),
 				),
 			).toThrow(TypeError);
 		}

@@ -8,20 +8,20 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { createEngine, CREDENTIAL_TYPE, removeEngineUserFolder } from '../../dev/engine.mjs';
-import { credentialFor, startSandbox } from '../../dev/sandbox.mjs';
+import { credentialFor, startSandbox } from '../../dev/sandbox/index.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /**
- * @typedef {import('../../dev/sandbox.mjs').Sandbox} Sandbox
+ * @typedef {import('../../dev/sandbox/index.mjs').Sandbox} Sandbox
  * @typedef {Awaited<ReturnType<typeof createEngine>>} Engine
  * @typedef {Awaited<ReturnType<Engine['run']>>} RunResult
- * @typedef {import('../../dev/sandbox.mjs').CredentialData} CredentialData
+ * @typedef {import('../../dev/sandbox/index.mjs').CredentialData} CredentialData
  */
 
 /**
  * Starts a sandbox and an engine whose credential points at it.
- * @param {{ shop?: Partial<import('../../dev/sandbox.mjs').ShopConfig> }} [options]
+ * @param {{ shop?: Partial<import('../../dev/sandbox/index.mjs').ShopConfig> }} [options]
  */
 export async function startHarness(options = {}) {
 	const sandbox = await startSandbox({ shop: options.shop });
