@@ -2,7 +2,7 @@
 /**
  * The sandbox's payout lifecycle: createOperation (card and SBP), executeOperation, the simulated
  * progress seen through getOperationState, settlePayout, refusals and faults. Signatures come from
- * test/sandbox/client.mjs (recipes of reference §2.3, node:crypto).
+ * test/sandbox/client.mjs (the sandbox's recipes, proved by recipes.test.mjs against test/vectors/).
  */
 import { describe, test, expect, beforeAll, afterAll, beforeEach } from '@jest/globals';
 import { Agent } from 'undici';
