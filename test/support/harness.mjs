@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { createEngine, CREDENTIAL_TYPE, removeEngineUserFolder } from '../../dev/engine.mjs';
+import { createEngine, CREDENTIAL_TYPE, removeEngineUserFolder } from '../../dev/n8n/engine.mjs';
 import { credentialFor, startSandbox } from '../../dev/sandbox/index.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
