@@ -23,6 +23,7 @@ const COPIED = [
 	'dev',
 	'nodes',
 	'credentials',
+	'shared',
 	'icons',
 	'package.json',
 	'tsconfig.json',
