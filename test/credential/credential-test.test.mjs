@@ -9,13 +9,13 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createRequire } from 'node:module';
 import { request } from 'undici';
 
-import { credentialFor, startSandbox } from '../../dev/sandbox.mjs';
+import { credentialFor, startSandbox } from '../../dev/sandbox/index.mjs';
 
 const require = createRequire(import.meta.url);
 /** @type {typeof import('../../index.js')} */
 const pkg = require('../../index.js');
 
-/** @type {import('../../dev/sandbox.mjs').Sandbox} */
+/** @type {import('../../dev/sandbox/index.mjs').Sandbox} */
 let sandbox;
 beforeAll(async () => {
 	sandbox = await startSandbox();

@@ -17,12 +17,13 @@ import {
 	freePort,
 	login,
 	PROJECT_ROOT,
-} from '../../dev/n8n-runtime.mjs';
+} from '../../dev/n8n/index.mjs';
 
 const COPIED = [
 	'dev',
 	'nodes',
 	'credentials',
+	'shared',
 	'icons',
 	'package.json',
 	'tsconfig.json',
@@ -51,7 +52,7 @@ test('npm run dev: editor up with the package linked, a saved change is rebuilt 
 	symlinkSync(CACHE_DIR, path.join(checkout, '.cache'));
 	const port = await freePort();
 	const started = Date.now();
-	const child = spawn(process.execPath, [path.join(checkout, 'dev', 'dev.mjs')], {
+	const child = spawn(process.execPath, [path.join(checkout, 'dev', 'n8n', 'dev.mjs')], {
 		env: {
 			...process.env,
 			IM_N8N_USER_FOLDER: path.join(scratch, 'user'),

@@ -21,14 +21,14 @@ import {
 	installPackage,
 	login,
 	n8nCommand,
-	parseRawOutput,
 	PROJECT_ROOT,
 	startN8nServer,
-} from '../../dev/n8n-runtime.mjs';
-import { credentialFor, startSandbox } from '../../dev/sandbox.mjs';
+} from '../../dev/n8n/index.mjs';
+import { credentialFor, startSandbox } from '../../dev/sandbox/index.mjs';
 import {
 	executionsOf,
 	importIntoN8n,
+	parseRawOutput,
 	waitForExecutions,
 	waitUntilPublished,
 } from '../support/n8n-rest.mjs';

@@ -23,8 +23,8 @@ import {
 	login,
 	PROJECT_ROOT,
 	startN8nServer,
-} from '../../dev/n8n-runtime.mjs';
-import { packInto } from '../../dev/scan-package.mjs';
+} from '../../dev/n8n/index.mjs';
+import { packInto } from '../../dev/packaging/scan-package.mjs';
 import { integrityOf, startLocalRegistry } from '../support/local-registry.mjs';
 
 const PACKAGE = 'n8n-nodes-intellectmoney';

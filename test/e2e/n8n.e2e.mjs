@@ -19,13 +19,12 @@ import {
 	installPackage,
 	login,
 	n8nCommand,
-	parseRawOutput,
 	PROJECT_ROOT,
 	startN8nServer,
-} from '../../dev/n8n-runtime.mjs';
-import { credentialFor, seedDemoData, startSandbox } from '../../dev/sandbox.mjs';
+} from '../../dev/n8n/index.mjs';
+import { credentialFor, seedDemoData, startSandbox } from '../../dev/sandbox/index.mjs';
 import { findLeaks, secretsOf } from '../support/harness.mjs';
-import { importIntoN8n } from '../support/n8n-rest.mjs';
+import { importIntoN8n, parseRawOutput } from '../support/n8n-rest.mjs';
 
 const LINES = /** @type {Array<'2.x' | '1.x'>} */ (
 	(process.env.IM_E2E_LINES ?? '2.x,1.x').split(',').map((l) => l.trim())
@@ -366,7 +365,7 @@ describe('npm start (main job)', () => {
 				const output = await new Promise((resolve, reject) => {
 					const child = spawn(
 						process.execPath,
-						[path.join(PROJECT_ROOT, 'dev', 'start-n8n.mjs'), '--exit-when-ready'],
+						[path.join(PROJECT_ROOT, 'dev', 'n8n', 'start.mjs'), '--exit-when-ready'],
 						{
 							env: { ...process.env, IM_N8N_USER_FOLDER: userFolder },
 							stdio: ['ignore', 'pipe', 'pipe'],

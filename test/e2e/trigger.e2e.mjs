@@ -25,7 +25,7 @@ import {
 	installPackage,
 	login,
 	startN8nServer,
-} from '../../dev/n8n-runtime.mjs';
+} from '../../dev/n8n/index.mjs';
 import {
 	executionsOf,
 	importIntoN8n,

@@ -7,8 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 
-import { createEngine, CREDENTIAL_TYPE } from '../../dev/engine.mjs';
-import { credentialFor, seedDemoData, startSandbox } from '../../dev/sandbox.mjs';
+import { createEngine, CREDENTIAL_TYPE } from '../../dev/n8n/engine.mjs';
+import { credentialFor, seedDemoData, startSandbox } from '../../dev/sandbox/index.mjs';
 import { goldenMatcher, goldenWorkflows } from '../support/golden.mjs';
 import { findLeaks, secretsOf, visibleTexts } from '../support/harness.mjs';
 

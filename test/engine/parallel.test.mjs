@@ -203,7 +203,7 @@ describe('Parallel Requests keeps the output as in sequential mode', () => {
 
 	test('the same items give the same output with 1 and with 10 parallel requests', async () => {
 		const run = async (/** @type {number} */ parallelRequests) => {
-			/** @type {Record<number, import('../../dev/sandbox.mjs').InvoiceInput>} */
+			/** @type {Record<number, import('../../dev/sandbox/index.mjs').InvoiceInput>} */
 			const special = {
 				3: { state: 'Created' },
 				7: { outcome: 'queued' },

@@ -2,7 +2,7 @@
 /**
  * `npm run scan` fails for real: each check is shown a tarball with one planted problem (made from a
  * copy of this package's own `npm pack`, never touching the package) and must name exactly that
- * problem; the untouched tarball passes every check. The lint cases run `dev/scan-package.mjs` itself
+ * problem; the untouched tarball passes every check. The lint cases run `dev/packaging/scan-package.mjs` itself
  * in a child process without jest's NODE_ENV=test (which changes eslint-plugin-n8n-nodes-base's rules).
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
@@ -12,8 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { PROJECT_ROOT } from '../../dev/n8n-runtime.mjs';
-import { packInto, scanTarball, unpack } from '../../dev/scan-package.mjs';
+import { packInto, scanTarball, unpack } from '../../dev/packaging/scan-package.mjs';
+import { PROJECT_ROOT } from '../../dev/paths.mjs';
 
 /** @type {string} */
 let scratch;
@@ -57,16 +57,16 @@ function editManifest(dir, change) {
 }
 
 /**
- * `node dev/scan-package.mjs --json` on a tarball and a source folder, outside jest's environment.
+ * `node dev/packaging/scan-package.mjs --json` on a tarball and a source folder, outside jest's environment.
  * @param {string} tarball @param {string} sourceDir
- * @returns {{ code: number | null, report: import('../../dev/scan-package.mjs').ScanReport }}
+ * @returns {{ code: number | null, report: import('../../dev/packaging/scan-package.mjs').ScanReport }}
  */
 function scanInChild(tarball, sourceDir) {
 	const { NODE_ENV: _jest, ...env } = process.env;
 	const child = spawnSync(
 		process.execPath,
 		[
-			path.join(PROJECT_ROOT, 'dev', 'scan-package.mjs'),
+			path.join(PROJECT_ROOT, 'dev', 'packaging', 'scan-package.mjs'),
 			'--tarball',
 			tarball,
 			'--source',
@@ -79,7 +79,7 @@ function scanInChild(tarball, sourceDir) {
 	return { code: child.status, report: JSON.parse(child.stdout) };
 }
 
-/** The ids of the checks that found problems, and all their problems. @param {import('../../dev/scan-package.mjs').ScanReport} report */
+/** The ids of the checks that found problems, and all their problems. @param {import('../../dev/packaging/scan-package.mjs').ScanReport} report */
 const failures = (report) => ({
 	failed: report.checks.filter((c) => c.problems.length > 0).map((c) => c.id),
 	problems: report.checks.flatMap((c) => c.problems),

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * dev/check-workflows.mjs passes the repository's workflow files and fails each broken copy of them
+ * dev/packaging/check-workflows.mjs passes the repository's workflow files and fails each broken copy of them
  * with a message that names what is wrong (the files cannot run here: no GitHub, no network).
  */
 import { describe, expect, test } from '@jest/globals';
@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { checkWorkflows } from '../../dev/check-workflows.mjs';
-import { PROJECT_ROOT } from '../../dev/n8n-runtime.mjs';
+import { checkWorkflows } from '../../dev/packaging/check-workflows.mjs';
+import { PROJECT_ROOT } from '../../dev/paths.mjs';
 
 /** @param {string} name */
 const read = (name) => readFileSync(path.join(PROJECT_ROOT, '.github', 'workflows', name), 'utf8');
@@ -26,9 +26,13 @@ function edit(text, from, to) {
 
 test('the repository’s ci.yml and publish.yml pass, from the command line too', () => {
 	expect(checkWorkflows({ ci, publish, enginesNode })).toEqual({ ci: [], publish: [] });
-	const run = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'dev', 'check-workflows.mjs')], {
-		encoding: 'utf8',
-	});
+	const run = spawnSync(
+		process.execPath,
+		[path.join(PROJECT_ROOT, 'dev', 'packaging', 'check-workflows.mjs')],
+		{
+			encoding: 'utf8',
+		},
+	);
 	expect(run.status).toBe(0);
 	expect(run.stdout).toMatch(/✓ \.github\/workflows\/publish\.yml: .*id-token: write/);
 });

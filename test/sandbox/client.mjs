@@ -1,13 +1,19 @@
 // @ts-check
 /**
- * Shared by the sandbox lifecycle tests: a plain HTTP client, the signature recipes of
- * /work/shared/reference/intellectmoney-api.md §2–§5 written here with node:crypto (never taken from
- * the sandbox or the node), and a local receiver for Result URL notifications.
+ * Shared by the sandbox tests: a plain HTTP client, the signatures of the sandbox's shop, and a local
+ * receiver for Result URL notifications. Requests are signed with the sandbox's own recipes
+ * (dev/sandbox/recipes.mjs), which test/sandbox/recipes.test.mjs proves against the independently
+ * computed vectors of test/vectors/; the tests pin published digests by reading those vectors.
  */
-import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { Agent, request } from 'undici';
-import { DEFAULT_SHOP } from '../../dev/sandbox.mjs';
+import { DEFAULT_SHOP } from '../../dev/sandbox/index.mjs';
+import {
+	RECIPES,
+	md5Hex,
+	notificationHash as hashOf,
+	sha256Hex,
+} from '../../dev/sandbox/recipes.mjs';
 
 export const CREATE_INVOICE = 'merchant/createInvoice';
 export const CAPTURE = 'merchant/purchaseToPaid';
@@ -19,97 +25,57 @@ export const PAYOUT = 'personal/payout/executeOperation';
 export const PAYOUT_STATE = 'personal/payout/getOperationState';
 
 export const BEARER = `Bearer ${DEFAULT_SHOP.bearerToken}`;
+const { signSecretKey: SIGN_KEY, shopSecretKey: SHOP_KEY } = DEFAULT_SHOP;
 
-/** @param {string} s */
-export const sha256 = (s) => createHash('sha256').update(s, 'utf8').digest('hex');
-/** @param {string} s */
-export const md5 = (s) => createHash('md5').update(s, 'utf8').digest('hex');
+export const sha256 = sha256Hex;
+export const md5 = md5Hex;
+export { CREATE_INVOICE_SIGN_FIELDS as CREATE_INVOICE_FIELDS } from '../../dev/sandbox/recipes.mjs';
 
 /**
- * Joins the named fields' values with `::` (absent = empty segment) and appends the key (reference §3).
- * @param {readonly string[]} names @param {Record<string, string>} fields @param {string} key
+ * The string one of the sandbox's recipes hashes, from fields named exactly as sent.
+ * @param {string} endpoint @param {'sign' | 'hash' | 'purchaseHash'} part
+ * @param {Record<string, string>} fields @param {string} key
  */
-const recipe = (names, fields, key) => [...names.map((n) => fields[n] ?? ''), key].join('::');
+function recipeString(endpoint, part, fields, key) {
+	const recipe = RECIPES[endpoint][part];
+	if (!recipe) throw new Error(`the sandbox has no ${part} recipe for ${endpoint}`);
+	return recipe((name) => fields[name], key);
+}
 
-/** Reference §2.1 createInvoice Sign/Hash segments. */
-export const CREATE_INVOICE_FIELDS = [
-	'EshopId',
-	'OrderId',
-	'ServiceName',
-	'RecipientAmount',
-	'RecipientCurrency',
-	'UserName',
-	'Email',
-	'SuccessUrl',
-	'FailUrl',
-	'BackUrl',
-	'ResultUrl',
-	'ExpireDate',
-	'HoldMode',
-	'Preference',
-];
 /** @param {Record<string, string>} fields @param {string} [key] */
-export const createInvoiceSign = (fields, key = 'SIGNSECRET') =>
-	sha256(recipe(CREATE_INVOICE_FIELDS, fields, key));
+export const createInvoiceSign = (fields, key = SIGN_KEY) =>
+	sha256(recipeString(CREATE_INVOICE, 'sign', fields, key));
 /** @param {Record<string, string>} fields @param {string} [key] */
-export const createInvoiceHash = (fields, key = 'SHOPSECRET') =>
-	md5(recipe(CREATE_INVOICE_FIELDS, fields, key));
+export const createInvoiceHash = (fields, key = SHOP_KEY) =>
+	md5(recipeString(CREATE_INVOICE, 'hash', fields, key));
 /** @param {Record<string, string>} fields */
 export const createInvoicePurchaseHash = (fields) =>
-	md5(
-		recipe(
-			['EshopId', 'OrderId', 'ServiceName', 'RecipientAmount', 'RecipientCurrency'],
-			fields,
-			'SHOPSECRET',
-		),
-	);
+	md5(recipeString(CREATE_INVOICE, 'purchaseHash', fields, SHOP_KEY));
 
-/** purchaseToRefund (reference §2.1; Hash by analogy with purchaseToPaid). */
 export const refundSign = (eshopId = '450000', orderId = '') =>
-	sha256(`${eshopId}::${orderId}::Refund::SIGNSECRET`);
+	sha256(recipeString(REFUND, 'sign', { EshopId: eshopId, OrderId: orderId }, SIGN_KEY));
 export const refundHash = (eshopId = '450000', orderId = '') =>
-	md5(`${eshopId}::${orderId}::Refund::SHOPSECRET`);
+	md5(recipeString(REFUND, 'hash', { EshopId: eshopId, OrderId: orderId }, SHOP_KEY));
 export const captureSign = (eshopId = '450000', orderId = '') =>
-	sha256(`${eshopId}::${orderId}::ToPaid::SIGNSECRET`);
+	sha256(recipeString(CAPTURE, 'sign', { EshopId: eshopId, OrderId: orderId }, SIGN_KEY));
 export const captureHash = (eshopId = '450000', orderId = '') =>
-	md5(`${eshopId}::${orderId}::ToPaid::SHOPSECRET`);
+	md5(recipeString(CAPTURE, 'hash', { EshopId: eshopId, OrderId: orderId }, SHOP_KEY));
 
-/** Reference §2.3 createOperation Sign segments. */
-export const CREATE_OPERATION_FIELDS = [
-	'UserToken',
-	'PreferenceType',
-	'Pan',
-	'Account',
-	'BankId',
-	'Amount',
-	'Currency',
-	'RecipientName',
-	'EshopId',
-];
 /** @param {Record<string, string>} fields @param {string} [key] */
-export const createOperationSign = (fields, key = 'SIGNSECRET') =>
-	sha256(recipe(CREATE_OPERATION_FIELDS, fields, key));
-/** @param {string} userToken @param {string} opId */
-export const payoutSign = (userToken, opId) => sha256(`${userToken}::${opId}::SIGNSECRET`);
+export const createOperationSign = (fields, key = SIGN_KEY) =>
+	sha256(recipeString(PAYOUT_CREATE, 'sign', fields, key));
+/** executeOperation's Sign, which getOperationState shares. @param {string} userToken @param {string} opId */
+export const payoutSign = (userToken, opId) =>
+	sha256(recipeString(PAYOUT, 'sign', { UserToken: userToken, PayoutOperationId: opId }, SIGN_KEY));
 /** @param {string} login @param {string} password */
-export const tokenSign = (login, password) => sha256(`::${login}::${password}::::SIGNSECRET`);
-
-/** Reference §5 notification hash segments. */
-export const NOTIFICATION_HASH_FIELDS = [
-	'eshopId',
-	'orderId',
-	'serviceName',
-	'eshopAccount',
-	'recipientAmount',
-	'recipientCurrency',
-	'paymentStatus',
-	'userName',
-	'userEmail',
-	'paymentData',
-];
+export const tokenSign = (login, password) =>
+	sha256(recipeString(TOKEN, 'sign', { Login: login, Password: password }, SIGN_KEY));
 /** @param {Record<string, string>} fields @param {string} [key] */
-export const notificationHash = (fields, key = 'SHOPSECRET') =>
-	md5(recipe(NOTIFICATION_HASH_FIELDS, fields, key));
+export const historySign = (fields, key = SIGN_KEY) =>
+	sha256(recipeString(HISTORY, 'sign', fields, key));
+
+/** @param {Record<string, string>} fields @param {string} [key] */
+export const notificationHash = (fields, key = SHOP_KEY) => hashOf(fields, key);
 
 /**
  * @typedef {object} PostOptions

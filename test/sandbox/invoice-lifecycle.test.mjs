@@ -1,13 +1,13 @@
 // @ts-check
 /**
  * The sandbox's invoice lifecycle: createInvoice, the buyer's payInvoice, purchaseToPaid on a paid
- * hold, purchaseToRefund (release, cancel, refund), and faults on the new merchant endpoints. Expected
- * signatures come from test/sandbox/client.mjs (recipes of the reference, node:crypto), and the
- * published digests of reference §3 (vectors 4 and 6) are asserted literally.
+ * hold, purchaseToRefund (release, cancel, refund), and faults on the new merchant endpoints.
+ * Requests are signed by test/sandbox/client.mjs (the sandbox's recipes, proved by recipes.test.mjs);
+ * the published examples 4 and 6 of docs/intellectmoney-api.md §3 come from test/vectors/.
  */
 import { describe, test, expect, beforeAll, afterAll, beforeEach } from '@jest/globals';
 import { Agent } from 'undici';
-import { DEFAULT_SHOP, startSandbox } from '../../dev/sandbox.mjs';
+import { DEFAULT_SHOP, startSandbox } from '../../dev/sandbox/index.mjs';
 import {
 	CAPTURE,
 	CREATE_INVOICE,
@@ -20,7 +20,7 @@ import {
 	createInvoiceHash,
 	createInvoicePurchaseHash,
 	createInvoiceSign,
-	md5,
+	historySign,
 	moscowIn,
 	post,
 	refundHash,
@@ -28,8 +28,9 @@ import {
 	sha256,
 	tokenSign,
 } from './client.mjs';
+import { vector } from '../vectors/vectors.mjs';
 
-/** @typedef {import('../../dev/sandbox.mjs').Sandbox} Sandbox */
+/** @typedef {import('../../dev/sandbox/index.mjs').Sandbox} Sandbox */
 
 /** @type {Sandbox} */
 let sb;
@@ -118,41 +119,21 @@ async function historyOf(invoiceId) {
 		{ dispatcher: agent, sign: tokenSign(login, password) },
 	);
 	const token = tokenAnswer.json.Result.UserToken;
-	// Reference §2.2 segments: UserToken, Skip, Take, EshopId, InvoiceId, then nine empty ones.
-	const sign = sha256(`${token}::0::10::::${invoiceId}${'::'.repeat(10)}SIGNSECRET`);
-	const r = await post(
-		sb.url,
-		HISTORY,
-		{ UserToken: token, Skip: '0', Take: '10', InvoiceId: invoiceId },
-		{ dispatcher: agent, sign },
-	);
+	const fields = { UserToken: token, Skip: '0', Take: '10', InvoiceId: invoiceId };
+	const r = await post(sb.url, HISTORY, fields, { dispatcher: agent, sign: historySign(fields) });
 	return r.json.Result.InvoicesHistoryList;
 }
 
 describe('createInvoice', () => {
 	test('vector 6: the published Sign verifies; a 3xxxxxxxxx InvoiceId; stored Created; listed by getInvoicesHistory', async () => {
-		const vector6 =
-			'450000::order-42::Test::10.00::TST::::buyer@example.com::::::::https://example.com/im/result::::::::SIGNSECRET';
-		expect(sha256(vector6)).toBe(
-			'3401d33f17df8355e4e4220a70f796e46a09b8de2b3d7d27ab0876007890ca0f',
-		);
-		const fields = {
-			EshopId: '450000',
-			OrderId: 'order-42',
-			ServiceName: 'Test',
-			RecipientAmount: '10.00',
-			RecipientCurrency: 'TST',
-			Email: 'buyer@example.com',
-			ResultUrl: 'https://example.com/im/result',
-		};
+		const sign = vector('ref-6-createInvoice-sign');
+		const hash = vector('own-createInvoice-hash-ref6');
+		expect(hash.fields).toEqual(sign.fields);
 		const r = await post(
 			sb.url,
 			CREATE_INVOICE,
-			{ ...fields, Hash: md5(vector6.replace(/SIGNSECRET$/, 'SHOPSECRET')) },
-			{
-				dispatcher: agent,
-				sign: '3401d33f17df8355e4e4220a70f796e46a09b8de2b3d7d27ab0876007890ca0f',
-			},
+			{ ...sign.fields, Hash: hash.digest },
+			{ dispatcher: agent, sign: sign.digest },
 		);
 		expect(r.status).toBe(200);
 		expect(r.json.OperationState).toEqual({ Code: 0, Desc: 'Успешно обработана' });
@@ -303,7 +284,7 @@ describe('createInvoice', () => {
 			FailUrl: 'https://shop.example/fail',
 		};
 		// 13 value segments instead of 14: a client reading the dev page's `SuccessUrl::::BackUrl`
-		// literally, with a FailUrl given (reference §7 Q1).
+		// literally, with a FailUrl given (docs/intellectmoney-api.md §7 Q1).
 		const withoutFailUrl = CREATE_INVOICE_FIELDS.filter((n) => n !== 'FailUrl');
 		const dropped = sha256([...withoutFailUrl.map((n) => base[n] ?? ''), 'SIGNSECRET'].join('::'));
 		for (const sign of [
@@ -504,24 +485,17 @@ describe('payInvoice (the buyer) and capture of the hold', () => {
 
 describe('purchaseToRefund', () => {
 	test('vector 4: the published Sign releases a held order-42', async () => {
-		expect(sha256('450000::order-42::Refund::SIGNSECRET')).toBe(
-			'68944ac1e851007dbaabb246b27d42ba41b187b537c4acde0cf34ea317e55328',
-		);
+		const sign = vector('ref-4-purchaseToRefund-sign');
+		const hash = vector('own-purchaseToRefund-hash');
+		expect(hash.fields).toEqual({ EshopId: '450000', OrderId: 'order-42' });
 		const s = await startSandbox();
 		try {
 			const inv = s.addInvoice({ orderId: 'order-42' });
 			const r = await post(
 				s.url,
 				REFUND,
-				{
-					EshopId: '450000',
-					OrderId: 'order-42',
-					Hash: md5('450000::order-42::Refund::SHOPSECRET'),
-				},
-				{
-					dispatcher: agent,
-					sign: '68944ac1e851007dbaabb246b27d42ba41b187b537c4acde0cf34ea317e55328',
-				},
+				{ ...sign.fields, Hash: hash.digest },
+				{ dispatcher: agent, sign: sign.digest },
 			);
 			expect(r.json.OperationState).toEqual({ Code: 0, Desc: 'Успешно обработана' });
 			expect(r.json.EshopId).toBe(450000);

@@ -1,13 +1,14 @@
 // @ts-check
 /**
- * Result URL notifications of the sandbox (reference §5): what a local receiver gets on each invoice
- * state change, the hash checked with this file's own recipe and the published vector 8, retries when
- * the receiver does not say OK, waitForNotification, and each forged kind of sendNotification.
+ * Result URL notifications of the sandbox (docs/intellectmoney-api.md §5): what a local receiver gets
+ * on each invoice state change, the hash checked with the sandbox's recipe (proved by recipes.test.mjs)
+ * and the published example 8 (test/vectors/), retries when the receiver does not say OK,
+ * waitForNotification, and each forged kind of sendNotification.
  */
 import { describe, test, expect, afterAll, afterEach } from '@jest/globals';
 import http from 'node:http';
 import { Agent } from 'undici';
-import { BUYER_PAYS, NOTIFICATION_FORGES, startSandbox } from '../../dev/sandbox.mjs';
+import { BUYER_PAYS, NOTIFICATION_FORGES, startSandbox } from '../../dev/sandbox/index.mjs';
 import {
 	CAPTURE,
 	CREATE_INVOICE,
@@ -18,7 +19,6 @@ import {
 	createInvoiceSign,
 	decodeForm,
 	isMoscowNow,
-	md5,
 	moscowIn,
 	notificationHash,
 	post,
@@ -26,8 +26,9 @@ import {
 	refundSign,
 	startReceiver,
 } from './client.mjs';
+import { vector } from '../vectors/vectors.mjs';
 
-/** @typedef {import('../../dev/sandbox.mjs').Sandbox} Sandbox */
+/** @typedef {import('../../dev/sandbox/index.mjs').Sandbox} Sandbox */
 /** @typedef {import('./client.mjs').Receiver} Receiver */
 
 const agent = new Agent();
@@ -45,7 +46,7 @@ afterAll(async () => {
 	await agent.close();
 });
 
-/** @param {import('../../dev/sandbox.mjs').SandboxOptions} [options] */
+/** @param {import('../../dev/sandbox/index.mjs').SandboxOptions} [options] */
 async function sandbox(options = {}) {
 	const s = await startSandbox({ notificationRetryDelayMs: 20, ...options });
 	started.push(s);
@@ -58,7 +59,7 @@ async function receiver() {
 	return r;
 }
 
-/** The fields every notification carries, in this order (reference §5 [S]). */
+/** The fields every notification carries, in this order (docs/intellectmoney-api.md §5). */
 const NOTIFICATION_FIELDS = [
 	'eshopId',
 	'paymentId',
@@ -399,20 +400,13 @@ describe('waitForNotification', () => {
 });
 
 describe('sendNotification (tests of a receiver)', () => {
+	const example8 = vector('ref-8-notification-hash');
+	/** Example 8's hashed fields, with the unsigned ones IntellectMoney adds. */
 	const VECTOR_8 = {
-		eshopId: '450000',
+		...example8.fields,
 		paymentId: '3000000042',
-		orderId: 'order-42',
-		eshopAccount: '1234567',
-		serviceName: 'Test',
-		recipientAmount: '10.00',
 		recipientOriginalAmount: '10.00',
 		refundAmount: '0.00',
-		recipientCurrency: 'TST',
-		paymentStatus: '5',
-		userName: 'Иван',
-		userEmail: 'buyer@example.com',
-		paymentData: '2025-07-15 18:23:32',
 		payMethod: 'BankCard',
 		shortPan: '',
 		country: '',
@@ -420,20 +414,16 @@ describe('sendNotification (tests of a receiver)', () => {
 		ipAddress: '',
 		secretKey: '',
 	};
+	const HASH_8 = example8.digest;
 
 	test('vector 8: given fields without hash get the published hash; the answer comes back', async () => {
-		expect(
-			md5(
-				'450000::order-42::Test::1234567::10.00::TST::5::Иван::buyer@example.com::2025-07-15 18:23:32::SHOPSECRET',
-			),
-		).toBe('e4e6230059afbf67020344f1d97249bd');
 		const s = await sandbox();
 		const r = await receiver();
 		r.answerWith(() => ({ status: 200, body: 'OK' }));
 		const answer = await s.sendNotification(r.url, VECTOR_8);
 		expect(answer).toMatchObject({ status: 200, body: 'OK' });
 		expect(answer.headers['content-type']).toBe('text/plain; charset=utf-8');
-		expect(r.received[0].fields).toEqual({ ...VECTOR_8, hash: 'e4e6230059afbf67020344f1d97249bd' });
+		expect(r.received[0].fields).toEqual({ ...VECTOR_8, hash: HASH_8 });
 		expect(s.notifications[0]).toMatchObject({
 			source: 'manual',
 			attempt: 1,
@@ -476,7 +466,7 @@ describe('sendNotification (tests of a receiver)', () => {
 		const r = await receiver();
 		await s.sendNotification(r.url, VECTOR_8, { forge: 'hash' });
 		const { fields } = r.received[0];
-		expect(fields.hash).not.toBe('e4e6230059afbf67020344f1d97249bd');
+		expect(fields.hash).not.toBe(HASH_8);
 		expect(fields.hash).toBe(notificationHash(fields, 'SIGNSECRET'));
 		expect(s.notifications[0].forge).toBe('hash');
 	});
@@ -498,7 +488,7 @@ describe('sendNotification (tests of a receiver)', () => {
 		await s.sendNotification(r.url, VECTOR_8, { forge: 'missingField', field: 'paymentStatus' });
 		const second = r.received[1].fields;
 		expect(second).not.toHaveProperty('paymentStatus');
-		expect(second.hash).toBe('e4e6230059afbf67020344f1d97249bd'); // hashed with the status in it
+		expect(second.hash).toBe(HASH_8); // hashed with the status in it
 		expect(second.hash).not.toBe(notificationHash(second));
 		await expect(
 			s.sendNotification(r.url, VECTOR_8, { forge: 'missingField', field: 'nope' }),
@@ -513,7 +503,7 @@ describe('sendNotification (tests of a receiver)', () => {
 		expect(raw.toString('latin1')).toContain('userName=%C8%E2%E0%ED'); // И в а н in windows-1251
 		// Read as windows-1251, every value is right and the (UTF-8) hash verifies…
 		const asCp1251 = decodeForm(raw, 'windows-1251');
-		expect(asCp1251).toEqual({ ...VECTOR_8, hash: 'e4e6230059afbf67020344f1d97249bd' });
+		expect(asCp1251).toEqual({ ...VECTOR_8, hash: HASH_8 });
 		// …read as UTF-8, as IntellectMoney's encoding says, the name is garbage and the hash fails.
 		expect(fields.userName).not.toBe('Иван');
 		expect(fields.userName).toContain('\ufffd');

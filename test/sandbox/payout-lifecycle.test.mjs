@@ -2,7 +2,7 @@
 /**
  * The sandbox's payout lifecycle: createOperation (card and SBP), executeOperation, the simulated
  * progress seen through getOperationState, settlePayout, refusals and faults. Signatures come from
- * test/sandbox/client.mjs (recipes of reference §2.3, node:crypto).
+ * test/sandbox/client.mjs (the sandbox's recipes, proved by recipes.test.mjs against test/vectors/).
  */
 import { describe, test, expect, beforeAll, afterAll, beforeEach } from '@jest/globals';
 import { Agent } from 'undici';
@@ -11,7 +11,7 @@ import {
 	FAILING_PAYOUT_PAN,
 	FAILING_RECIPIENT_NAME,
 	startSandbox,
-} from '../../dev/sandbox.mjs';
+} from '../../dev/sandbox/index.mjs';
 import {
 	PAYOUT,
 	PAYOUT_CREATE,
@@ -23,7 +23,7 @@ import {
 	tokenSign,
 } from './client.mjs';
 
-/** @typedef {import('../../dev/sandbox.mjs').Sandbox} Sandbox */
+/** @typedef {import('../../dev/sandbox/index.mjs').Sandbox} Sandbox */
 
 /** @type {Sandbox} */
 let sb;

@@ -1,61 +1,34 @@
 // @ts-check
 /**
- * Tests of dev/sandbox.mjs, the local IntellectMoney imitation. Expected signatures are computed
- * here with node:crypto from the recipe strings of /work/shared/reference/intellectmoney-api.md §3,
- * and the published digests of §3 are asserted literally, so the sandbox is pinned to the reference
- * and not to whatever the node's signing code does.
+ * Tests of dev/sandbox/, the local IntellectMoney imitation: the published examples of
+ * docs/intellectmoney-api.md §3 (read from test/vectors/, computed independently with Python) are
+ * accepted, and wrong tokens, signatures and hashes are refused. Requests are signed by
+ * test/sandbox/client.mjs with the sandbox's own recipes, which recipes.test.mjs proves against the
+ * same vectors.
  */
 import { describe, test, expect, beforeAll, afterAll, beforeEach } from '@jest/globals';
-import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
-import { DEFAULT_SHOP, FAULT_KINDS, startSandbox } from '../../dev/sandbox.mjs';
+import { DEFAULT_SHOP, FAULT_KINDS, startSandbox } from '../../dev/sandbox/index.mjs';
+import {
+	BEARER,
+	CAPTURE,
+	HISTORY,
+	PAYOUT,
+	PAYOUT_STATE,
+	TOKEN,
+	captureHash,
+	captureSign,
+	historySign,
+	md5,
+	payoutSign,
+	sha256,
+	tokenSign,
+} from './client.mjs';
+import { vector } from '../vectors/vectors.mjs';
 
-/** @typedef {import('../../dev/sandbox.mjs').Sandbox} Sandbox */
-
-const CAPTURE = 'merchant/purchaseToPaid';
-const TOKEN = 'personal/user/getUserToken';
-const PAYOUT = 'personal/payout/executeOperation';
-const PAYOUT_STATE = 'personal/payout/getOperationState';
-const HISTORY = 'personal/payment/getInvoicesHistory';
-
-/** @param {string} s */
-const sha256 = (s) => createHash('sha256').update(s, 'utf8').digest('hex');
-/** @param {string} s */
-const md5 = (s) => createHash('md5').update(s, 'utf8').digest('hex');
-
-/** Recipes of reference §3, with the DEFAULT_SHOP secrets. */
-const captureSign = (eshopId = '450000', orderId = '') =>
-	sha256(`${eshopId}::${orderId}::ToPaid::SIGNSECRET`);
-const captureHash = (eshopId = '450000', orderId = '') =>
-	md5(`${eshopId}::${orderId}::ToPaid::SHOPSECRET`);
-/** @param {string} login @param {string} password */
-const tokenSign = (login, password) => sha256(`::${login}::${password}::::SIGNSECRET`);
-/** @param {string} userToken @param {string} opId */
-const payoutSign = (userToken, opId) => sha256(`${userToken}::${opId}::SIGNSECRET`);
-/** getInvoicesHistory Sign segments (reference §2.2), absent fields as empty segments. */
-const HISTORY_SIGN_FIELDS = [
-	'UserToken',
-	'Skip',
-	'Take',
-	'EshopId',
-	'InvoiceId',
-	'DateFrom',
-	'DateTo',
-	'ChangeDateFrom',
-	'ChangeDateTo',
-	'IncludePaymentTransactions',
-	'IsHoldingSearch',
-	'OrganizationId',
-	'OwnerEmail',
-	'WithRefunds',
-];
-/** @param {Record<string, string>} fields */
-const historySign = (fields) =>
-	sha256([...HISTORY_SIGN_FIELDS.map((name) => fields[name] ?? ''), 'SIGNSECRET'].join('::'));
-
-const BEARER = `Bearer ${DEFAULT_SHOP.bearerToken}`;
+/** @typedef {import('../../dev/sandbox/index.mjs').Sandbox} Sandbox */
 
 /** @type {Sandbox} */
 let sb;
@@ -206,18 +179,14 @@ beforeEach(() => {
 	sb.clearFaults();
 });
 
-describe('reference §3 vectors are accepted', () => {
+describe('the published examples of docs/intellectmoney-api.md §3 are accepted', () => {
 	test('vectors 1 and 2: capture by OrderId order-42 with the published Sign and Hash', async () => {
-		expect(sha256('450000::order-42::ToPaid::SIGNSECRET')).toBe(
-			'a716062543a46b303cb7c61e77bb6f91ffa5de73616a6d4227806ca6a0b23172',
-		);
-		expect(md5('450000::order-42::ToPaid::SHOPSECRET')).toBe('02b97afdd4e6b246f11c4eda6116018e');
+		const sign = vector('ref-1-purchaseToPaid-sign');
+		const hash = vector('ref-2-purchaseToPaid-hash');
+		expect(sign.fields).toEqual({ EshopId: '450000', OrderId: 'order-42' });
+		expect(hash.fields).toEqual(sign.fields);
 		const inv = sb.addInvoice({ orderId: 'order-42' });
-		const r = await post(
-			CAPTURE,
-			{ EshopId: '450000', OrderId: 'order-42', Hash: '02b97afdd4e6b246f11c4eda6116018e' },
-			{ sign: 'a716062543a46b303cb7c61e77bb6f91ffa5de73616a6d4227806ca6a0b23172' },
-		);
+		const r = await post(CAPTURE, { ...sign.fields, Hash: hash.digest }, { sign: sign.digest });
 		expect(r.status).toBe(200);
 		expect(r.json.OperationState).toEqual({ Code: 0, Desc: 'Успешно обработана' });
 		expect(r.json.EshopId).toBe(450000);
@@ -238,14 +207,15 @@ describe('reference §3 vectors are accepted', () => {
 	});
 
 	test('vector 3: capture by InvoiceId only, empty OrderId segment', async () => {
-		expect(sha256('450000::::ToPaid::SIGNSECRET')).toBe(
-			'687a43cd4661cb6ad143289fc6e2422b56cef3aba82ed4aa326a58fe14307a5e',
-		);
+		const sign = vector('ref-3-purchaseToPaid-sign-invoice-id-only');
+		const hash = vector('own-purchaseToPaid-hash-invoice-id-only');
+		// InvoiceId is in neither recipe: the vectors' Sign and Hash hold for any invoice.
+		expect(sign.string).toBe('450000::::ToPaid::SIGNSECRET');
 		const inv = sb.addInvoice();
 		const r = await post(
 			CAPTURE,
-			{ EshopId: '450000', InvoiceId: inv.invoiceId, Hash: md5('450000::::ToPaid::SHOPSECRET') },
-			{ sign: '687a43cd4661cb6ad143289fc6e2422b56cef3aba82ed4aa326a58fe14307a5e' },
+			{ EshopId: '450000', InvoiceId: inv.invoiceId, Hash: hash.digest },
+			{ sign: sign.digest },
 		);
 		expect(r.json.Result.State.Code).toBe(0);
 		expect(sb.getInvoice(inv.invoiceId)?.state).toBe('Paid');
@@ -253,17 +223,12 @@ describe('reference §3 vectors are accepted', () => {
 	});
 
 	test('vector 5: executeOperation with UserToken b1f0c3de', async () => {
-		const opId = '5d3c1b9e-8f2a-4e0b-9a51-0c2f6e7d1a23';
-		expect(sha256(`b1f0c3de::${opId}::SIGNSECRET`)).toBe(
-			'c28b886d14ccd0fbf7e5c8c04610fa47a313a74eaf3325b68caf1a2e28bb2a4b',
-		);
+		const sign = vector('ref-5-executeOperation-sign');
+		const opId = sign.fields.PayoutOperationId;
+		expect(sign.fields.UserToken).toBe('b1f0c3de');
 		sb.issueUserToken('b1f0c3de');
 		sb.addPayoutOperation({ id: opId });
-		const r = await post(
-			PAYOUT,
-			{ UserToken: 'b1f0c3de', PayoutOperationId: opId },
-			{ sign: 'c28b886d14ccd0fbf7e5c8c04610fa47a313a74eaf3325b68caf1a2e28bb2a4b' },
-		);
+		const r = await post(PAYOUT, sign.fields, { sign: sign.digest });
 		expect(r.json.OperationState.Code).toBe(0);
 		expect(r.json.Result).toEqual({
 			State: { Code: 0, Desc: 'Успешно обработан' },
@@ -318,7 +283,8 @@ describe('authorization, Sign and Hash refusals move no money', () => {
 			null,
 			captureSign('450000', inv.orderId).toUpperCase(),
 			captureSign('450000', 'order-other'),
-			md5(`450000::${inv.orderId}::ToPaid::SIGNSECRET`), // MD5 instead of SHA-256 (reference §3 pitfall)
+			// MD5 instead of SHA-256 (docs/intellectmoney-api.md §3 pitfalls)
+			md5(`450000::${inv.orderId}::ToPaid::SIGNSECRET`),
 		];
 		for (const sign of signs) {
 			const r = await capture({ OrderId: inv.orderId }, { sign });
@@ -807,7 +773,7 @@ describe('log, helpers and lifecycle', () => {
 		expect(refused.headers.authorization).toBe(BEARER);
 		expect(refused.headers.sign).toBe('bad');
 		expect(accepted).toMatchObject({ signValid: true, hashValid: true, verdict: 'accepted' });
-		const resp = /** @type {import('../../dev/sandbox.mjs').Envelope} */ (accepted.response);
+		const resp = /** @type {import('../../dev/sandbox/index.mjs').Envelope} */ (accepted.response);
 		expect(resp.Result).toMatchObject({ InvoiceState: 'Paid' });
 		sb.clearLog();
 		expect(sb.log).toHaveLength(0);
@@ -1015,10 +981,14 @@ describe('getOperationState (read)', () => {
 });
 
 describe('getInvoicesHistory (read)', () => {
-	test('Sign layout: absent fields are empty segments (pinned string)', () => {
-		expect(
-			historySign({ UserToken: 'b1f0c3de', Skip: '0', Take: '10', InvoiceId: '3000001001' }),
-		).toBe(sha256('b1f0c3de::0::10::::3000001001::::::::::::::::::::SIGNSECRET'));
+	test('Sign layout: absent fields are empty segments, every field in its place (vectors)', async () => {
+		for (const id of ['own-getInvoicesHistory-sign', 'own-getInvoicesHistory-sign-all-fields']) {
+			const sign = vector(id);
+			sb.issueUserToken(sign.fields.UserToken);
+			const r = await post(HISTORY, sign.fields, { sign: sign.digest });
+			expect([id, r.json.Result.State.Code]).toEqual([id, 0]);
+			expect(last()).toMatchObject({ endpoint: HISTORY, signValid: true, verdict: 'accepted' });
+		}
 	});
 
 	test('lists every invoice as InvoiceData, in the order added, without touching the ledger', async () => {
@@ -1133,14 +1103,7 @@ describe('getInvoicesHistory (read)', () => {
 		const fields = { InvoiceId: inv.invoiceId };
 		const signs = [
 			sha256(`${token}::0::100::${inv.invoiceId}::SIGNSECRET`), // empty segments dropped
-			sha256(
-				[
-					...HISTORY_SIGN_FIELDS.map(
-						(n) => ({ UserToken: token, Skip: '0', Take: '100', ...fields })[n] ?? '',
-					),
-					'WRONGKEY',
-				].join('::'),
-			),
+			historySign({ UserToken: token, Skip: '0', Take: '100', ...fields }, 'WRONGKEY'),
 			sha256(`${token}::100::0::::${inv.invoiceId}::::::::::::::::::::SIGNSECRET`), // Skip/Take swapped
 		];
 		for (const sign of signs) {
@@ -1266,7 +1229,9 @@ describe('fault injection', () => {
 		};
 		for (const [kind, [status, page]] of Object.entries(pages)) {
 			const inv = sb.addInvoice();
-			sb.injectFaults({ kind: /** @type {import('../../dev/sandbox.mjs').FaultKind} */ (kind) });
+			sb.injectFaults({
+				kind: /** @type {import('../../dev/sandbox/index.mjs').FaultKind} */ (kind),
+			});
 			const r = await capture({ OrderId: inv.orderId });
 			expect(r.status).toBe(status);
 			expect(r.contentType).toBe('text/html; charset=utf-8');
@@ -1580,7 +1545,9 @@ describe('fault injection', () => {
 		for (const spec of bad) {
 			expect(() =>
 				sb.injectFaults(
-					/** @type {import('../../dev/sandbox.mjs').FaultSpec} */ (/** @type {unknown} */ (spec)),
+					/** @type {import('../../dev/sandbox/index.mjs').FaultSpec} */ (
+						/** @type {unknown} */ (spec)
+					),
 				),
 			).toThrow(TypeError);
 		}

@@ -8,21 +8,21 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { createEngine, CREDENTIAL_TYPE, removeEngineUserFolder } from '../../dev/engine.mjs';
-import { credentialFor, startSandbox } from '../../dev/sandbox.mjs';
+import { createEngine, CREDENTIAL_TYPE, removeEngineUserFolder } from '../../dev/n8n/engine.mjs';
+import { credentialFor, startSandbox } from '../../dev/sandbox/index.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /**
- * @typedef {import('../../dev/sandbox.mjs').Sandbox} Sandbox
+ * @typedef {import('../../dev/sandbox/index.mjs').Sandbox} Sandbox
  * @typedef {Awaited<ReturnType<typeof createEngine>>} Engine
  * @typedef {Awaited<ReturnType<Engine['run']>>} RunResult
- * @typedef {import('../../dev/sandbox.mjs').CredentialData} CredentialData
+ * @typedef {import('../../dev/sandbox/index.mjs').CredentialData} CredentialData
  */
 
 /**
  * Starts a sandbox and an engine whose credential points at it.
- * @param {{ shop?: Partial<import('../../dev/sandbox.mjs').ShopConfig> }} [options]
+ * @param {{ shop?: Partial<import('../../dev/sandbox/index.mjs').ShopConfig> }} [options]
  */
 export async function startHarness(options = {}) {
 	const sandbox = await startSandbox({ shop: options.shop });
@@ -63,7 +63,7 @@ export async function startHarness(options = {}) {
  * One harness for an engine test file: started before its tests; after them, everything the file ran
  * (successes and failures) must have shown no credential value or user token (also of the extra
  * credentials the file used), and it is stopped. The returned object is filled in once it started.
- * @param {{ shop?: Partial<import('../../dev/sandbox.mjs').ShopConfig>, extraCredentials?: Array<Partial<CredentialData>>, extraSecrets?: string[] }} [options]
+ * @param {{ shop?: Partial<import('../../dev/sandbox/index.mjs').ShopConfig>, extraCredentials?: Array<Partial<CredentialData>>, extraSecrets?: string[] }} [options]
  * @returns {Harness}
  */
 export function useHarness(options = {}) {

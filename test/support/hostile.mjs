@@ -12,7 +12,7 @@
 import { afterAll, beforeAll, expect } from '@jest/globals';
 import { createServer } from 'node:http';
 
-import { createEngine, CREDENTIAL_TYPE } from '../../dev/engine.mjs';
+import { createEngine, CREDENTIAL_TYPE } from '../../dev/n8n/engine.mjs';
 import { findLeaks, visibleTexts } from './harness.mjs';
 
 /**

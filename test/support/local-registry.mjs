@@ -18,7 +18,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { freePort } from '../../dev/n8n-runtime.mjs';
+import { freePort } from '../../dev/n8n/index.mjs';
 
 export const REGISTRY_HOST = 'registry.npmjs.org';
 

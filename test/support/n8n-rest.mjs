@@ -1,15 +1,16 @@
 // @ts-check
 /**
  * Preparing and reading a real n8n for the e2e suites: importing credentials and workflows with n8n's
- * CLI (and publishing them), then, through the REST API of the running n8n, the publication of a
- * workflow (2.x publishes in the background after start) and its executions with their node outputs.
+ * CLI (and publishing them), reading what `n8n execute --rawOutput` prints, then, through the REST
+ * API of the running n8n, the publication of a workflow (2.x publishes in the background after start)
+ * and its executions with their node outputs.
  */
 import { expect } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-import { n8nCommand } from '../../dev/n8n-runtime.mjs';
+import { n8nCommand } from '../../dev/n8n/index.mjs';
 
 /**
  * @typedef {{ url: string, cookie: string, lineName: '2.x' | '1.x', n8nBin: string }} N8nSession
@@ -19,7 +20,7 @@ import { n8nCommand } from '../../dev/n8n-runtime.mjs';
 /**
  * Writes credentials and workflows into an n8n user folder, imports them with n8n's CLI, and publishes
  * (2.x) or activates (1.x) the workflows named in `publish`. Every command must succeed.
- * @param {import('../../dev/n8n-runtime.mjs').N8nRuntime} runtime @param {string} userFolder
+ * @param {import('../../dev/n8n/index.mjs').N8nRuntime} runtime @param {string} userFolder
  * @param {{ credentials: unknown[], workflows: unknown[], publish?: string[] }} what
  */
 export async function importIntoN8n(runtime, userFolder, what) {
@@ -45,6 +46,27 @@ export async function importIntoN8n(runtime, userFolder, what) {
 			out: result.code === 0 ? '' : result.stdout + result.stderr,
 		}).toEqual({ args, code: 0, out: '' });
 	}
+}
+
+/**
+ * The run data JSON that `n8n execute --rawOutput` prints among its log lines.
+ * @param {string} stdout
+ * @returns {any | undefined}
+ */
+export function parseRawOutput(stdout) {
+	const lines = stdout.split('\n');
+	for (let start = 0; start < lines.length; start++) {
+		if (lines[start] !== '{') continue;
+		for (let end = start + 1; end < lines.length; end++) {
+			if (lines[end] !== '}') continue;
+			try {
+				return JSON.parse(lines.slice(start, end + 1).join('\n'));
+			} catch {
+				// not the end of this object yet
+			}
+		}
+	}
+	return undefined;
 }
 
 /** @param {number} ms */

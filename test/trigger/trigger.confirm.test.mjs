@@ -9,7 +9,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { createServer } from 'node:http';
 
-import { credentialFor, startSandbox } from '../../dev/sandbox.mjs';
+import { credentialFor, startSandbox } from '../../dev/sandbox/index.mjs';
 import { formBody, notificationFields, signed } from './support/notifications.mjs';
 import { harnessForThisFile, OK_ANSWER as OK } from './support/webhook-harness.mjs';
 

@@ -1,44 +1,26 @@
 // @ts-check
 /**
- * Builds IntellectMoney Result URL notifications the way IntellectMoney sends them (reference §5): a
- * form body with the hash computed here, independently of the node's code (node:crypto, own
- * windows-1251 table). The digests of reference §3 vector 8 pin this builder to the reference.
+ * Builds IntellectMoney Result URL notifications the way IntellectMoney sends them
+ * (docs/intellectmoney-api.md §5): a form body with the hash computed here, independently of the
+ * node's code (node:crypto, own windows-1251 table), over the hashed fields in the order that
+ * test/vectors/intellectmoney-vectors.json gives; its example 8 (both digests) pins this builder.
  */
 import { createHash } from 'node:crypto';
 
-/** The shop of these tests (the dummy key of reference §3). */
+import { fieldNamesOf, vector } from '../../vectors/vectors.mjs';
+
+/** The shop of these tests (the dummy key of docs/intellectmoney-api.md §3). */
 export const SHOP = { eshopId: '450000', shopSecretKey: 'SHOPSECRET' };
 
-/** The hashed fields, in the recipe's order (reference §5). */
-export const HASHED_FIELDS = [
-	'eshopId',
-	'orderId',
-	'serviceName',
-	'eshopAccount',
-	'recipientAmount',
-	'recipientCurrency',
-	'paymentStatus',
-	'userName',
-	'userEmail',
-	'paymentData',
-];
+/** The hashed fields, in the recipe's order (docs/intellectmoney-api.md §5), from the vectors. */
+export const HASHED_FIELDS = fieldNamesOf('notification', 'hash');
 
-/** Reference §3 vector 8: its ten values and both published digests. */
+const example8 = vector('ref-8-notification-hash');
+/** docs/intellectmoney-api.md §3 example 8: its ten values and both published digests. */
 export const VECTOR_8 = {
-	fields: {
-		eshopId: '450000',
-		orderId: 'order-42',
-		serviceName: 'Test',
-		eshopAccount: '1234567',
-		recipientAmount: '10.00',
-		recipientCurrency: 'TST',
-		paymentStatus: '5',
-		userName: 'Иван',
-		userEmail: 'buyer@example.com',
-		paymentData: '2025-07-15 18:23:32',
-	},
-	utf8Hash: 'e4e6230059afbf67020344f1d97249bd',
-	windows1251Hash: 'b7b328777d25892bdcac1dd6e641652a',
+	fields: example8.fields,
+	utf8Hash: example8.digest,
+	windows1251Hash: /** @type {string} */ (example8.digestWindows1251),
 };
 
 /** @typedef {Record<string, string>} Fields */

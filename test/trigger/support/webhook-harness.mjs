@@ -6,7 +6,7 @@
  * - n8n-core's real `WebhookContext` (credentials through a credentials helper that runs the
  *   credential's real `authenticate`, node parameters with their defaults), then the node's `webhook()`;
  * - n8n's answer rules: `noWebhookResponse` → the node answered itself; no `workflowData` → send
- *   `webhookResponse`; else start the execution (n8n-core's `WorkflowExecute`, through dev/engine.mjs,
+ *   `webhookResponse`; else start the execution (n8n-core's `WorkflowExecute`, through dev/n8n/engine.mjs,
  *   mode `webhook`, so the trigger's own `execute()` runs first as in n8n) and answer as responseMode
  *   `onReceived` does (with n8n's choice of body: the description's `responseData`, else
  *   `webhookResponse`). A string is sent the way Express's `res.send` does (text/html unless a
@@ -41,9 +41,9 @@ import {
 	createEngine,
 	CREDENTIAL_TYPE,
 	PACKAGE_NAME,
-	PROJECT_ROOT,
 	removeEngineUserFolder,
-} from '../../../dev/engine.mjs';
+} from '../../../dev/n8n/engine.mjs';
+import { PROJECT_ROOT } from '../../../dev/paths.mjs';
 import { SHOP } from './notifications.mjs';
 
 const require = createRequire(path.join(PROJECT_ROOT, 'package.json'));

@@ -1,9 +1,9 @@
 // @ts-check
 /**
- * Summary of a V8 CPU profile (the inspector's Profiler.stop, as written by dev/bench-run.mjs): self
+ * Summary of a V8 CPU profile (the inspector's Profiler.stop, as written by run.mjs): self
  * time grouped by where it goes — this node, n8n-core's engine, n8n's HTTP helper and the HTTP
  * libraries under it, n8n-workflow's expressions, Node's own http/net, GC — and the top functions.
- * `node dev/bench-profile.mjs <file.cpuprofile>` prints the summary of a saved profile.
+ * `node dev/bench/profile.mjs <file.cpuprofile> [items]` prints the summary of a saved profile.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -204,7 +204,7 @@ export function profileMarkdown(summary, items, title) {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
 	const file = process.argv[2];
 	if (!file) {
-		console.error('usage: node dev/bench-profile.mjs <file.cpuprofile> [items]');
+		console.error('usage: node dev/bench/profile.mjs <file.cpuprofile> [items]');
 		process.exit(2);
 	}
 	const summary = summarizeProfile(JSON.parse(readFileSync(file, 'utf8')));

@@ -9,16 +9,16 @@
  * - requests go through n8n-core's real `httpRequestWithAuthentication` and HTTP stack.
  * The one stand-in is `n8n-nodes-base.manualTrigger` (n8n-nodes-base is not a dependency): a start node
  * that passes the given input items on, so fixtures import unchanged into a real n8n.
- * Used by the engine tests and by `npm start`.
+ * Used by the engine and trigger tests, `npm run demo` and the bench.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+import { PROJECT_ROOT } from '../paths.mjs';
+
 export const PACKAGE_NAME = 'n8n-nodes-intellectmoney';
 export const NODE_TYPE = `${PACKAGE_NAME}.intellectMoney`;
 export const CREDENTIAL_TYPE = 'intellectMoneyApi';
@@ -310,38 +310,4 @@ export function removeEngineUserFolder() {
 	if (path.basename(userFolder).startsWith('n8n-im-engine-')) {
 		rmSync(userFolder, { recursive: true, force: true });
 	}
-}
-
-/**
- * A workflow "Manual Trigger → IntellectMoney" with the given node parameters.
- * @param {Record<string, unknown>} parameters  the IntellectMoney node's parameters
- * @param {{ continueOnFail?: boolean, name?: string }} [options]
- */
-export function singleNodeWorkflow(parameters, options = {}) {
-	return {
-		name: options.name ?? 'IntellectMoney',
-		nodes: [
-			{
-				id: 'b7a1c2d3-0000-4000-8000-000000000001',
-				name: 'Manual Trigger',
-				type: 'n8n-nodes-base.manualTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
-			},
-			{
-				id: 'b7a1c2d3-0000-4000-8000-000000000002',
-				name: 'IntellectMoney',
-				type: NODE_TYPE,
-				typeVersion: 1,
-				position: [220, 0],
-				parameters,
-				credentials: { [CREDENTIAL_TYPE]: { id: '1', name: 'IntellectMoney account' } },
-				...(options.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
-			},
-		],
-		connections: {
-			'Manual Trigger': { main: [[{ node: 'IntellectMoney', type: 'main', index: 0 }]] },
-		},
-	};
 }

@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * `npm start`: a real n8n with this package, on the bundled sandbox.
- * 1. installs the pinned n8n (first run only, see dev/n8n-runtime.mjs) and the built package into a
+ * 1. installs the pinned n8n (first run only, see dev/n8n/install.mjs) and the built package into a
  *    project-local user folder (`.cache/n8n-user`, never ~/.n8n), as n8n installs community packages;
  * 2. starts the IntellectMoney sandbox with the demo shop's data;
  * 3. imports a credential pointing at the sandbox and the example workflows;
@@ -24,8 +24,8 @@ import {
 	portNear,
 	PROJECT_ROOT,
 	startN8nServer,
-} from './n8n-runtime.mjs';
-import { BUYER_PAYS, credentialFor, seedDemoData, startSandbox } from './sandbox.mjs';
+} from './index.mjs';
+import { BUYER_PAYS, credentialFor, seedDemoData, startSandbox } from '../sandbox/index.mjs';
 
 export const SANDBOX_CREDENTIAL = { id: 'imSandboxCred01', name: 'IntellectMoney sandbox' };
 
@@ -38,7 +38,7 @@ const say = (message) => console.log(message);
 
 /**
  * Imports JSON into n8n with a CLI command, failing loudly.
- * @param {import('./n8n-runtime.mjs').N8nRuntime} runtime @param {'credentials' | 'workflow'} kind @param {string} file
+ * @param {import('./install.mjs').N8nRuntime} runtime @param {'credentials' | 'workflow'} kind @param {string} file
  */
 async function importInto(runtime, kind, file) {
 	const result = await n8nCommand(runtime, userFolder, [`import:${kind}`, `--input=${file}`]);

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The sandbox of one benchmark measurement, in a process of its own (forked by dev/bench.mjs), so its
+ * The sandbox of one benchmark measurement, in a process of its own (forked by bench.mjs), so its
  * CPU and memory never count as the client's. It holds `--items` held invoices with order ids
  * `bench-0 …` and `--warmup` more (`warm-0 …`), and counts what it received instead of keeping its
  * request log (10,000 log entries would grow its heap). The warm-up is answered at once; on 'arm' the
@@ -11,7 +11,7 @@
  * IPC: sends { url } once ready; 'arm' → { armed }; 'stats' → { stats } (counts and the ledger check);
  * exits on 'stop'.
  */
-import { startSandbox } from './sandbox.mjs';
+import { startSandbox } from '../sandbox/index.mjs';
 
 /** @param {string} name @param {number} fallback */
 function numberArg(name, fallback) {

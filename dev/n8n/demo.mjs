@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * `npm start`: the main job on the bundled sandbox. Starts the IntellectMoney sandbox on localhost,
+ * `npm run demo`: the main job on the bundled sandbox, without an n8n install. Starts the IntellectMoney sandbox on localhost,
  * holds two buyers' payments on invoices and creates two seller payouts, then runs the example
  * workflow examples/capture-then-payout.workflow.json (capture each held purchase, then execute the
  * seller's payout) through n8n-core's execution engine, and prints the output items and what the
@@ -9,8 +9,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { createEngine, CREDENTIAL_TYPE, PROJECT_ROOT, removeEngineUserFolder } from './engine.mjs';
-import { credentialFor, startSandbox } from './sandbox.mjs';
+import { PROJECT_ROOT } from '../paths.mjs';
+import { credentialFor, startSandbox } from '../sandbox/index.mjs';
+import { createEngine, CREDENTIAL_TYPE, removeEngineUserFolder } from './engine.mjs';
 
 const workflowFile = path.join(PROJECT_ROOT, 'examples', 'capture-then-payout.workflow.json');
 const workflow = JSON.parse(readFileSync(workflowFile, 'utf8'));

@@ -4,14 +4,14 @@
  * full commit SHA, a Node version that package.json's engines allows, the check steps in order, and
  * for publishing: only on a version tag, `id-token: write` with read-only contents, and
  * `npm publish --provenance --access public` as the last step, after every check.
- * `node dev/check-workflows.mjs` checks .github/workflows/{ci,publish}.yml; exits 1 on a problem.
+ * `node dev/packaging/check-workflows.mjs` checks .github/workflows/{ci,publish}.yml; exits 1 on a problem.
  * Tested on broken copies by test/package/workflows.test.mjs.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 
-import { PROJECT_ROOT } from './n8n-runtime.mjs';
+import { PROJECT_ROOT } from '../paths.mjs';
 
 /** The checks both workflows run, in this order (the README's commands). */
 export const CHECK_COMMANDS = [
@@ -143,7 +143,7 @@ export function checkWorkflows(input) {
 	return { ci, publish };
 }
 
-// `node dev/check-workflows.mjs`: check this repository's workflow files.
+// `node dev/packaging/check-workflows.mjs`: check this repository's workflow files.
 if (
 	process.argv[1] &&
 	import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href

@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * `npm run scan`: packs the package as npm publishes it, unpacks the tarball into a temp folder and
- * runs on it what n8n's verification runs or asks for (dev/package-checks.mjs), offline: the lint of
+ * runs on it what n8n's verification runs or asks for (package-checks.mjs), offline: the lint of
  * `@n8n/scan-community-package` (which itself downloads the published version from npm) on the
  * tarball and on the source, then the manifest, file list, assets, leftovers and size budget.
  * Prints every check with its figures; exits 1 when any check finds a problem.
@@ -26,7 +26,7 @@ import {
 	scannerVersions,
 	SIZE_BUDGET,
 } from './package-checks.mjs';
-import { PROJECT_ROOT } from './n8n-runtime.mjs';
+import { PROJECT_ROOT } from '../paths.mjs';
 
 /**
  * @typedef {{ id: string, title: string, detail: string, problems: string[] }} CheckResult
@@ -169,7 +169,7 @@ const argument = (name) => {
 	return index > 0 ? process.argv[index + 1] : undefined;
 };
 
-// `node dev/scan-package.mjs`: scan this package as npm would publish it now (run `npm run build`
+// `node dev/packaging/scan-package.mjs`: scan this package as npm would publish it now (run `npm run build`
 // first). `--tarball <file> --source <dir>` scans another tarball and source, `--json` prints the
 // report as JSON (the self-test's way in: the lint must run outside jest, whose NODE_ENV=test makes
 // eslint-plugin-n8n-nodes-base read every file name as "Test.node.ts").

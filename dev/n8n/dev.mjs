@@ -22,7 +22,7 @@ import {
 	portNear,
 	PROJECT_ROOT,
 	startN8nServer,
-} from './n8n-runtime.mjs';
+} from './index.mjs';
 
 const lineName = process.argv.includes('--line=1.x') ? '1.x' : '2.x';
 const userFolder = process.env.IM_N8N_USER_FOLDER ?? path.join(CACHE_DIR, `n8n-dev-${lineName}`);

@@ -5,13 +5,13 @@
  * cover what n8n's verification asks of a community package (docs.n8n.io → Creating nodes →
  * Submit community nodes): no runtime dependencies, no install-time scripts, nothing shipped but the
  * build, and every asset that package.json's `n8n` section relies on.
- * Used by dev/scan-package.mjs and tested on planted problems by test/package/scan.test.mjs.
+ * Used by scan-package.mjs and tested on planted problems by test/package/scan.test.mjs.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-import { PROJECT_ROOT } from './n8n-runtime.mjs';
+import { PROJECT_ROOT } from '../paths.mjs';
 
 /** The size budget of the tarball (bytes, 1 kB = 1000 B); the README states the same figures. */
 export const SIZE_BUDGET = { packedBytes: 120_000, unpackedBytes: 500_000 };
