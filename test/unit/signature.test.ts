@@ -6,6 +6,7 @@
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
 import { signIntellectMoneyRequest } from '../../credentials/IntellectMoneyApi.credentials';
+import vectorsFile from '../vectors/intellectmoney-vectors.json';
 import {
 	buildSignatureString,
 	computeHash,
@@ -491,4 +492,54 @@ describe('credential authenticate', () => {
 		cancelled.abort();
 		expect(joined.aborted).toBe(true);
 	});
+});
+
+/**
+ * Every vector of test/vectors/intellectmoney-vectors.json (written by make_vectors.py with Python's
+ * hashlib, independently of this code and of the sandbox): the node's recipes give the same string
+ * and digest for the same fields. The trigger's notification vectors are checked in
+ * test/trigger/notification.test.ts.
+ */
+describe('the vectors file', () => {
+	type Vector = {
+		id: string;
+		endpoint: string | null;
+		part: 'sign' | 'hash' | 'purchaseHash' | null;
+		fields: Record<string, string>;
+		segments: string[];
+		secret: string;
+		string: string;
+		digest: string;
+	};
+	const { vectors } = vectorsFile as unknown as { vectors: Vector[] };
+	const signed = vectors.filter(
+		(v) => v.endpoint !== null && v.endpoint !== 'notification' && v.endpoint in SIGNED_FIELDS,
+	);
+
+	test('covers every endpoint of the node, each part it signs', () => {
+		const covered = new Set(signed.map((v) => `${v.endpoint}:${v.part}`));
+		for (const [endpoint, recipe] of Object.entries(SIGNED_FIELDS)) {
+			for (const part of ['sign', 'hash', 'purchaseHash'] as const) {
+				if (recipe[part]) expect(covered).toContain(`${endpoint}:${part}`);
+			}
+		}
+	});
+
+	test.each(signed.map((v) => [v.id, v] as const))('%s', (_id, v) => {
+		const endpoint = v.endpoint as keyof typeof SIGNED_FIELDS;
+		const part = v.part ?? 'sign';
+		expect(buildSignatureString(v.segments, v.secret)).toBe(v.string);
+		const digest =
+			part === 'sign'
+				? computeSign(endpoint, v.fields, v.secret)
+				: computeHash(endpoint, v.fields, v.secret, part);
+		expect(digest).toBe(v.digest);
+	});
+
+	test.each(vectors.filter((v) => v.endpoint === null).map((v) => [v.id, v] as const))(
+		'%s (the bare rule)',
+		(_id, v) => {
+			expect(buildSignatureString(v.segments, v.secret)).toBe(v.string);
+		},
+	);
 });
