@@ -17,6 +17,8 @@ import {
 	SIGNED_FIELDS,
 	sha256Hex,
 } from '../../shared/signature';
+import type { IntellectMoneyEndpoint } from '../../shared/signature';
+import vectorsFile from '../vectors/intellectmoney-vectors.json';
 
 describe('docs/intellectmoney-api.md §3 worked examples', () => {
 	test('1: purchaseToPaid Sign', () => {
@@ -202,6 +204,7 @@ describe('endpoint table', () => {
 		];
 		expect(Object.keys(SIGNED_FIELDS).sort()).toEqual([
 			...merchant,
+			'personal/payment/getAccountData',
 			'personal/payment/getInvoicesHistory',
 			'personal/payout/createOperation',
 			'personal/payout/executeOperation',
@@ -490,5 +493,44 @@ describe('credential authenticate', () => {
 		).abortSignal as AbortSignal;
 		cancelled.abort();
 		expect(joined.aborted).toBe(true);
+	});
+});
+
+describe("the node's recipes reproduce every vector of its endpoints (Python's hashlib)", () => {
+	const parts = { sign: computeSign, hash: computeHash } as const;
+	const cases = vectorsFile.vectors
+		.filter(
+			(v) =>
+				v.endpoint !== null &&
+				Object.prototype.hasOwnProperty.call(SIGNED_FIELDS, v.endpoint) &&
+				(v.part === 'sign' || v.part === 'hash'),
+		)
+		.map((v) => [v.id, v] as const);
+
+	test('getAccountData and the Get Many page are among them', () => {
+		const ids = cases.map(([id]) => id);
+		expect(ids).toEqual(
+			expect.arrayContaining([
+				'own-getAccountData-sign',
+				'own-getAccountData-sign-now',
+				'own-getInvoicesHistory-sign-page',
+			]),
+		);
+	});
+
+	test.each(cases)('%s', (_id, v) => {
+		const endpoint = v.endpoint as IntellectMoneyEndpoint;
+		const fields = v.fields as Record<string, string>;
+		expect(parts[v.part as 'sign' | 'hash'](endpoint, fields, v.secret)).toBe(v.digest);
+	});
+
+	test('getAccountData signs the empty segment the page prints', () => {
+		expect(
+			maskedSignatureString(
+				SIGNED_FIELDS['personal/payment/getAccountData'].sign,
+				{ UserToken: 'b1f0c3de', AccountId: '1234567' },
+				'Sign Secret Key',
+			),
+		).toBe('<UserToken>::1234567::::::<Sign Secret Key>');
 	});
 });
