@@ -108,15 +108,19 @@ describe.each(LINES)('n8n %s', (lineName) => {
 		if (userFolder) rmSync(userFolder, { recursive: true, force: true });
 	});
 
+	/** `n8n execute` of an imported workflow, its run data printed raw. @param {string} id */
+	const execute = async (id) =>
+		await n8nCommand(runtime, userFolder, ['execute', `--id=${id}`, '--rawOutput']);
+	/** execute, which must succeed; its run data. @param {string} id */
+	const executeOk = async (id) => {
+		const result = await execute(id);
+		expect(result.code).toBe(0);
+		return parseRawOutput(result.stdout);
+	};
+
 	test('"Capture purchase when an order ships": both held purchases captured, one signed request each', async () => {
 		sandbox.clearLog();
-		const result = await n8nCommand(runtime, userFolder, [
-			'execute',
-			'--id=imExampleCapture1',
-			'--rawOutput',
-		]);
-		expect(result.code).toBe(0);
-		const [items] = itemsOf(parseRawOutput(result.stdout), 'Capture purchase');
+		const [items] = itemsOf(await executeOk('imExampleCapture1'), 'Capture purchase');
 		expect(items).toEqual(
 			['order-1001', 'order-1002'].map((orderId, index) => ({
 				eshopId: '450000',
@@ -150,13 +154,7 @@ describe.each(LINES)('n8n %s', (lineName) => {
 
 	test('"Execute approved payout": one token, one execute per payout, the failed one routed by IF', async () => {
 		sandbox.clearLog();
-		const result = await n8nCommand(runtime, userFolder, [
-			'execute',
-			'--id=imExamplePayout01',
-			'--rawOutput',
-		]);
-		expect(result.code).toBe(0);
-		const run = parseRawOutput(result.stdout);
+		const run = await executeOk('imExamplePayout01');
 		const [items] = itemsOf(run, 'Execute payout');
 		expect(items).toEqual([
 			expect.objectContaining({
@@ -194,13 +192,7 @@ describe.each(LINES)('n8n %s', (lineName) => {
 
 	test('"Create held invoices for new orders": two signed invoices with hold, payment pages out', async () => {
 		sandbox.clearLog();
-		const result = await n8nCommand(runtime, userFolder, [
-			'execute',
-			'--id=imExampleInvoice1',
-			'--rawOutput',
-		]);
-		expect(result.code).toBe(0);
-		const [items] = itemsOf(parseRawOutput(result.stdout), 'Create held invoice');
+		const [items] = itemsOf(await executeOk('imExampleInvoice1'), 'Create held invoice');
 		expect(items).toEqual(
 			[
 				['order-2001', '1500.00'],
@@ -232,13 +224,7 @@ describe.each(LINES)('n8n %s', (lineName) => {
 
 	test('"Release the hold of a cancelled order": one signed purchaseToRefund, the invoice ends Refund', async () => {
 		sandbox.clearLog();
-		const result = await n8nCommand(runtime, userFolder, [
-			'execute',
-			'--id=imExampleRelease1',
-			'--rawOutput',
-		]);
-		expect(result.code).toBe(0);
-		const [items] = itemsOf(parseRawOutput(result.stdout), 'Release or refund');
+		const [items] = itemsOf(await executeOk('imExampleRelease1'), 'Release or refund');
 		expect(items).toEqual([
 			expect.objectContaining({ orderId: 'order-1003', refunded: true, status: 'refunded' }),
 		]);
@@ -251,13 +237,7 @@ describe.each(LINES)('n8n %s', (lineName) => {
 	test('"Capture or release holds about to expire": the shipped one captured, the other released, a summary', async () => {
 		sandbox.clearLog();
 		const started = Date.now();
-		const result = await n8nCommand(runtime, userFolder, [
-			'execute',
-			'--id=imExampleExpiry1',
-			'--rawOutput',
-		]);
-		expect(result.code).toBe(0);
-		const run = parseRawOutput(result.stdout);
+		const run = await executeOk('imExampleExpiry1');
 		// The demo's holds paid 66 and 69 hours ago end within 12 hours (72-hour holds); those paid 29
 		// and 48 hours ago do not. One input item, so every listed invoice is paired with it.
 		const [listed] = outputsOf(run, 'Holds expiring within 12 hours');
@@ -327,13 +307,7 @@ describe.each(LINES)('n8n %s', (lineName) => {
 
 	test('"Pay out to sellers at month end": created, executed once each, waited until completed', async () => {
 		sandbox.clearLog();
-		const result = await n8nCommand(runtime, userFolder, [
-			'execute',
-			'--id=imExamplePayout02',
-			'--rawOutput',
-		]);
-		expect(result.code).toBe(0);
-		const run = parseRawOutput(result.stdout);
+		const run = await executeOk('imExamplePayout02');
 		// The balance first: 50,000.00 covers the batch of 3,700.00.
 		expect(itemsOf(run, 'Account balance')).toEqual([
 			[
@@ -373,11 +347,7 @@ describe.each(LINES)('n8n %s', (lineName) => {
 		sandbox.setAccountBalance('1234567', '3699.99');
 		sandbox.clearLog();
 		try {
-			const result = await n8nCommand(runtime, userFolder, [
-				'execute',
-				'--id=imExamplePayout02',
-				'--rawOutput',
-			]);
+			const result = await execute('imExamplePayout02');
 			expect(result.code).not.toBe(0);
 			expect(`${result.stdout}\n${result.stderr}`).toContain(
 				'The balance of account 1234567 is 3699.99 RUB, less than the batch of 3700.00: no payout was created.',
@@ -394,13 +364,7 @@ describe.each(LINES)('n8n %s', (lineName) => {
 
 	test('"Check an invoice and a payout before acting": states read, a not-yet-held invoice is not captured', async () => {
 		sandbox.clearLog();
-		const result = await n8nCommand(runtime, userFolder, [
-			'execute',
-			'--id=imExampleCheck01',
-			'--rawOutput',
-		]);
-		expect(result.code).toBe(0);
-		const run = parseRawOutput(result.stdout);
+		const run = await executeOk('imExampleCheck01');
 		const [invoice] = itemsOf(run, 'Get invoice state');
 		expect(invoice).toEqual([
 			expect.objectContaining({
@@ -427,11 +391,7 @@ describe.each(LINES)('n8n %s', (lineName) => {
 
 	test('a wrong Sign Secret Key fails with IntellectMoney’s message, and no key appears in the output', async () => {
 		sandbox.clearLog();
-		const result = await n8nCommand(runtime, userFolder, [
-			'execute',
-			'--id=imE2eWrongKey001',
-			'--rawOutput',
-		]);
+		const result = await execute('imE2eWrongKey001');
 		expect(result.code).not.toBe(0);
 		const output = `${result.stdout}\n${result.stderr}`;
 		expect(output).toContain(
