@@ -105,6 +105,21 @@ describe('pages and their ends', () => {
 		expect(skips()).toEqual(['0', '100']);
 	});
 
+	test('a list that never ends stops after 100,000 invoices with an error, passing nothing on', async () => {
+		h.server.on(HISTORY, (request, res) => {
+			const skip = Number(request.fields.Skip);
+			const page = Array.from({ length: 100 }, (_, n) => invoice(skip + n));
+			answer(res, 200, envelope({ InvoicesHistoryList: page }));
+		});
+		const result = await h.run(listAll, { items: [{}] });
+		expect(/** @type {any} */ (result.nodeError('IntellectMoney')).message).toBe(
+			'More than 100000 invoices match [item 0]',
+		);
+		expect(result.output('IntellectMoney')).toEqual([]);
+		expect(skips()).toHaveLength(1001);
+		expect(skips().at(-1)).toBe('100000');
+	}, 120_000);
+
 	test('an entry without an Id fails the item; another shop’s entries are left out', async () => {
 		serveList([invoice(1), invoice(2, { EShopId: 450001 }), invoice(3)]);
 		expect(ids(await h.run(listAll, { items: [{}] }))).toEqual([invoice(1).Id, invoice(3).Id]);

@@ -39,6 +39,12 @@ export async function readInvoicePages(
 			settings,
 		);
 		if (page.length === 0) return;
+		if (skip >= MAX_INVOICES) {
+			throw new ItemError(
+				`More than ${MAX_INVOICES} invoices match`,
+				'Narrow the search with Created From / To or Changed From / To (Filters), then read the rest in another run.',
+			);
+		}
 		for (const invoice of page) {
 			const id = invoice?.Id === undefined || invoice.Id === null ? '' : String(invoice.Id);
 			if (id === '') {
@@ -61,12 +67,6 @@ export async function readInvoicePages(
 		);
 		if (!take(ours)) return;
 		skip += page.length;
-		if (skip >= MAX_INVOICES) {
-			throw new ItemError(
-				`More than ${MAX_INVOICES} invoices match`,
-				'Narrow the search with Created From / To or Changed From / To (Filters), then read the rest in another run.',
-			);
-		}
 	}
 }
 
