@@ -541,6 +541,13 @@ const cases = [
 		'Limit must be a whole number from 1 to 100000',
 	],
 	[
+		'Get Many: a State from an expression that is none',
+		withParameters(invoiceList, { state: '={{ $json.state }}' }),
+		{ state: 'shipped' },
+		{},
+		'State "shipped" is not an invoice state',
+	],
+	[
 		'Get Many: Limit with decimals',
 		invoiceList,
 		{ limit: 2.5 },

@@ -153,6 +153,19 @@ function wholeNumber(value: unknown, field: string, min: number, max: number, fi
 	return number;
 }
 
+/** The State filter in lower case; an expression's value that is no state is refused. */
+function readState(value: unknown): string {
+	const states = ['any', 'created', 'held', 'paid', 'partpaid', 'refund', 'topaid'];
+	const state = typeof value === 'string' ? value.trim().toLowerCase() : '';
+	if (!states.includes(state)) {
+		throw new ItemError(
+			`State "${String(value)}" is not an invoice state`,
+			'Set State to Any, Created, Held, Paid, Partially Paid (partPaid), Refund or ToPaid.',
+		);
+	}
+	return state;
+}
+
 /** Within the bounds, where the invoice's date can be read (IntellectMoney filtered it already). */
 function withinBounds(invoice: ImInvoiceData, bounds: DateBound[]): boolean {
 	return bounds.every((bound) => {
@@ -172,7 +185,7 @@ export async function execute(item: ItemScope, run: RunScope): Promise<IDataObje
 					MAX_INVOICES,
 					'Set Limit to how many invoices to return, e.g. 50, or turn on Return All.',
 				);
-	const state = String(item.param('state', 'any')).toLowerCase();
+	const state = readState(item.param('state', 'any'));
 	const holdTimeHours = Number(validateHoldTime(item.param('holdTimeHours', 72)));
 	const expiringWithinHours =
 		state === 'held'
