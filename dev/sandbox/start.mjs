@@ -3,6 +3,7 @@
  * startSandbox: the state, the server on 127.0.0.1, and the Sandbox object (types.mjs) whose methods
  * act on that state.
  */
+import { addAccount, setAccountBalance } from './accounts.mjs';
 import { payInvoice } from './buyer.mjs';
 import { injectFaults, pendingFaults } from './faults.mjs';
 import { sendNotification } from './notification-forges.mjs';
@@ -44,6 +45,9 @@ export async function startSandbox(options = {}) {
 		addInvoice: (input) => addInvoice(state, input),
 		getInvoice: (idOrOrder) => findInvoice(state, idOrOrder),
 		payInvoice: (idOrOrder, payer) => payInvoice(state, idOrOrder, payer),
+		addAccount: (input) => addAccount(state, input),
+		getAccount: (accountId) => state.accounts.get(accountId),
+		setAccountBalance: (accountId, balance, at) => setAccountBalance(state, accountId, balance, at),
 		addPayoutOperation: (input) => addPayoutOperation(state, input),
 		getPayoutOperation: (id) => state.payouts.get(id.toLowerCase()),
 		settlePayout: (id, outcome, errorMessage) => settlePayout(state, id, outcome, errorMessage),

@@ -203,6 +203,7 @@ describe('endpoint table', () => {
 		];
 		expect(Object.keys(SIGNED_FIELDS).sort()).toEqual([
 			...merchant,
+			'personal/payment/getAccountData',
 			'personal/payment/getInvoicesHistory',
 			'personal/payout/createOperation',
 			'personal/payout/executeOperation',
@@ -542,4 +543,27 @@ describe('the vectors file', () => {
 			expect(buildSignatureString(v.segments, v.secret)).toBe(v.string);
 		},
 	);
+});
+
+describe('getAccountData and the Get Many page', () => {
+	test('have vectors', () => {
+		const ids = vectorsFile.vectors.map((v) => v.id);
+		expect(ids).toEqual(
+			expect.arrayContaining([
+				'own-getAccountData-sign',
+				'own-getAccountData-sign-now',
+				'own-getInvoicesHistory-sign-page',
+			]),
+		);
+	});
+
+	test('getAccountData signs the empty segment the page prints', () => {
+		expect(
+			maskedSignatureString(
+				SIGNED_FIELDS['personal/payment/getAccountData'].sign,
+				{ UserToken: 'b1f0c3de', AccountId: '1234567' },
+				'Sign Secret Key',
+			),
+		).toBe('<UserToken>::1234567::::::<Sign Secret Key>');
+	});
 });
