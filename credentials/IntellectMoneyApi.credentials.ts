@@ -1,4 +1,5 @@
 import type {
+	IAuthenticateRuleResponseSuccessBody,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
@@ -113,6 +114,35 @@ function withDeadline(requestOptions: IHttpRequestOptions): IHttpRequestOptions[
 	return cancel ? AbortSignal.any([cancel, deadline]) : deadline;
 }
 
+/**
+ * A failed test names the field IntellectMoney names. n8n's test rules compare one body value each
+ * (n8n credentials-tester: responseSuccessBody), so there is one rule per field and place.
+ */
+function refusedFieldRules(): IAuthenticateRuleResponseSuccessBody[] {
+	const fields: Array<[string, string]> = [
+		[
+			'Login',
+			'IntellectMoney refused the Login (its answer names Login): check Login and Password',
+		],
+		[
+			'Password',
+			'IntellectMoney refused the Password (its answer names Password): check Login and Password',
+		],
+		['Authorization', 'IntellectMoney refused the Bearer Token: check the Bearer Token'],
+		[
+			'Sign',
+			'IntellectMoney refused the signature: check the Sign Secret Key (not the Shop Secret Key)',
+		],
+		['EshopId', 'IntellectMoney refused the Eshop ID: check the Eshop ID'],
+	];
+	return fields.flatMap(([param, message]) =>
+		['Result.ErrorSourceParam', 'Result.State.ErrorSourceParam'].map((key) => ({
+			type: 'responseSuccessBody' as const,
+			properties: { key, value: param, message },
+		})),
+	);
+}
+
 const cabinetApiPage = 'lk.intellectmoney.ru → Profile → Security → API';
 
 export class IntellectMoneyApi implements ICredentialType {
@@ -163,7 +193,7 @@ export class IntellectMoneyApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			description:
-				'Key for the MD5 body Hash. You set it yourself: lk.intellectmoney.ru → Shops → your shop → "Подключение магазина" (Shop connection) tab → Secret key. IntellectMoney leaves it empty by default; leave this empty too in that case.',
+				'Key for the MD5 body Hash, and the key the IntellectMoney Trigger checks notifications with: the trigger cannot be published without it. You set it yourself: lk.intellectmoney.ru → Shops → your shop → "Подключение магазина" (Shop connection) tab → Secret key. If the shop has none, leave this empty (the node works, the trigger does not).',
 		},
 		{
 			displayName: 'Login',
@@ -171,7 +201,7 @@ export class IntellectMoneyApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			description:
-				'Login of your IntellectMoney personal cabinet (lk.intellectmoney.ru). Needed for payouts (Personal/Payout API): the node gets a user token with it for each execution.',
+				'Login of your IntellectMoney personal cabinet (lk.intellectmoney.ru). Needed for payouts, Get State, Get Many, Get Balance, Maximum Amount, Confirm Invoice ID and the checks that report a repeat as alreadyDone: the node gets a user token with it for each execution.',
 		},
 		{
 			displayName: 'Password',
@@ -179,7 +209,8 @@ export class IntellectMoneyApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'Password of the same personal cabinet login. Needed for payouts only.',
+			description:
+				'Password of the same personal cabinet login. Needed wherever Login is: payouts, Get State, Get Many, Get Balance, Maximum Amount, Confirm Invoice ID and the repeat checks.',
 		},
 		{
 			displayName: 'Test Mode (TST Currency)',
@@ -201,9 +232,18 @@ export class IntellectMoneyApi implements ICredentialType {
 
 	authenticate = signIntellectMoneyRequest;
 
+	/**
+	 * Only this package's nodes may use it: its signed requests move money, and only the node's
+	 * operations send them at most once (README, Reliability). n8n 2.x enforces this for the HTTP
+	 * Request node too (ICredentialType.restrictToSupportedNodes); n8n fills supportedNodes from the
+	 * nodes that name this credential.
+	 */
+	restrictToSupportedNodes = true as const;
+
 	// Gets a user token: proves the Bearer Token, the Sign Secret Key, Login and Password in one harmless
-	// call. IntellectMoney answers a refusal with HTTP 200 and codes, so the rule looks at the body: no
-	// UserToken means refused. The Shop Secret Key can only be proven by a real capture (README).
+	// call. IntellectMoney answers a refusal with HTTP 200 and codes, so the rules look at the body: the
+	// field IntellectMoney names (ErrorSourceParam, on Result or Result.State) first, then no UserToken
+	// means refused. The Shop Secret Key can only be proven by a real capture (README).
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl}}',
@@ -212,13 +252,14 @@ export class IntellectMoneyApi implements ICredentialType {
 			timeout: 30_000,
 		},
 		rules: [
+			...refusedFieldRules(),
 			{
 				type: 'responseSuccessBody',
 				properties: {
 					key: 'Result.UserToken',
 					value: undefined,
 					message:
-						'IntellectMoney refused the credentials: check the Bearer Token, Sign Secret Key, Login and Password',
+						'IntellectMoney refused the credentials without naming a field: check the Bearer Token, Sign Secret Key, Login and Password',
 				},
 			},
 		],

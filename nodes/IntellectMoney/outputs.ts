@@ -13,16 +13,17 @@ export interface StateOutput {
 
 /** What every output item says about how IntellectMoney took the request. */
 export interface OperationOutput {
-	/** `Result.State` (null when IntellectMoney only queued the request). */
+	/** `Result.State` (null when IntellectMoney only queued the request, or with alreadyDone). */
 	state: StateOutput | null;
-	/** `OperationState`: code 1 means queued, not done. */
-	operationState: StateOutput;
+	/** `OperationState`: code 1 means queued, not done (null with alreadyDone: nothing was answered). */
+	operationState: StateOutput | null;
 	operationId: string | null;
 	/** `Result.State.Desc` when IntellectMoney answered "success with warnings" (code 1). */
 	warning: string | null;
 	/**
 	 * True when the money had already moved for this request: by an earlier run, or by this run's own
-	 * request whose answer was lost. Nothing was moved twice; the state fields come from a state read.
+	 * request whose answer was lost. Nothing was moved twice; `state`, `operationState` and
+	 * `operationId` are null then (a state read showed it done, no answer of this request did).
 	 */
 	alreadyDone: boolean;
 	/** True when the credential is in Test Mode (TST currency): no real money was meant to move. */

@@ -28,6 +28,9 @@ export class IntellectMoneyTrigger implements INodeType {
 		description:
 			'Starts the workflow when IntellectMoney sends a payment notification (Result URL), after checking its hash',
 		defaults: { name: 'IntellectMoney Trigger' },
+		// Used as it is; the codex link would get n8n's tracking after its "#" (see IntellectMoney.node.ts).
+		documentationUrl:
+			'https://github.com/n8n-nodes-intellectmoney/n8n-nodes-intellectmoney#trigger-payment-notifications-result-url',
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'intellectMoneyApi', required: true }],

@@ -4,6 +4,7 @@
  * `paymentId` among them) could have been changed by anyone who saw the notification, so it is kept
  * apart under `unverified`. Pure, never throws.
  */
+import { imDateToIso } from '../../shared/moscowTime';
 import { fieldValue, indexPairs } from './notification';
 import type { NotificationEncoding, Verification } from './notification';
 
@@ -88,8 +89,12 @@ export interface PaymentNotificationOutput {
 	eshopAccount: string;
 	/** `userName`, `userEmail` (both hashed). */
 	payer: { name: string; email: string };
-	/** `paymentData` exactly as sent: `yyyy-MM-dd HH:mm:ss`, IntellectMoney's clock (Moscow time). */
-	paidAt: string;
+	/**
+	 * `paymentData` (sent `yyyy-MM-dd HH:mm:ss`, no zone, IntellectMoney's clock) read as Moscow time,
+	 * with its offset: `2026-11-23T18:33:41+03:00`; null when it is not a date. The zone is in the
+	 * value, like `receivedAt`'s (UTC, `Z`), so the two are never compared as if in one zone.
+	 */
+	paidAt: string | null;
 	/** True when this notification was seen before (only with Repeated Notifications → Pass On Marked). */
 	duplicate: boolean;
 	/**
@@ -99,6 +104,7 @@ export interface PaymentNotificationOutput {
 	stale: boolean;
 	/** How the hash verified: `utf-8`, or `windows-1251` for an older shop's body. */
 	encoding: NotificationEncoding;
+	/** When this server received the notification, ISO 8601 in UTC (`…Z`). */
 	receivedAt: string;
 	unverified: UnverifiedNotificationFields;
 	/** Every received field but `hash` and `secretKey` (option Include Raw Fields), hashed or not. */
@@ -151,7 +157,7 @@ export function buildOutput(
 		serviceName: text('serviceName'),
 		eshopAccount: text('eshopAccount'),
 		payer: { name: text('userName'), email: text('userEmail') },
-		paidAt: text('paymentData'),
+		paidAt: imDateToIso(text('paymentData')),
 		duplicate: facts.duplicate,
 		stale: facts.stale,
 		encoding: verification.encoding,

@@ -67,9 +67,50 @@ export function refusalSummary(envelope: ImEnvelope): string {
 	return `${refusalDescription(envelope)}${param ? `; ErrorSourceParam ${param}` : ''}`;
 }
 
+/** What each request is, for a refusal's title when nothing more precise is known. */
+const REFUSED_ACTION: Record<IntellectMoneyEndpoint, string> = {
+	'merchant/createInvoice': 'Invoice not created',
+	'merchant/purchaseToPaid': 'Capture refused',
+	'merchant/purchaseToRefund': 'Release or refund refused',
+	'personal/payout/createOperation': 'Payout not created',
+	'personal/payout/executeOperation': 'Payout not executed',
+	'personal/user/getUserToken': 'Login refused: check Login and Password in the credential',
+	'personal/payout/getOperationState': 'Payout state not read',
+	'personal/payment/getInvoicesHistory': 'Invoice list not read',
+	'personal/payment/getAccountData': 'Balance not read',
+};
+
+/** Titles for a refusal that names a credential field: what to fix, in English. */
+const CREDENTIAL_TITLES: Record<string, string> = {
+	authorization: 'Bearer Token refused: check the Bearer Token',
+	sign: 'Signature refused: check the Sign Secret Key',
+	hash: 'Body hash refused: check the Shop Secret Key',
+	purchasehash: 'Body hash refused: check the Shop Secret Key',
+	secretkey: 'Body hash refused: check the Shop Secret Key',
+	usertoken: 'User token refused: check Login and Password in the credential',
+	login: 'Login refused: check Login and Password in the credential',
+	password: 'Password refused: check Login and Password in the credential',
+	eshopid: 'Shop refused: check the Eshop ID in the credential',
+};
+
 /**
- * IntellectMoney's refusal as a `NodeApiError`: its own description, its codes, a hint of what to
- * check, and `note` (what the node knows about it, e.g. from a state read).
+ * A refusal's English title: what happened, from what the node knows. IntellectMoney publishes no
+ * table of its refusal codes (docs/intellectmoney-api.md §4), so the title comes from the parameter it
+ * names, else from the caller's evidence (a state read), else from the request.
+ */
+export function refusalTitle(
+	envelope: ImEnvelope,
+	endpoint: IntellectMoneyEndpoint,
+	evidence?: string,
+): string {
+	const param = (errorSourceParam(envelope) ?? '').toLowerCase();
+	return CREDENTIAL_TITLES[param] ?? evidence ?? REFUSED_ACTION[endpoint];
+}
+
+/**
+ * IntellectMoney's refusal as a `NodeApiError`: an English title (refusalTitle), IntellectMoney's own
+ * words after it, then a hint of what to check, `note` (what the node knows, e.g. from a state read)
+ * and the codes last. No HTTP code: a refusal comes with HTTP 200, which says nothing to an operator.
  */
 export function refusalError(
 	node: INode,
@@ -77,6 +118,7 @@ export function refusalError(
 	endpoint: IntellectMoneyEndpoint,
 	body: Record<string, string> = {},
 	note = '',
+	evidence?: string,
 ): NodeApiError {
 	const resultState = envelope.Result?.State;
 	const operationState = envelope.OperationState;
@@ -90,6 +132,7 @@ export function refusalError(
 		.filter(Boolean)
 		.join(', ');
 	const hint = refusalHint(endpoint, param, body);
+	const description = [hint, note, `IntellectMoney's codes: ${codes}.`].filter(Boolean).join(' ');
 	return new NodeApiError(
 		node,
 		{
@@ -99,9 +142,8 @@ export function refusalError(
 			errorSourceParam: param ?? null,
 		} as JsonObject,
 		{
-			message: `IntellectMoney refused the request: ${desc}`,
-			description: `${codes}.${hint ? ` ${hint}` : ''}${note ? ` ${note}` : ''}`,
-			httpCode: '200',
+			message: `${refusalTitle(envelope, endpoint, evidence)}. IntellectMoney says: ${desc}`,
+			description,
 		},
 	);
 }

@@ -61,15 +61,52 @@ describe('credential test', () => {
 		]);
 	});
 
+	// The failure names the field IntellectMoney's answer names (ErrorSourceParam), not all four.
 	test.each([
-		['Bearer Token', { bearerToken: 'wrong-bearer' }],
-		['Sign Secret Key', { signSecretKey: 'wrong-sign-key' }],
-		['Password', { password: 'wrong-password' }],
-		['Login', { login: 'someone-else@example.com' }],
-	])('fails with a wrong %s', async (_field, override) => {
-		expect(await runCredentialTest(credentialFor(sandbox, override))).toBe(
-			'IntellectMoney refused the credentials: check the Bearer Token, Sign Secret Key, Login and Password',
+		[
+			'Bearer Token',
+			{ bearerToken: 'wrong-bearer' },
+			'IntellectMoney refused the Bearer Token: check the Bearer Token',
+		],
+		[
+			'Sign Secret Key',
+			{ signSecretKey: 'wrong-sign-key' },
+			'IntellectMoney refused the signature: check the Sign Secret Key (not the Shop Secret Key)',
+		],
+		[
+			'Password',
+			{ password: 'wrong-password' },
+			'IntellectMoney refused the Login (its answer names Login): check Login and Password',
+		],
+		[
+			'Login',
+			{ login: 'someone-else@example.com' },
+			'IntellectMoney refused the Login (its answer names Login): check Login and Password',
+		],
+	])(
+		'fails with a wrong %s, naming the field IntellectMoney names',
+		async (_field, override, message) => {
+			expect(await runCredentialTest(credentialFor(sandbox, override))).toBe(message);
+		},
+	);
+
+	test('a refusal that names no field lists the four fields the test proves', async () => {
+		const credentialType = new pkg.IntellectMoneyApi();
+		const rules = /** @type {any[]} */ (credentialType.test.rules);
+		const body = { OperationState: { Code: 0 }, Result: { State: { Code: 5, Desc: 'Ошибка' } } };
+		const matched = rules.find((rule) => {
+			const value = rule.properties.key
+				.split('.')
+				.reduce((/** @type {any} */ at, /** @type {string} */ key) => at?.[key], body);
+			return value === rule.properties.value;
+		});
+		expect(matched?.properties.message).toBe(
+			'IntellectMoney refused the credentials without naming a field: check the Bearer Token, Sign Secret Key, Login and Password',
 		);
+	});
+
+	test('only this package’s nodes may use it (no HTTP Request node, no Custom API Call)', () => {
+		expect(new pkg.IntellectMoneyApi().restrictToSupportedNodes).toBe(true);
 	});
 });
 

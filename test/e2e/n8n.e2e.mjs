@@ -395,7 +395,7 @@ describe.each(LINES)('n8n %s', (lineName) => {
 		expect(result.code).not.toBe(0);
 		const output = `${result.stdout}\n${result.stderr}`;
 		expect(output).toContain(
-			'IntellectMoney refused the request: Неверная подпись запроса (Sign) [item 0]',
+			'Signature refused: check the Sign Secret Key. IntellectMoney says: Неверная подпись запроса (Sign) [item 0]',
 		);
 		expect(sandbox.log.map((e) => [e.endpoint, e.signValid, e.verdict])).toEqual([
 			[CAPTURE, false, 'refused'],
@@ -429,6 +429,39 @@ describe.each(LINES)('n8n %s', (lineName) => {
 			);
 			expect(credentials.find((c) => c.name === 'intellectMoneyApi')).toMatchObject({
 				displayName: 'IntellectMoney API',
+			});
+			// No "Custom API Call": n8n would add it to Resource and Operation (an HTTP Request node with
+			// this credential, skipping the node's at-most-once checks).
+			const choices = node.properties
+				.filter((/** @type {any} */ p) => p.name === 'resource' || p.name === 'operation')
+				.flatMap((/** @type {any} */ p) => p.options.map((/** @type {any} */ o) => o.value));
+			expect(choices).toEqual(expect.arrayContaining(['purchase', 'payout', 'capture', 'execute']));
+			expect(choices).not.toContain('__CUSTOM_API_CALL__');
+			expect(node.documentationUrl).toMatch(/^https:\/\/github\.com\/.+#operations$/);
+
+			// The credential test through n8n's own tester (REST, as the editor's Test button): it passes,
+			// and a wrong password fails naming the field IntellectMoney names.
+			const testCredential = async (/** @type {Record<string, unknown>} */ data) => {
+				const answer = await fetch(`${server.url}/rest/credentials/test`, {
+					method: 'POST',
+					headers: { ...headers, 'content-type': 'application/json' },
+					body: JSON.stringify({
+						credentials: {
+							id: 'imSandboxCred01',
+							name: 'IntellectMoney sandbox',
+							type: 'intellectMoneyApi',
+							data,
+						},
+					}),
+				});
+				return /** @type {any} */ (await answer.json()).data;
+			};
+			const sandboxData = credentialFor(sandbox);
+			expect(await testCredential(sandboxData)).toMatchObject({ status: 'OK' });
+			expect(await testCredential({ ...sandboxData, password: 'wrong-password' })).toEqual({
+				status: 'Error',
+				message:
+					'IntellectMoney refused the Login (its answer names Login): check Login and Password',
 			});
 			expect(server.output()).not.toMatch(/Unrecognized node type|Error loading package/i);
 		} finally {

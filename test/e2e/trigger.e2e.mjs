@@ -257,7 +257,7 @@ describe.each(LINES)('IntellectMoney Trigger in n8n %s', (lineName) => {
 				currency: 'TST',
 				testMode: true,
 				payer: { name: 'Иван', email: 'buyer@example.com' },
-				paidAt: new URLSearchParams(firstHeld).get('paymentData'),
+				paidAt: `${String(new URLSearchParams(firstHeld).get('paymentData')).replace(' ', 'T')}+03:00`,
 				duplicate: false,
 				stale: false,
 				encoding: 'utf-8',

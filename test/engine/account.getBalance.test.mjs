@@ -64,7 +64,7 @@ describe('against the sandbox', () => {
 		const stopped = await h.run(golden, { items: [{ accountId: '9999999' }] });
 		const error = /** @type {any} */ (stopped.nodeError('IntellectMoney'));
 		expect(error.name).toBe('NodeApiError');
-		expect(error.message).toBe('IntellectMoney refused the request: Счёт не найден [item 0]');
+		expect(error.message).toBe('Balance not read. IntellectMoney says: Счёт не найден [item 0]');
 		expect(error.description).toContain('ErrorSourceParam AccountId');
 
 		const result = await h.run(withParameters(onDate, {}, { continueOnFail: true }), {
@@ -77,7 +77,7 @@ describe('against the sandbox', () => {
 			[
 				{ item: 0 },
 				{
-					error: 'IntellectMoney refused the request: Нет данных о балансе на эту дату [item 0]',
+					error: 'Balance not read. IntellectMoney says: Нет данных о балансе на эту дату [item 0]',
 					description: expect.stringContaining('ErrorSourceParam BalanceOnDate'),
 				},
 			],

@@ -70,7 +70,7 @@ describe('pages and their ends', () => {
 		const error = /** @type {any} */ (result.nodeError('IntellectMoney'));
 		expect(error.name).toBe('NodeApiError');
 		expect(error.message).toBe(
-			'IntellectMoney refused the request: Слишком много запросов [item 0]',
+			'Invoice list not read. IntellectMoney says: Слишком много запросов [item 0]',
 		);
 		expect(result.output('IntellectMoney')).toEqual([]);
 		// A refusal is IntellectMoney's answer: not asked again.

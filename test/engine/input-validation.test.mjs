@@ -134,6 +134,13 @@ const cases = [
 		'Merchant Receipt is not valid JSON',
 	],
 	[
+		'receipt left as the option starts, {}',
+		withReceipt,
+		{ orderId: 'order-1', receipt: '{}' },
+		{},
+		'Merchant Receipt is empty',
+	],
+	[
 		'receipt that is a list',
 		withReceipt,
 		{ orderId: 'order-1', receipt: '[1, 2]' },

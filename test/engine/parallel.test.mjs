@@ -308,7 +308,7 @@ describe('items for the same money never run at once', () => {
 		const parallel = await run(10);
 		expect(parallel).toEqual(sequential);
 		expect(parallel.slice(0, 2)).toEqual(['captured', 'captured']);
-		expect(parallel[2]).toMatch(/IntellectMoney refused the request.*\[item 2\]/);
+		expect(parallel[2]).toMatch(/\. IntellectMoney says: .*\[item 2\]/);
 		expect(h.requestsTo(CAPTURE).length).toBe(8);
 		expect(proxy.stats().maxInFlightPerTarget).toBe(1);
 	});
@@ -384,7 +384,7 @@ describe('failures', () => {
 
 		expect(result.status).toBe('error');
 		const error = /** @type {any} */ (result.nodeError('IntellectMoney'));
-		expect(error.message).toMatch(/^IntellectMoney refused the request: .*\[item 2\]/);
+		expect(error.message).toMatch(/^[A-Z][^.]+\. IntellectMoney says: .*\[item 2\]/);
 		expect(error.message).toMatch(/7 later items were sent alongside and may have been processed/);
 		expect(error.description).toMatch(/items 3, 4, 5, 6, 7, 8, 9 started before this failure/);
 		// The ten first items were sent; none after the first refusal came back.

@@ -170,6 +170,6 @@ describe('get the state of a payout', () => {
 		});
 		const error = /** @type {any} */ (result.nodeError('IntellectMoney'));
 		expect(error.name).toBe('NodeApiError');
-		expect(error.message).toMatch(/^IntellectMoney refused the request: .+ \[item 0\]$/);
+		expect(error.message).toMatch(/^[A-Z][^.]+\. IntellectMoney says: .+ \[item 0\]$/);
 	});
 });

@@ -186,7 +186,7 @@ describe('payout refused', () => {
 		expect(items).toHaveLength(3);
 		items.forEach((item, index) => {
 			expect(item.error).toBe(
-				`IntellectMoney refused the request: Неверный логин или пароль [item ${index}]`,
+				`Login refused: check Login and Password in the credential. IntellectMoney says: Неверный логин или пароль [item ${index}]`,
 			);
 			expect(item.description).toContain('Check Login and Password');
 		});
@@ -201,7 +201,7 @@ describe('payout refused', () => {
 			credentials: { signSecretKey: 'WRONG-SIGN-KEY' },
 		});
 		expect(result.nodeError('IntellectMoney')?.message).toBe(
-			'IntellectMoney refused the request: Неверная подпись запроса (Sign) [item 0]',
+			'Signature refused: check the Sign Secret Key. IntellectMoney says: Неверная подпись запроса (Sign) [item 0]',
 		);
 		expect(h.requestsTo(EXECUTE)).toHaveLength(0);
 		expect(h.sandbox.getPayoutOperation(operation.id)?.state).toBe('Created');

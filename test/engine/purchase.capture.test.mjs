@@ -154,7 +154,7 @@ describe('capture refused by IntellectMoney', () => {
 		const error = /** @type {any} */ (second.nodeError('IntellectMoney'));
 		expect(error.name).toBe('NodeApiError');
 		expect(error.message).toBe(
-			'IntellectMoney refused the request: Средства по СКО уже зачислены [item 0]',
+			'Capture refused. IntellectMoney says: Средства по СКО уже зачислены [item 0]',
 		);
 		expect(error.description).toContain('Result.State.Code 5');
 		expect(h.sandbox.ledger().captures[invoice.invoiceId]).toBe(1);
@@ -163,7 +163,7 @@ describe('capture refused by IntellectMoney', () => {
 	test('an unknown order is refused with IntellectMoney’s description', async () => {
 		const result = await h.run(byOrderId, { items: [{ orderId: 'no-such-order' }] });
 		const error = /** @type {any} */ (result.nodeError('IntellectMoney'));
-		expect(error.message).toBe('IntellectMoney refused the request: СКО не найден [item 0]');
+		expect(error.message).toBe('Capture refused. IntellectMoney says: СКО не найден [item 0]');
 		expect(error.description).toContain('ErrorSourceParam OrderId');
 	});
 
@@ -171,8 +171,52 @@ describe('capture refused by IntellectMoney', () => {
 		h.sandbox.addInvoice({ orderId: 'order-5002', state: 'Created' });
 		const result = await h.run(byOrderId, { items: [{ orderId: 'order-5002' }] });
 		expect(result.nodeError('IntellectMoney')?.message).toBe(
-			'IntellectMoney refused the request: СКО не захолдирован [item 0]',
+			'Capture refused. IntellectMoney says: СКО не захолдирован [item 0]',
 		);
+	});
+
+	test('by Order ID, the advice names only what is missing for a state read (Login is set)', async () => {
+		const result = await h.run(byOrderId, { items: [{ orderId: 'no-such-order-2' }] });
+		const error = /** @type {any} */ (result.nodeError('IntellectMoney'));
+		expect(error.description).toContain(
+			'identify the invoice by Invoice ID (Login and Password are set)',
+		);
+		expect(error.description).not.toContain('set Login and Password in the credential');
+		// IntellectMoney's codes come last, and no HTTP code: a refusal is an HTTP 200.
+		expect(error.description).toMatch(/IntellectMoney's codes: [^]*ErrorSourceParam OrderId\.$/);
+		expect(error.httpCode ?? null).toBeNull();
+	});
+
+	test('by Invoice ID, an invoice IntellectMoney does not list is "Invoice not found"', async () => {
+		const result = await h.run(byInvoiceId, { items: [{ invoiceId: '3999999999' }] });
+		const error = /** @type {any} */ (result.nodeError('IntellectMoney'));
+		expect(error.message).toBe('Invoice not found. IntellectMoney says: СКО не найден [item 0]');
+		expect(error.description).toContain('lists no invoice 3999999999');
+	});
+
+	test('by Invoice ID, a refused capture of an unpaid invoice says its state in the title', async () => {
+		const invoice = h.sandbox.addInvoice({ orderId: 'order-5012', state: 'Created' });
+		const result = await h.run(byInvoiceId, { items: [{ invoiceId: invoice.invoiceId }] });
+		expect(result.nodeError('IntellectMoney')?.message).toBe(
+			'Capture refused: the invoice is Created. IntellectMoney says: СКО не захолдирован [item 0]',
+		);
+	});
+
+	test('a repeat by Invoice ID is alreadyDone, with no answer shown as its success', async () => {
+		const invoice = h.sandbox.addInvoice({ orderId: 'order-5013' });
+		await h.run(byInvoiceId, { items: [{ invoiceId: invoice.invoiceId }] });
+		const second = await h.run(byInvoiceId, { items: [{ invoiceId: invoice.invoiceId }] });
+		expect(outputJson(second)).toEqual([
+			expect.objectContaining({
+				captured: true,
+				alreadyDone: true,
+				state: null,
+				operationState: null,
+				operationId: null,
+				warning: null,
+			}),
+		]);
+		expect(h.sandbox.ledger().captures[invoice.invoiceId]).toBe(1);
 	});
 
 	test('a wrong Sign Secret Key is refused; the error shows the recipe, not the key', async () => {
@@ -183,7 +227,7 @@ describe('capture refused by IntellectMoney', () => {
 		});
 		const error = /** @type {any} */ (result.nodeError('IntellectMoney'));
 		expect(error.message).toBe(
-			'IntellectMoney refused the request: Неверная подпись запроса (Sign) [item 0]',
+			'Signature refused: check the Sign Secret Key. IntellectMoney says: Неверная подпись запроса (Sign) [item 0]',
 		);
 		expect(error.description).toContain('EshopId::OrderId::ToPaid::<Sign Secret Key>');
 		expect(error.description).toContain(
@@ -201,7 +245,7 @@ describe('capture refused by IntellectMoney', () => {
 		});
 		const error = /** @type {any} */ (result.nodeError('IntellectMoney'));
 		expect(error.message).toBe(
-			'IntellectMoney refused the request: Неверная подпись данных (Hash) [item 0]',
+			'Body hash refused: check the Shop Secret Key. IntellectMoney says: Неверная подпись данных (Hash) [item 0]',
 		);
 		expect(error.description).toContain('MD5 of EshopId::OrderId::ToPaid::<Shop Secret Key>');
 		expect(error.description).toContain(
@@ -218,7 +262,7 @@ describe('capture refused by IntellectMoney', () => {
 		});
 		const error = /** @type {any} */ (result.nodeError('IntellectMoney'));
 		expect(error.message).toBe(
-			'IntellectMoney refused the request: Ошибка авторизации: неверный Bearer-токен [item 0]',
+			'Bearer Token refused: check the Bearer Token. IntellectMoney says: Ошибка авторизации: неверный Bearer-токен [item 0]',
 		);
 		expect(error.description).toContain('Check the Bearer Token');
 	});
@@ -277,7 +321,7 @@ describe('Continue On Fail', () => {
 		]);
 		expect(items[0].json).toMatchObject({ orderId: 'order-6001', captured: true });
 		expect(items[1].json).toEqual({
-			error: 'IntellectMoney refused the request: СКО не найден [item 1]',
+			error: 'Capture refused. IntellectMoney says: СКО не найден [item 1]',
 			description: expect.stringContaining('Result.State.Code 4'),
 		});
 		expect(items[2].json).toEqual({

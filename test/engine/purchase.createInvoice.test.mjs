@@ -151,7 +151,7 @@ describe('refusals and lost answers', () => {
 		const second = await h.run(createInvoice, { items: [item] });
 		const error = /** @type {any} */ (second.nodeError('IntellectMoney'));
 		expect(error.name).toBe('NodeApiError');
-		expect(error.message).toMatch(/^IntellectMoney refused the request: .+ \[item 0\]$/);
+		expect(error.message).toMatch(/^[A-Z][^.]+\. IntellectMoney says: .+ \[item 0\]$/);
 		expect(error.description).toContain('ErrorSourceParam OrderId');
 		expect(error.description).toContain('its Invoice ID is in the IntellectMoney cabinet');
 	});

@@ -83,7 +83,7 @@ describe('errors', () => {
 		});
 		const error = /** @type {any} */ (result.nodeError('IntellectMoney'));
 		expect(error.name).toBe('NodeApiError');
-		expect(error.message).toMatch(/^IntellectMoney refused the request: .+ \[item 0\]$/);
+		expect(error.message).toMatch(/^[A-Z][^.]+\. IntellectMoney says: .+ \[item 0\]$/);
 		expect(h.requestsTo(HISTORY)).toHaveLength(0);
 	});
 });

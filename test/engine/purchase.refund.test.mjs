@@ -96,7 +96,7 @@ describe('repeats never refund twice', () => {
 		const second = await h.run(byOrderId, { items: [{ orderId: invoice.orderId }] });
 		const error = /** @type {any} */ (second.nodeError('IntellectMoney'));
 		expect(error.name).toBe('NodeApiError');
-		expect(error.message).toMatch(/^IntellectMoney refused the request: .+ \[item 0\]$/);
+		expect(error.message).toMatch(/^[A-Z][^.]+\. IntellectMoney says: .+ \[item 0\]$/);
 		expect(error.description).toContain('this refusal is expected and nothing was refunded twice');
 		expect(h.sandbox.ledger().refunds[invoice.invoiceId]).toBe(1);
 	});
@@ -130,7 +130,7 @@ describe('refused by IntellectMoney', () => {
 	test('an unknown order is refused with IntellectMoney’s description', async () => {
 		const result = await h.run(byOrderId, { items: [{ orderId: 'no-such-order' }] });
 		const error = /** @type {any} */ (result.nodeError('IntellectMoney'));
-		expect(error.message).toMatch(/^IntellectMoney refused the request: .+ \[item 0\]$/);
+		expect(error.message).toMatch(/^[A-Z][^.]+\. IntellectMoney says: .+ \[item 0\]$/);
 		expect(error.description).toContain('ErrorSourceParam');
 	});
 

@@ -134,8 +134,8 @@ describe('the secret scan', () => {
 		const secrets = secretsOf(h.sandbox, [wrongKeys]);
 		expect(h.sandbox.issuedUserTokens().length).toBeGreaterThanOrEqual(3);
 		// The scan saw what a user sees: outputs, refusals and n8n's own log lines.
-		expect(h.seen.join('\n')).toContain('IntellectMoney refused the request');
-		expect(written.join('\n')).toContain('IntellectMoney refused the request');
+		expect(h.seen.join('\n')).toContain('IntellectMoney says: ');
+		expect(written.join('\n')).toContain('IntellectMoney says: ');
 		expect(findLeaks([...h.seen, ...written], secrets)).toEqual([]);
 	});
 });

@@ -18,6 +18,14 @@ import {
 } from './support/notifications.mjs';
 import { harnessForThisFile, OK_ANSWER as OK } from './support/webhook-harness.mjs';
 
+/**
+ * `paymentData` (`yyyy-MM-dd HH:mm:ss`, Moscow time, maybe with a fraction) as the item's `paidAt`.
+ * @param {string} paymentData
+ */
+function asMoscowIso(paymentData) {
+	return `${paymentData.slice(0, 19).replace(' ', 'T')}+03:00`;
+}
+
 const harness = harnessForThisFile();
 
 /** The answer of a refused request, with the reason it names. @param {number} status */
@@ -63,7 +71,7 @@ describe('a verified notification', () => {
 				serviceName: 'Test',
 				eshopAccount: '1234567',
 				payer: { name: 'Иван', email: 'buyer@example.com' },
-				paidAt: fields.paymentData,
+				paidAt: asMoscowIso(fields.paymentData),
 				duplicate: false,
 				stale: false,
 				encoding: 'utf-8',
@@ -94,7 +102,7 @@ describe('a verified notification', () => {
 		]);
 	});
 
-	test('amount and date are hashed and passed on exactly as sent, never re-formatted', async () => {
+	test('the amount is passed on exactly as sent; the date carries its Moscow offset', async () => {
 		const fields = notificationFields({
 			recipientAmount: '1500.5',
 			recipientCurrency: 'RUB',
@@ -108,7 +116,7 @@ describe('a verified notification', () => {
 			amount: '1500.5',
 			currency: 'RUB',
 			testMode: false,
-			paidAt: fields.paymentData,
+			paidAt: asMoscowIso(fields.paymentData),
 		});
 	});
 

@@ -66,6 +66,11 @@ export interface MoneyMovingRequest<TResult extends ImResultBase, TState> {
 	unreadableBeforeSending?: string;
 	/** Appended to a refusal: what it may mean, given the state read after it (undefined = not readable). */
 	refusalNote?(envelope: ImEnvelope<TResult>, reading: StateReading<TState> | undefined): string;
+	/** A refusal's title from that state read ("Invoice not found"), when it shows more than the request. */
+	refusalTitle?(
+		envelope: ImEnvelope<TResult>,
+		reading: StateReading<TState> | undefined,
+	): string | undefined;
 	/**
 	 * First look at a refusal: `resend` when it is safe to send again at once (a renewed user token),
 	 * `report` to report it without a state read, `reconcile` (default) to read the state first.
@@ -107,6 +112,7 @@ export async function sendMoneyMovingRequest<TResult extends ImResultBase, TStat
 		}
 
 		let note = '';
+		let evidence: string | undefined;
 		if (isRefusal(envelope)) {
 			const next = (await request.onRefusal?.(envelope)) ?? 'reconcile';
 			if (next === 'resend' && attempt < MAX_ATTEMPTS) continue;
@@ -115,10 +121,11 @@ export async function sendMoneyMovingRequest<TResult extends ImResultBase, TStat
 				const reading = await request.readState?.();
 				if (reading?.verdict === 'done') return { alreadyDone: reading.state };
 				note = request.refusalNote?.(envelope, reading) ?? '';
+				evidence = request.refusalTitle?.(envelope, reading);
 			}
 		}
 		if (isRefusal(envelope))
-			throw refusalError(node, envelope, request.endpoint, request.body(), note);
+			throw refusalError(node, envelope, request.endpoint, request.body(), note, evidence);
 		return { envelope };
 	}
 }

@@ -37,6 +37,12 @@ export function validateMerchantReceipt(value: unknown): string | undefined {
 			'The receipt is one object with inn, group and content (reference: IntellectMoney online receipt, 54-FZ).',
 		);
 	}
+	if (Object.keys(receipt as object).length === 0) {
+		fail(
+			'Merchant Receipt is empty',
+			'Fill in the receipt ({"inn": "…", "group": "…", "content": {…}}), or remove the Merchant Receipt option to send none.',
+		);
+	}
 	// IntellectMoney takes the receipt as a JSON string in one field (official SDK: json_encode).
 	const text = JSON.stringify(receipt);
 	const bytes = Buffer.byteLength(text, 'utf8');

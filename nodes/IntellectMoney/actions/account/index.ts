@@ -18,7 +18,7 @@ export const description: INodeProperties[] = [
 				name: 'Get Balance',
 				value: 'getBalance',
 				action: 'Get the balance of an account',
-				description: 'Read the balance of an IntellectMoney account, now or on a date',
+				description: 'Read an account’s balance, now or on a date',
 			},
 		],
 		default: 'getBalance',

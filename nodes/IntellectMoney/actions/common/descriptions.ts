@@ -48,8 +48,10 @@ export function merchantReceiptOption(purpose: string): INodeProperties {
 		displayName: 'Merchant Receipt',
 		name: 'merchantReceipt',
 		type: 'json',
-		default: '',
-		description: `Online cash-register receipt (54-FZ) as a JSON object, ${purpose}`,
+		// '{}', not '': n8n's JSON editor marks an empty value red ("Unexpected end of JSON input") as
+		// soon as the option is added. An empty object is refused before sending (validation/receipt.ts).
+		default: '{}',
+		description: `Online cash-register receipt (54-FZ) as a JSON object with inn, group and content, ${purpose}`,
 	};
 }
 

@@ -42,6 +42,7 @@ const properties: INodeProperties[] = [
 			default: 300,
 			description:
 				'With Wait Until Final: the longest time to wait. When it runs out the item comes out with final false and waitTimedOut true; the payout goes on at IntellectMoney.',
+			displayOptions: { show: { waitUntilFinal: [true] } },
 		},
 		{
 			displayName: 'Check Every (Seconds)',
@@ -50,6 +51,7 @@ const properties: INodeProperties[] = [
 			typeOptions: { minValue: 1, maxValue: 300 },
 			default: 10,
 			description: 'With Wait Until Final: the pause between two state checks',
+			displayOptions: { show: { waitUntilFinal: [true] } },
 		},
 	),
 ];

@@ -21,20 +21,19 @@ export const description: INodeProperties[] = [
 				name: 'Create',
 				value: 'create',
 				action: 'Create a payout',
-				description: 'Create a payout operation to a card or by phone (SBP); Execute sends it',
+				description: 'Prepare a payout to a card or phone (SBP); moves nothing until Execute',
 			},
 			{
 				name: 'Execute',
 				value: 'execute',
 				action: 'Execute a payout',
-				description:
-					'Send a created payout operation to processing, optionally waiting until it is final',
+				description: 'Moves money, never twice: send a created payout to processing',
 			},
 			{
 				name: 'Get State',
 				value: 'get',
 				action: 'Get the state of a payout',
-				description: 'Read a payout operation: created, processing, completed or failed',
+				description: 'Read a payout: created, processing, completed or failed',
 			},
 		],
 		default: 'execute',

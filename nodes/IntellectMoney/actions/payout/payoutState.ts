@@ -53,7 +53,7 @@ export function payoutOutput(
 	payoutOperationId: string,
 	flags: { includeRaw: boolean; alreadyDone: boolean; testMode: boolean },
 ): PayoutOutput {
-	const { queued, ...outcome } = operationOutcome(envelope, flags.includeRaw);
+	const { queued, ...outcome } = operationOutcome(envelope, flags.includeRaw, flags.alreadyDone);
 	const payoutState = envelope.Result?.PayoutOperationState ?? null;
 	const status = payoutStatus(payoutState, queued);
 	// seeds/000: a payout the bank refused still answers State 0, with PayoutOperationState "Failed"

@@ -26,33 +26,31 @@ export const description: INodeProperties[] = [
 				name: 'Capture',
 				value: 'capture',
 				action: 'Capture a held purchase',
-				description: 'Transfer the amount held on an invoice (two-stage payment) to the shop',
+				description: 'Moves money, never twice: the amount held on an invoice goes to the shop',
 			},
 			{
 				name: 'Create Invoice',
 				value: 'createInvoice',
 				action: 'Create an invoice',
-				description: 'Create an invoice, with hold if chosen, and get its payment page link',
+				description: 'Create an invoice, with hold if chosen, and its payment page link',
 			},
 			{
 				name: 'Get Many',
 				value: 'getAll',
 				action: 'Get many invoices',
-				description:
-					'List the shop’s invoices by date and state, with when each hold ends (holds about to expire, reconciliation)',
+				description: 'List invoices by date and state, with when each hold ends',
 			},
 			{
 				name: 'Get State',
 				value: 'get',
 				action: 'Get the state of an invoice',
-				description: 'Read an invoice (held, paid, refunded…) by its Invoice ID',
+				description: 'Read an invoice (held, paid, refunded…) by Invoice ID',
 			},
 			{
 				name: 'Release or Refund',
 				value: 'refund',
 				action: 'Release or refund a purchase',
-				description:
-					'Release a held amount, cancel an unpaid invoice, or refund a paid one in full',
+				description: 'Moves money, never twice: release a hold, cancel or refund an invoice',
 			},
 		],
 		default: 'capture',

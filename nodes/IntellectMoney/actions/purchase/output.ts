@@ -19,7 +19,7 @@ export function purchaseActionOutput(
 	const alreadyDone = result.envelope === undefined;
 	const envelope = result.envelope ??
 		result.alreadyDone?.envelope ?? { OperationState: { Code: 0 } };
-	const { queued, ...outcome } = operationOutcome(envelope, includeRaw);
+	const { queued, ...outcome } = operationOutcome(envelope, includeRaw, alreadyDone);
 	const answeredInvoiceId = result.envelope?.Result?.InvoiceId;
 	const orderId =
 		identity.orderId ??

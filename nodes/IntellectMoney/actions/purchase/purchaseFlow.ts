@@ -5,7 +5,7 @@
  * brings its policy: a classification of the invoice states and its messages, whole sentences.
  */
 import type { ImEnvelope, ImPurchaseActionData } from '../../../../shared/api';
-import type { ENDPOINTS } from '../../../../shared/signature';
+import { ENDPOINTS } from '../../../../shared/signature';
 import { isCredentialRefusal } from '../../../../shared/transport/refusal';
 import { intellectMoneyApiRequest } from '../../../../shared/transport/request';
 import type { RequestSettings } from '../../../../shared/transport/request';
@@ -115,7 +115,7 @@ export async function sendPurchaseAction(
 			// A refusal about the keys or the signature is never a repeat's: the hint says what to fix.
 			if (isCredentialRefusal(refusal)) return '';
 			if (reading === undefined) {
-				return `${messages.maybeRepeat}: ${CHECK_IN_CABINET}. To have such repeats reported as alreadyDone, identify the invoice by Invoice ID and set Login and Password in the credential.`;
+				return `${messages.maybeRepeat}: ${CHECK_IN_CABINET}. To have such repeats reported as alreadyDone, ${missingForStateReads(target, shop.hasLogin)}.`;
 			}
 			if (reading.verdict === 'pending') {
 				return `The invoice is still ${reading.state?.invoice.State ?? 'pending'}, so this is not the refusal of a repeat.`;
@@ -123,7 +123,29 @@ export async function sendPurchaseAction(
 			if (reading.answered) return `IntellectMoney's state says why: ${reading.why ?? 'unknown'}.`;
 			return `The node could not read the invoice's state (${reading.why ?? 'unknown'}). ${messages.maybeRepeat}: ${CHECK_IN_CABINET}.`;
 		},
+		refusalTitle: (_refusal, reading) => {
+			const refused =
+				policy.endpoint === ENDPOINTS.capturePurchase
+					? 'Capture refused'
+					: 'Release or refund refused';
+			if (reading?.answered && reading.state === undefined) return 'Invoice not found';
+			const shown = reading?.state?.invoice.State;
+			if (!shown) return undefined;
+			return reading?.verdict === 'pending'
+				? `${refused}: the invoice is still ${shown}`
+				: `${refused}: the invoice is ${shown}`;
+		},
 	});
+}
+
+/** What the node lacks to read the invoice after a refusal: only what is missing. */
+function missingForStateReads(target: PurchaseTarget, hasLogin: boolean): string {
+	if (target.invoiceId === undefined) {
+		return hasLogin
+			? 'identify the invoice by Invoice ID (Login and Password are set)'
+			: 'identify the invoice by Invoice ID and set Login and Password in the credential';
+	}
+	return 'set Login and Password in the credential (the invoice is identified by Invoice ID)';
 }
 
 /** The invoice's state as evidence for the action (moneyMoving.ts StateReading). Never throws. */
