@@ -45,9 +45,11 @@ export async function signIntellectMoneyRequest(
 	}
 	const endpoint = findSignedEndpoint(requestOptions.url);
 	if (endpoint === undefined) {
-		// Never send an unsigned request to a payment API.
+		// Never send an unsigned request to a payment API. Another node's request (n8n 1.x's HTTP
+		// Request node passes `uri`, not `url`) lands here too: only the node sends at most once.
+		const asked = requestOptions.url ?? (requestOptions as { uri?: unknown }).uri;
 		throw new UnsignedRequestError(
-			`No IntellectMoney signature recipe for "${requestOptions.url}"`,
+			`The IntellectMoney credential signs only the IntellectMoney node's own requests; nothing was sent (no signature recipe for "${String(asked)}"). Use the IntellectMoney node's operations.`,
 		);
 	}
 	const recipe = SIGNED_FIELDS[endpoint];

@@ -233,7 +233,8 @@ export function computeHash(
 }
 
 /** The signed endpoint a request URL points at, or `undefined` when it is not in the table. */
-export function findSignedEndpoint(url: string): IntellectMoneyEndpoint | undefined {
+export function findSignedEndpoint(url: string | undefined): IntellectMoneyEndpoint | undefined {
+	if (typeof url !== 'string') return undefined;
 	let path = url;
 	const schemeEnd = path.indexOf('://');
 	if (schemeEnd !== -1) {

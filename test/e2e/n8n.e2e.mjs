@@ -99,6 +99,7 @@ describe.each(LINES)('n8n %s', (lineName) => {
 				example('check-before-acting'),
 				example('holds-about-to-expire'),
 				wrongKey,
+				httpRequestWithCredential(sandbox.url),
 			],
 		});
 	}, 30 * 60_000);
@@ -405,6 +406,22 @@ describe.each(LINES)('n8n %s', (lineName) => {
 		);
 	});
 
+	test('an HTTP Request node with the IntellectMoney credential sends nothing', async () => {
+		sandbox.clearLog();
+		const result = await execute('imHttpRequest001');
+		expect(result.code).not.toBe(0);
+		const output = `${result.stdout}\n${result.stderr}`;
+		// 2.x: the credential's restrictToSupportedNodes; 1.x does not know it, and the credential refuses
+		// to sign a request that is not one of the node's.
+		expect(output).toMatch(
+			lineName === '2.x'
+				? /Credential type "intellectMoneyApi" is restricted to specific nodes/
+				: /The IntellectMoney credential signs only the IntellectMoney node's own requests; nothing was sent/,
+		);
+		expect(sandbox.log).toEqual([]);
+		expect(findLeaks([output], secretsOf(sandbox))).toEqual([]);
+	});
+
 	test('the node and its credential are in n8n’s lists, with icon and codex', async () => {
 		const server = await startN8nServer(runtime, userFolder, { port: await freePort() });
 		try {
@@ -469,6 +486,56 @@ describe.each(LINES)('n8n %s', (lineName) => {
 		}
 	}, 240_000);
 });
+
+/**
+ * A workflow whose HTTP Request node tries a capture with the IntellectMoney credential (what n8n's
+ * Custom API Call would build).
+ * @param {string} sandboxUrl
+ */
+function httpRequestWithCredential(sandboxUrl) {
+	return {
+		id: 'imHttpRequest001',
+		name: 'HTTP Request with the IntellectMoney credential',
+		active: false,
+		settings: {},
+		connections: { Start: { main: [[{ node: 'HTTP Request', type: 'main', index: 0 }]] } },
+		nodes: [
+			{
+				id: 'b6a1c2d3-0000-4000-8000-000000000001',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: 'b6a1c2d3-0000-4000-8000-000000000002',
+				name: 'HTTP Request',
+				type: 'n8n-nodes-base.httpRequest',
+				typeVersion: 4.2,
+				position: [220, 0],
+				parameters: {
+					method: 'POST',
+					url: new URL('merchant/purchaseToPaid', sandboxUrl).href,
+					authentication: 'predefinedCredentialType',
+					nodeCredentialType: 'intellectMoneyApi',
+					sendBody: true,
+					contentType: 'form-urlencoded',
+					bodyParameters: {
+						parameters: [
+							{ name: 'EshopId', value: '450000' },
+							{ name: 'OrderId', value: 'order-1003' },
+						],
+					},
+					options: {},
+				},
+				credentials: {
+					intellectMoneyApi: { id: 'imSandboxCred01', name: 'IntellectMoney sandbox' },
+				},
+			},
+		],
+	};
+}
 
 describe('npm start (main job)', () => {
 	test(

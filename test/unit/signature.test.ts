@@ -416,7 +416,19 @@ describe('credential authenticate', () => {
 	test('a request to an endpoint without a recipe is refused, naming no secret', async () => {
 		await expect(
 			signIntellectMoneyRequest(credentials, { method: 'POST', url: 'merchant/getPaymentWays' }),
-		).rejects.toThrow('No IntellectMoney signature recipe for "merchant/getPaymentWays"');
+		).rejects.toThrow(
+			'The IntellectMoney credential signs only the IntellectMoney node\'s own requests; nothing was sent (no signature recipe for "merchant/getPaymentWays")',
+		);
+	});
+
+	test("another node's request (n8n 1.x HTTP Request: `uri`, no `url`) is refused, nothing signed", async () => {
+		const legacy = {
+			method: 'POST',
+			uri: 'http://127.0.0.1:8085/merchant/purchaseToPaid',
+		} as unknown as IHttpRequestOptions;
+		await expect(signIntellectMoneyRequest(credentials, legacy)).rejects.toThrow(
+			'no signature recipe for "http://127.0.0.1:8085/merchant/purchaseToPaid"',
+		);
 	});
 
 	test('every signed request goes nowhere else: redirects off, credentials never sent on a cross-origin redirect', async () => {
