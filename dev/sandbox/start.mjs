@@ -6,7 +6,12 @@
 import { payInvoice } from './buyer.mjs';
 import { injectFaults, pendingFaults } from './faults.mjs';
 import { sendNotification } from './notification-forges.mjs';
-import { rejectNotificationWaiters, waitForNotification } from './notifications.mjs';
+import {
+	deliverNotification,
+	notificationFor,
+	rejectNotificationWaiters,
+	waitForNotification,
+} from './notifications.mjs';
 import { listen } from './server.mjs';
 import {
 	addInvoice,
@@ -64,6 +69,8 @@ export async function startSandbox(options = {}) {
 		},
 		waitForNotification: (predicate, timeoutMs) => waitForNotification(state, predicate, timeoutMs),
 		flushNotifications: () => state.notifications.queue,
+		notificationFor: (idOrOrder, paymentStatus) => notificationFor(state, idOrOrder, paymentStatus),
+		deliverNotification: (url, fields) => deliverNotification(state, url, fields),
 		sendNotification: (url, what, how) => sendNotification(state, url, what, how),
 		stop() {
 			stopping ??= new Promise((resolve, reject) => {
