@@ -388,6 +388,7 @@ describe('npm start (main job)', () => {
 						'Capture a held purchase, then pay out to the seller',
 						'Capture purchase when an order ships',
 						'Capture when IntellectMoney reports a held payment',
+						'Capture when IntellectMoney reports a held payment (queue mode: answer after the capture)',
 						'Check an invoice and a payout before acting',
 						'Create held invoices for new orders',
 						'Execute approved payout',
