@@ -8,8 +8,9 @@
  * a worker that is killed end as errors and are never retried, and nothing sends the notification
  * again. With "When Respond to Webhook Answers" the webhook uses responseMode `responseNode`: the
  * request stays open until a Respond to Webhook node answers `OK`; a workflow that fails first gets
- * n8n's error answer (HTTP 500 "Error in workflow", `dist/webhooks/webhook-helpers.js`), one whose
- * worker dies gets none, and IntellectMoney sends the notification again.
+ * n8n 2.x's HTTP 500 "Error in workflow" (`dist/webhooks/webhook-helpers.js`) or n8n 1.x's empty
+ * HTTP 200 (`dist/active-executions.js` resolveExecutionResponsePromise), one whose worker dies gets
+ * no answer, and IntellectMoney, which takes only the body `OK`, sends the notification again.
  *
  * Why a Respond to Webhook node and not responseMode `lastNode`: `lastNode` answers with the last
  * node's JSON (n8n `dist/webhooks/webhook-last-node-response-extractor.js`), never the literal `OK`.
