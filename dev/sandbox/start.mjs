@@ -3,6 +3,8 @@
  * startSandbox: the state, the server on 127.0.0.1, and the Sandbox object (types.mjs) whose methods
  * act on that state.
  */
+import { setMaxListeners } from 'node:events';
+
 import { payInvoice } from './buyer.mjs';
 import { injectFaults, pendingFaults } from './faults.mjs';
 import { sendNotification } from './notification-forges.mjs';
@@ -30,6 +32,8 @@ import {
  */
 export async function startSandbox(options = {}) {
 	const stopController = new AbortController();
+	// Every delivery in flight and every retry wait listens for stop(); load tests run hundreds at once.
+	setMaxListeners(0, stopController.signal);
 	const state = createState(options, stopController.signal);
 	const { server, port } = await listen(state, options.port ?? 0);
 
