@@ -20,7 +20,7 @@ export function printPhase(title, f) {
 	print(`\n── ${title}`);
 	print(`notifications sent: ${list(kinds)}; sandbox retries ${sandboxRetries}`);
 	print(
-		`genuine notifications received (retries included): ${f.genuinePostsReceived}; executions started: ${f.executions.total} (${list(f.executions.byStatus)}), lost with the killed worker: ${f.executions.lostWithKilledWorker} (${f.executions.lostBeforeStarting} of them taken but not started)`,
+		`genuine notifications received (retries included): ${f.genuinePostsReceived}; executions started: ${f.executions.total} (${list(f.executions.byStatus)}), lost with the killed worker: ${f.executions.lostWithKilledWorker} (${f.executions.lostBeforeStarting} of them taken but not started; invoices whose repeat then ran to success: ${f.executions.lostThenRecoveredByRepeat})`,
 	);
 	print(
 		`captures: ${f.captures.captured} of ${f.captures.invoices} invoices, ${f.captures.ledgerTotal} in the ledger; ${f.capturesPerSecond} per second (${f.executionsPerSecond} executions per second); sending took ${f.sendingSeconds} s; the queue drained ${f.drainSeconds} s after the last notification`,
@@ -31,7 +31,10 @@ export function printPhase(title, f) {
 	const { retriesThatStartedAnExecution, ...repeatKinds } = f.duplicates.byKind;
 	print(
 		`repeats that started nothing / started an execution: ${Object.entries(repeatKinds)
-			.map(([kind, k]) => `${kind} ${k.startedNothing}/${k.startedExecution} of ${k.sent}`)
+			.map(
+				([kind, k]) =>
+					`${kind} ${k.startedNothing}/${k.startedExecution} of ${k.sent} (${k.refused} refused)`,
+			)
 			.join(', ')}; sandbox retries that started an execution ${retriesThatStartedAnExecution}`,
 	);
 	print(`answer to a first delivery: median ${f.answerMs.median} ms, p90 ${f.answerMs.p90} ms`);

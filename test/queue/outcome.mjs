@@ -75,6 +75,8 @@ export function phaseOutcome(input) {
 		/** @type {string[]} */ genuineNotAnsweredOk: [],
 	};
 
+	/** @type {string[]} orders whose execution was lost and a later one, started by a repeat, succeeded */
+	const recoveredByRepeat = [];
 	let capturing = 0;
 	let alreadyDone = 0;
 	let refused = 0;
@@ -90,6 +92,9 @@ export function phaseOutcome(input) {
 		const hadLost =
 			runs.some((e) => lost.has(e.id)) ||
 			notAnsweredOk.some((n) => n.fields.orderId === inv.orderId);
+		if (runs.some((e) => lost.has(e.id)) && kept.some((e) => e.status === 'success')) {
+			recoveredByRepeat.push(inv.orderId);
+		}
 		if (hadLost && captures !== 1) {
 			violations.lostNotRecovered.push(
 				`${inv.orderId}: its execution was lost, captured ${captures} times`,
@@ -158,7 +163,11 @@ export function phaseOutcome(input) {
 		.filter((e) => !lost.has(e.id) && e.stoppedAt)
 		.map((e) => time(e.stoppedAt));
 	const lastFinished = finishedTimes.length ? Math.max(...finishedTimes) : NaN;
-	const lastSent = Math.max(...sent.map((s) => s.startedAt));
+	// The queue drains from the last notification that could start an execution (forged ones and
+	// paymentId-changed repeats are refused by the trigger).
+	const lastSent = Math.max(
+		...sent.filter((s) => !['forged', 'paymentIdChanged'].includes(s.kind)).map((s) => s.startedAt),
+	);
 	const captured = invoices.filter((inv) => (ledger.captures[inv.invoiceId] ?? 0) > 0).length;
 	const firstAttempt = sent
 		.filter((s) => s.kind === 'original' && s.ok && s.attempts === 1)
@@ -180,6 +189,7 @@ export function phaseOutcome(input) {
 	return {
 		violations,
 		lost: [...lost],
+		recoveredByRepeat,
 		figures: {
 			notificationsSent: {
 				...byKind,
@@ -190,6 +200,7 @@ export function phaseOutcome(input) {
 				total: executions.length,
 				byStatus,
 				lostWithKilledWorker: lost.size,
+				lostThenRecoveredByRepeat: recoveredByRepeat.length,
 				lostBeforeStarting: stalledWithoutItem.length,
 			},
 			captures: {
@@ -218,34 +229,56 @@ export function phaseOutcome(input) {
 }
 
 /**
- * What became of each kind of repeat: how many started an execution, from the executions of its
- * order beyond the first (load.mjs gives an invoice at most one kind of repeat). A sandbox retry of
- * the order's own delivery (its first attempt not answered OK in time) can start one too: those are
- * counted apart, as `retries`.
+ * @typedef {object} RepeatFigures
+ * @property {number} sent
+ * @property {number} startedExecution
+ * @property {number} startedNothing  answered OK without an execution, or refused
+ * @property {number} refused  of those, refused with a 4xx (Confirm Invoice ID: another invoice's number)
+ */
+
+/**
+ * What became of each kind of repeat, from the executions of its order beyond the first (load.mjs
+ * gives an invoice at most one kind of repeat). A sandbox retry of the order's own delivery (its
+ * first attempt not answered OK in time) can start one too: those are counted apart. Repeats sent
+ * "later" are split by whether the first execution of their order had ended when they were sent.
  * @param {Sent[]} sent @param {Map<string, ExecutionRecord[]>} byOrder @param {Set<number>} lost
  */
 function repeatsByKind(sent, byOrder, lost) {
-	/** @type {Record<string, { sent: number, startedExecution: number, startedNothing: number }>} */
-	const kinds = {};
+	/** @returns {RepeatFigures} */
+	const zero = () => ({ sent: 0, startedExecution: 0, startedNothing: 0, refused: 0 });
+	/** @type {Record<string, RepeatFigures>} */
+	const kinds = {
+		simultaneous: zero(),
+		laterFirstEnded: zero(),
+		laterFirstRunning: zero(),
+		paymentIdChanged: zero(),
+	};
+	/** @type {Map<string, Sent[]>} */
+	const sentByOrder = new Map();
+	for (const s of sent) sentByOrder.set(s.orderId, [...(sentByOrder.get(s.orderId) ?? []), s]);
 	let retries = 0;
-	for (const [orderId, runs] of byOrder) {
-		const extra = Math.max(0, runs.filter((e) => !lost.has(e.id)).length - 1);
-		const ofOrder = sent.filter((s) => s.orderId === orderId);
+	for (const [orderId, ofOrder] of sentByOrder) {
+		const runs = (byOrder.get(orderId) ?? []).filter((e) => !lost.has(e.id));
+		const extra = Math.max(0, runs.length - 1);
 		const retried = ofOrder
 			.filter((s) => s.kind === 'original' || s.kind === 'simultaneous')
 			.reduce((n, s) => n + s.attempts - 1, 0);
 		const byRetry = Math.min(extra, retried);
 		retries += byRetry;
 		const repeat = ofOrder.find((s) => REPEAT_KINDS.includes(s.kind));
-		if (repeat) {
-			const entry = (kinds[repeat.kind] ??= { sent: 0, startedExecution: 0, startedNothing: 0 });
-			entry.startedExecution += extra - byRetry;
+		if (!repeat) continue;
+		const firstEnded = time(runs[0]?.stoppedAt ?? null) < repeat.startedAt;
+		const entry =
+			kinds[
+				repeat.kind !== 'later' ? repeat.kind : firstEnded ? 'laterFirstEnded' : 'laterFirstRunning'
+			];
+		const started = extra - byRetry > 0;
+		entry.sent++;
+		if (started) entry.startedExecution++;
+		else entry.startedNothing++;
+		if (!started && repeat.status !== null && repeat.status >= 400 && repeat.status < 500) {
+			entry.refused++;
 		}
-	}
-	for (const kind of REPEAT_KINDS) {
-		const entry = (kinds[kind] ??= { sent: 0, startedExecution: 0, startedNothing: 0 });
-		entry.sent = sent.filter((s) => s.kind === kind).length;
-		entry.startedNothing = entry.sent - entry.startedExecution;
 	}
 	return { ...kinds, retriesThatStartedAnExecution: retries };
 }
