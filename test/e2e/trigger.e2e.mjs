@@ -40,7 +40,11 @@ import {
 	signed,
 	VECTOR_8,
 } from '../trigger/support/notifications.mjs';
-import { TRIGGER_CREDENTIAL, triggerWorkflow } from '../trigger/support/webhook-harness.mjs';
+import {
+	TRIGGER_CREDENTIAL,
+	triggerWorkflow,
+	withDownstream,
+} from '../trigger/support/webhook-harness.mjs';
 
 const LINES = /** @type {Array<'2.x' | '1.x'>} */ (
 	(process.env.IM_E2E_LINES ?? '2.x,1.x').split(',').map((l) => l.trim())
@@ -90,14 +94,7 @@ function answeringAfterWorkflow(id, name, webhookId, between = []) {
 		events: ['held', 'paid'],
 		options: { answerOk: 'respondToWebhook' },
 	};
-	const chain = [...between, RESPOND_OK];
-	workflow.nodes.push(...chain);
-	let previous = workflow.nodes[0].name;
-	for (const node of chain) {
-		workflow.connections[previous] = { main: [[{ node: node.name, type: 'main', index: 0 }]] };
-		previous = node.name;
-	}
-	return workflow;
+	return withDownstream(workflow, [...between, RESPOND_OK]);
 }
 
 /** A node that fails the execution before the Respond to Webhook node runs. */

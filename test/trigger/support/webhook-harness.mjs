@@ -94,7 +94,7 @@ export function triggerWorkflow(parameters) {
  * The workflow with `nodes` chained after its trigger.
  * @param {ReturnType<typeof triggerWorkflow>} workflow @param {Array<Record<string, unknown>>} nodes
  */
-function withDownstream(workflow, nodes) {
+export function withDownstream(workflow, nodes) {
 	/** @type {import('n8n-workflow').IConnections} */
 	const connections = {};
 	let previous = TRIGGER_NAME;
