@@ -56,6 +56,21 @@ export interface ImInvoiceData {
 	CurrentAmount?: { Amount?: number | string; Currency?: string };
 	CreationDate?: string;
 	ChangeDate?: string;
+	/** The invoice's payments, when asked with IncludePaymentTransactions (HistoryData). */
+	HistoryList?: ImInvoicePayment[] | null;
+}
+
+/**
+ * `HistoryData`, one payment of an invoice (python-intellectmoney models, docs/intellectmoney-api.md
+ * §4.1): its own words for state (`Created`, `Confirm`, `Canceled`) and type (`Entry`, `Purchase`,
+ * `Refund`); what each means is not published.
+ */
+export interface ImInvoicePayment {
+	Id?: string | number;
+	State?: string;
+	CreationDate?: string;
+	InvoicePaymentType?: string;
+	PaymentAmount?: { Amount?: number | string; Currency?: string };
 }
 
 /** `CreateInvoiceData` (official SDK): the new invoice's number; PaymentWays are not used here. */
@@ -65,4 +80,17 @@ export interface ImCreateInvoiceData extends ImResultBase {
 
 export interface ImInvoicesHistoryData extends ImResultBase {
 	InvoicesHistoryList?: ImInvoiceData[];
+}
+
+/**
+ * `AccountInfoData` (getAccountData): its fields are NOT published in any source found
+ * (docs/intellectmoney-api.md §4.1). This package's reading, an inference: the balance is `Balance`,
+ * either IntellectMoney's money object `{ Amount, Currency }` (as in InvoiceData) or a plain number
+ * with `Currency` beside it; `AccountId` echoes the account asked for. Anything else is refused,
+ * never read as 0.
+ */
+export interface ImAccountInfoData extends ImResultBase {
+	AccountId?: string | number;
+	Balance?: number | string | { Amount?: number | string | null; Currency?: string } | null;
+	Currency?: string;
 }

@@ -38,6 +38,7 @@ export const ENDPOINTS = {
 	userSession: 'personal/user/getUserToken',
 	payoutState: 'personal/payout/getOperationState',
 	invoiceHistory: 'personal/payment/getInvoicesHistory',
+	accountData: 'personal/payment/getAccountData',
 } as const;
 
 export type IntellectMoneyEndpoint = (typeof ENDPOINTS)[keyof typeof ENDPOINTS];
@@ -138,6 +139,13 @@ export const SIGNED_FIELDS: Record<IntellectMoneyEndpoint, EndpointSignature> = 
 			'OwnerEmail',
 			'WithRefunds',
 		],
+	},
+	// dev/personal/api/getAccountData (confirmed): Sign = UserToken::AccountId::BalanceOnDate::::SignSecretKey,
+	// with an empty segment before the key as the page prints it. It may be a field the page does not
+	// render (the createInvoice pattern, docs/intellectmoney-api.md §7 Q1); this node sends no such
+	// field, so both readings sign the same string.
+	'personal/payment/getAccountData': {
+		sign: ['UserToken', 'AccountId', 'BalanceOnDate', { literal: '' }],
 	},
 };
 

@@ -5,7 +5,7 @@
  * sandbox by `POST /sandbox/pay` (BUYER_PAYS), the sandbox's own endpoint, not IntellectMoney's.
  */
 import { PAYMENT_STATUS, changeInvoiceState } from './notifications.mjs';
-import { findInvoice } from './state.mjs';
+import { findInvoice, recordPayment } from './state.mjs';
 import { parseImDate } from './wire.mjs';
 
 /**
@@ -33,6 +33,7 @@ export function payInvoice(state, idOrOrder, payer = {}) {
 		ipAddress: '127.0.0.1',
 		...payer,
 	};
+	recordPayment(state, inv, 'Purchase');
 	if (inv.holdMode) changeInvoiceState(state, inv, 'Held', PAYMENT_STATUS.held);
 	else changeInvoiceState(state, inv, 'Paid', PAYMENT_STATUS.paid);
 	return inv;

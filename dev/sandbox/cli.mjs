@@ -37,7 +37,7 @@ async function main(argv) {
 		latencyMs: numberArg('--latency-ms', 0),
 		shop: { resultUrl },
 	});
-	const { invoices, payouts } = seedDemoData(sandbox);
+	const { invoices, payouts, accounts } = seedDemoData(sandbox);
 	const s = sandbox.shop;
 	const lines = [
 		`IntellectMoney sandbox listening on ${sandbox.url}  (local imitation, not the real API)`,
@@ -57,9 +57,12 @@ async function main(argv) {
 		),
 		'Seeded payout operations (id / outcome of executeOperation):',
 		...payouts.map((o) => `  ${o.id}  ${o.outcome}`),
+		'Seeded accounts (AccountId / balance):',
+		...accounts.map((a) => `  ${a.accountId}  ${a.balances[0].balance} ${a.currency}`),
 		'',
 		'Endpoints: POST merchant/createInvoice, merchant/purchaseToPaid, merchant/purchaseToRefund,',
 		'           personal/user/getUserToken, personal/payment/getInvoicesHistory,',
+		'           personal/payment/getAccountData,',
 		'           personal/payout/createOperation, personal/payout/executeOperation,',
 		'           personal/payout/getOperationState',
 		s.resultUrl

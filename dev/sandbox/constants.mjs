@@ -43,6 +43,7 @@ export const ENDPOINTS = Object.freeze({
 	executeOperation: 'personal/payout/executeOperation',
 	getOperationState: 'personal/payout/getOperationState',
 	getInvoicesHistory: 'personal/payment/getInvoicesHistory',
+	getAccountData: 'personal/payment/getAccountData',
 });
 
 /** @type {readonly import('./types.mjs').FaultKind[]} */

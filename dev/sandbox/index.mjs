@@ -21,6 +21,9 @@ export { startSandbox } from './start.mjs';
  * @typedef {import('./types.mjs').PayerInfo} PayerInfo
  * @typedef {import('./types.mjs').Invoice} Invoice
  * @typedef {import('./types.mjs').InvoiceInput} InvoiceInput
+ * @typedef {import('./types.mjs').InvoicePayment} InvoicePayment
+ * @typedef {import('./types.mjs').Account} Account
+ * @typedef {import('./types.mjs').AccountInput} AccountInput
  * @typedef {import('./types.mjs').PayoutState} PayoutState
  * @typedef {import('./types.mjs').PayoutOutcome} PayoutOutcome
  * @typedef {import('./types.mjs').PayoutRecipient} PayoutRecipient

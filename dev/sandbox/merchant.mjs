@@ -14,7 +14,7 @@
 import { accepted, businessRefusal } from './answers.mjs';
 import { createInvoiceFieldRefusal } from './invoice-fields.mjs';
 import { PAYMENT_STATUS, changeInvoiceState, notify } from './notifications.mjs';
-import { INVOICE_ID_RE, addInvoice, invoiceByOrder } from './state.mjs';
+import { INVOICE_ID_RE, addInvoice, invoiceByOrder, recordPayment } from './state.mjs';
 
 /**
  * @typedef {import('./state.mjs').SandboxState} SandboxState
@@ -145,7 +145,10 @@ export const purchaseToRefund = {
 		const before = invoice.state;
 		invoice.refunds += 1;
 		// A created invoice took no money; a held or paid one gives it back.
-		if (before !== 'Created') invoice.refundAmount = invoice.amount;
+		if (before !== 'Created') {
+			invoice.refundAmount = invoice.amount;
+			recordPayment(state, invoice, 'Refund');
+		}
 		if (checked.receipt) invoice.receipt = checked.receipt;
 		const status = before === 'Paid' ? PAYMENT_STATUS.refunded : PAYMENT_STATUS.cancelled;
 		changeInvoiceState(state, invoice, 'Refund', status);

@@ -108,6 +108,14 @@ const fieldsThenKey = (names) => (f, key) =>
 const purchaseAction = (action) => (f, key) =>
 	`${f('EshopId') ?? ''}::${f('OrderId') ?? ''}::${action}::${key}`;
 
+/**
+ * `UserToken::AccountId::BalanceOnDate::::key` (dev/personal/api/getAccountData): the page prints an
+ * empty segment before the key, and so it is signed.
+ * @type {Recipe}
+ */
+const accountData = (f, key) =>
+	[f('UserToken') ?? '', f('AccountId') ?? '', f('BalanceOnDate') ?? '', '', key].join('::');
+
 /** `UserToken::PayoutOperationId::key` (seeds/000, executeOperation). @type {Recipe} */
 const payoutById = (f, key) => `${f('UserToken') ?? ''}::${f('PayoutOperationId') ?? ''}::${key}`;
 
@@ -141,6 +149,7 @@ export const RECIPES = {
 		sign: (f, key) => ['', f('Login') ?? '', f('Password') ?? '', '', key].join('::'),
 	},
 	[ENDPOINTS.getInvoicesHistory]: { sign: fieldsThenKey(INVOICES_HISTORY_SIGN_FIELDS) },
+	[ENDPOINTS.getAccountData]: { sign: accountData },
 	[ENDPOINTS.createOperation]: { sign: fieldsThenKey(CREATE_OPERATION_SIGN_FIELDS) },
 	[ENDPOINTS.executeOperation]: { sign: payoutById },
 	// getOperationState's Sign is not published: the sandbox's guess, copied from executeOperation,

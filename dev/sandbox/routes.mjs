@@ -3,10 +3,12 @@
  * The endpoints the sandbox serves, by path. Each one's Sign and body Hash recipes are in
  * recipes.mjs; checks.mjs applies them before the endpoint runs.
  */
+import { getAccountData } from './accounts.mjs';
 import { ENDPOINTS } from './constants.mjs';
+import { getInvoicesHistory } from './invoice-history.mjs';
 import { createInvoice, purchaseToPaid, purchaseToRefund } from './merchant.mjs';
 import { createOperation, executeOperation, getOperationState } from './payouts.mjs';
-import { getInvoicesHistory, getUserToken } from './personal.mjs';
+import { getUserToken } from './personal.mjs';
 
 /**
  * How the sandbox treats one endpoint once its request has passed the checks.
@@ -29,6 +31,7 @@ export const ROUTES = Object.freeze({
 	[ENDPOINTS.executeOperation]: executeOperation,
 	[ENDPOINTS.getOperationState]: getOperationState,
 	[ENDPOINTS.getInvoicesHistory]: getInvoicesHistory,
+	[ENDPOINTS.getAccountData]: getAccountData,
 });
 
 /** The endpoint served at a path; undefined = none. @param {string} path */

@@ -5,6 +5,7 @@
  */
 import { setMaxListeners } from 'node:events';
 
+import { addAccount, setAccountBalance } from './accounts.mjs';
 import { payInvoice } from './buyer.mjs';
 import { injectFaults, pendingFaults } from './faults.mjs';
 import { sendNotification } from './notification-forges.mjs';
@@ -53,6 +54,9 @@ export async function startSandbox(options = {}) {
 		addInvoice: (input) => addInvoice(state, input),
 		getInvoice: (idOrOrder) => findInvoice(state, idOrOrder),
 		payInvoice: (idOrOrder, payer) => payInvoice(state, idOrOrder, payer),
+		addAccount: (input) => addAccount(state, input),
+		getAccount: (accountId) => state.accounts.get(accountId),
+		setAccountBalance: (accountId, balance, at) => setAccountBalance(state, accountId, balance, at),
 		addPayoutOperation: (input) => addPayoutOperation(state, input),
 		getPayoutOperation: (id) => state.payouts.get(id.toLowerCase()),
 		settlePayout: (id, outcome, errorMessage) => settlePayout(state, id, outcome, errorMessage),

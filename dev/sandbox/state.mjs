@@ -1,8 +1,9 @@
 // @ts-check
 /**
- * The sandbox's state, one object passed to every part: the shop and settings, the invoices, payout
- * operations and user tokens (the ledger is read from them), the request log, the queued faults and
- * the notifications. The functions here add, find and settle records.
+ * The sandbox's state, one object passed to every part: the shop and settings, the invoices (with
+ * their payments), payout operations, accounts and user tokens (the ledger is read from them), the
+ * request log, the queued faults and the notifications. The functions here add, find and settle
+ * records (accounts: accounts.mjs).
  */
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -62,7 +63,9 @@ import { DEFAULT_SHOP } from './constants.mjs';
  * @property {Map<string, PayoutOperation>} payouts  keyed by lower-case id: GUIDs compare
  *   case-insensitively
  * @property {Map<string, number>} userTokens  token → expiry (epoch ms)
+ * @property {Map<string, import('./types.mjs').Account>} accounts  by AccountId (accounts.mjs)
  * @property {number} orderCounter
+ * @property {number} paymentCounter  the last payment Id given (HistoryList)
  * @property {import('./types.mjs').LogEntry[]} log
  * @property {number} seq
  * @property {((entry: import('./types.mjs').LogEntry) => void) | undefined} requestHook
@@ -113,7 +116,9 @@ export function createState(options, stopSignal) {
 		invoices: new Map(),
 		payouts: new Map(),
 		userTokens: new Map(),
+		accounts: new Map(),
 		orderCounter: 0,
+		paymentCounter: 0,
 		log: [],
 		seq: 0,
 		requestHook: undefined,
@@ -170,6 +175,18 @@ export function addInvoice(state, input = {}) {
 	}
 	const createdAt = input.createdAt === undefined ? Date.now() : Number(input.createdAt);
 	if (!Number.isFinite(createdAt)) throw new TypeError('addInvoice: bad createdAt');
+	// A Held or Paid invoice was paid by the buyer: when (its payment in HistoryList, its ChangeDate).
+	const paidByBuyer = invoiceState === 'Held' || invoiceState === 'Paid';
+	const paidAt = input.paidAt === undefined ? createdAt : Number(input.paidAt);
+	if (
+		!Number.isFinite(paidAt) ||
+		paidAt < createdAt ||
+		(!paidByBuyer && input.paidAt !== undefined)
+	) {
+		throw new TypeError(
+			'addInvoice: paidAt must be a time after createdAt, for a Held or Paid invoice',
+		);
+	}
 	/** @type {Invoice} */
 	const invoice = {
 		invoiceId,
@@ -182,7 +199,7 @@ export function addInvoice(state, input = {}) {
 		outcome,
 		receipt: null,
 		createdAt,
-		changedAt: createdAt,
+		changedAt: paidByBuyer ? paidAt : createdAt,
 		serviceName: input.serviceName ?? '',
 		userName: input.userName ?? '',
 		email: input.email ?? '',
@@ -194,9 +211,27 @@ export function addInvoice(state, input = {}) {
 		payer: null,
 		paymentStatus: STATUS_OF_STATE[invoiceState],
 		refundAmount: '0.00',
+		payments: [],
 	};
+	if (paidByBuyer) recordPayment(state, invoice, 'Purchase', paidAt);
 	state.invoices.set(invoiceId, invoice);
 	return invoice;
+}
+
+/**
+ * Adds a confirmed payment of the invoice's amount to its HistoryList: the buyer's (`Purchase`) or
+ * the money given back (`Refund`).
+ * @param {SandboxState} state @param {Invoice} invoice @param {'Purchase' | 'Refund'} type
+ * @param {number} [at]  epoch ms, default now
+ */
+export function recordPayment(state, invoice, type, at = Date.now()) {
+	invoice.payments.push({
+		id: ++state.paymentCounter,
+		at,
+		type,
+		state: 'Confirm',
+		amount: invoice.amount,
+	});
 }
 
 /** @param {SandboxState} state @param {PayoutOperationInput} [input] @returns {PayoutOperation} */

@@ -62,6 +62,36 @@
  * @property {number} paymentStatus  notification paymentStatus of the last state change (docs/intellectmoney-api.md §5)
  * @property {string} refundAmount  '0.00' until a purchaseToRefund gives money back (a released hold
  *   or a refund): then the amount; sent as `refundAmount` in notifications
+ * @property {InvoicePayment[]} payments  its HistoryList (getInvoicesHistory with
+ *   IncludePaymentTransactions): the buyer's payment, and the money given back
+ */
+
+/**
+ * One payment of an invoice (HistoryData). `Purchase`, `Refund` and `Confirm` are words of
+ * python-intellectmoney's models; which IntellectMoney uses when is the sandbox's choice.
+ * @typedef {object} InvoicePayment
+ * @property {number} id
+ * @property {number} at  epoch ms; its CreationDate
+ * @property {'Purchase' | 'Refund'} type  InvoicePaymentType
+ * @property {'Confirm'} state
+ * @property {string} amount
+ */
+
+/**
+ * An IntellectMoney account with its balance over time (getAccountData, accounts.mjs).
+ * @typedef {object} Account
+ * @property {string} accountId
+ * @property {string} currency
+ * @property {Array<{ from: number, balance: string }>} balances  in time order: the balance from each
+ *   moment (epoch ms) on; before the first there is none
+ */
+
+/**
+ * @typedef {object} AccountInput
+ * @property {string} [accountId]  default: unique random 7 digits
+ * @property {string} [balance]  default '0.00'; two decimals, may be negative
+ * @property {string} [currency]  default 'RUB'
+ * @property {Date | number} [openedAt]  default: 30 days ago
  */
 
 /**
@@ -73,6 +103,8 @@
  * @property {InvoiceState} [state]
  * @property {CaptureOutcome} [outcome]
  * @property {Date | number} [createdAt]  default: now
+ * @property {Date | number} [paidAt]  Held or Paid only: when the buyer paid (its HistoryList payment
+ *   and ChangeDate); default createdAt
  * @property {string} [serviceName]
  * @property {string} [userName]
  * @property {string} [email]
@@ -241,6 +273,11 @@
  * @property {(invoiceIdOrOrderId: string, payer?: PayerInfo) => Invoice} payInvoice  the buyer pays a
  *   Created invoice: Held when created with HoldMode=1, otherwise Paid; notifies. Throws a TypeError
  *   for an unknown, not Created or expired invoice
+ * @property {(input?: AccountInput) => Account} addAccount  an account with its opening balance
+ * @property {(accountId: string) => Account | undefined} getAccount
+ * @property {(accountId: string, balance: string, at?: Date | number) => Account} setAccountBalance
+ *   the balance from `at` (default now) on; throws a TypeError for an unknown account, a bad amount
+ *   or a time before its last change
  * @property {(input?: PayoutOperationInput) => PayoutOperation} addPayoutOperation
  * @property {(id: string) => PayoutOperation | undefined} getPayoutOperation
  * @property {(id: string, state: 'Completed' | 'Failed', errorMessage?: string) => PayoutOperation}

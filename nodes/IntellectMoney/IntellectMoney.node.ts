@@ -6,6 +6,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
+import * as account from './actions/account';
 import * as payout from './actions/payout';
 import * as purchase from './actions/purchase';
 import { router } from './actions/router';
@@ -22,7 +23,7 @@ export class IntellectMoney implements INodeType {
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
-			'Create invoices with hold, capture, release or refund purchases, and create, execute and track payouts with IntellectMoney',
+			'Create invoices with hold, capture, release or refund purchases, list invoices and holds about to expire, read the balance, and create, execute and track payouts with IntellectMoney',
 		defaults: { name: 'IntellectMoney' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -35,6 +36,7 @@ export class IntellectMoney implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'Account', value: 'account' },
 					{ name: 'Payout', value: 'payout' },
 					{ name: 'Purchase', value: 'purchase' },
 				],
@@ -42,6 +44,7 @@ export class IntellectMoney implements INodeType {
 			},
 			...purchase.description,
 			...payout.description,
+			...account.description,
 		],
 	};
 

@@ -85,8 +85,42 @@ export interface InvoiceStateOutput {
 	amount: string | null;
 	currentAmount: string | null;
 	currency: string | null;
+	/**
+	 * InvoiceData.CreationDate / ChangeDate, ISO 8601 in Moscow time with its offset:
+	 * "2026-11-20T10:15:00+03:00" (IntellectMoney writes them without a zone; read as Moscow time).
+	 * null when IntellectMoney sent no readable date.
+	 */
 	createdAt: string | null;
 	changedAt: string | null;
+	testMode: boolean;
+	raw?: IDataObject;
+}
+
+/** Purchase → Get Many: one per invoice, Get State's shape and when a held invoice's hold ends. */
+export interface InvoiceListItemOutput extends InvoiceStateOutput {
+	/** When the hold began (ISO 8601, +03:00); null unless held and told by the fields below. */
+	holdStartedAt: string | null;
+	/**
+	 * Which field told it: "payment" (the earliest confirmed payment in HistoryList) or "changeDate"
+	 * (the invoice's ChangeDate, which may be later than the true start); null when not told.
+	 */
+	holdStartedFrom: 'payment' | 'changeDate' | null;
+	/** holdStartedAt plus the Hold Time (Hours) parameter: computed, IntellectMoney sends no hold end. */
+	holdExpiresAt: string | null;
+}
+
+/** Account → Get Balance. */
+export interface AccountBalanceOutput {
+	accountId: string;
+	/**
+	 * The balance as IntellectMoney sent it, as text with at least two decimals ("48250.00"), never
+	 * through a rounding; read from AccountInfoData.Balance, whose fields are not published (an
+	 * inference). A missing or unreadable balance is an error, never 0.
+	 */
+	balance: string;
+	currency: string | null;
+	/** The moment the balance is for (ISO 8601, +03:00): Balance On, or the time of the request. */
+	balanceOn: string;
 	testMode: boolean;
 	raw?: IDataObject;
 }

@@ -36,17 +36,23 @@ const CREATE_INVOICE = 'merchant/createInvoice';
 const REFUND = 'merchant/purchaseToRefund';
 const CREATE_PAYOUT = 'personal/payout/createOperation';
 const PAYOUT_STATE = 'personal/payout/getOperationState';
+const HISTORY = 'personal/payment/getInvoicesHistory';
+const ACCOUNT = 'personal/payment/getAccountData';
+const MOSCOW_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+03:00$/;
 const WRONG_SIGN_KEY = 'WRONG-SIGN-KEY-e2e-7731';
 
 /** @param {string} name */
 const example = (name) =>
 	JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'examples', `${name}.workflow.json`), 'utf8'));
 
+/** Output items of a node in `n8n execute --rawOutput` run data, per output. @param {any} run @param {string} node */
+const outputsOf = (run, node) =>
+	/** @type {any[][]} */ (run?.data?.resultData?.runData?.[node]?.[0]?.data?.main ?? []).map(
+		(output) => output ?? [],
+	);
 /** Output items (json) of a node in `n8n execute --rawOutput` run data. @param {any} run @param {string} node */
 const itemsOf = (run, node) =>
-	(run?.data?.resultData?.runData?.[node]?.[0]?.data?.main ?? []).map(
-		(/** @type {any[]} */ output) => (output ?? []).map((item) => item.json),
-	);
+	outputsOf(run, node).map((output) => output.map((/** @type {any} */ item) => item.json));
 
 describe.each(LINES)('n8n %s', (lineName) => {
 	/** @type {Awaited<ReturnType<typeof ensureN8n>>} */
@@ -91,6 +97,7 @@ describe.each(LINES)('n8n %s', (lineName) => {
 				example('release-cancelled-order'),
 				example('pay-out-to-sellers'),
 				example('check-before-acting'),
+				example('holds-about-to-expire'),
 				wrongKey,
 			],
 		});
@@ -101,15 +108,19 @@ describe.each(LINES)('n8n %s', (lineName) => {
 		if (userFolder) rmSync(userFolder, { recursive: true, force: true });
 	});
 
+	/** `n8n execute` of an imported workflow, its run data printed raw. @param {string} id */
+	const execute = async (id) =>
+		await n8nCommand(runtime, userFolder, ['execute', `--id=${id}`, '--rawOutput']);
+	/** execute, which must succeed; its run data. @param {string} id */
+	const executeOk = async (id) => {
+		const result = await execute(id);
+		expect(result.code).toBe(0);
+		return parseRawOutput(result.stdout);
+	};
+
 	test('"Capture purchase when an order ships": both held purchases captured, one signed request each', async () => {
 		sandbox.clearLog();
-		const result = await n8nCommand(runtime, userFolder, [
-			'execute',
-			'--id=imExampleCapture1',
-			'--rawOutput',
-		]);
-		expect(result.code).toBe(0);
-		const [items] = itemsOf(parseRawOutput(result.stdout), 'Capture purchase');
+		const [items] = itemsOf(await executeOk('imExampleCapture1'), 'Capture purchase');
 		expect(items).toEqual(
 			['order-1001', 'order-1002'].map((orderId, index) => ({
 				eshopId: '450000',
@@ -143,13 +154,7 @@ describe.each(LINES)('n8n %s', (lineName) => {
 
 	test('"Execute approved payout": one token, one execute per payout, the failed one routed by IF', async () => {
 		sandbox.clearLog();
-		const result = await n8nCommand(runtime, userFolder, [
-			'execute',
-			'--id=imExamplePayout01',
-			'--rawOutput',
-		]);
-		expect(result.code).toBe(0);
-		const run = parseRawOutput(result.stdout);
+		const run = await executeOk('imExamplePayout01');
 		const [items] = itemsOf(run, 'Execute payout');
 		expect(items).toEqual([
 			expect.objectContaining({
@@ -187,13 +192,7 @@ describe.each(LINES)('n8n %s', (lineName) => {
 
 	test('"Create held invoices for new orders": two signed invoices with hold, payment pages out', async () => {
 		sandbox.clearLog();
-		const result = await n8nCommand(runtime, userFolder, [
-			'execute',
-			'--id=imExampleInvoice1',
-			'--rawOutput',
-		]);
-		expect(result.code).toBe(0);
-		const [items] = itemsOf(parseRawOutput(result.stdout), 'Create held invoice');
+		const [items] = itemsOf(await executeOk('imExampleInvoice1'), 'Create held invoice');
 		expect(items).toEqual(
 			[
 				['order-2001', '1500.00'],
@@ -225,13 +224,7 @@ describe.each(LINES)('n8n %s', (lineName) => {
 
 	test('"Release the hold of a cancelled order": one signed purchaseToRefund, the invoice ends Refund', async () => {
 		sandbox.clearLog();
-		const result = await n8nCommand(runtime, userFolder, [
-			'execute',
-			'--id=imExampleRelease1',
-			'--rawOutput',
-		]);
-		expect(result.code).toBe(0);
-		const [items] = itemsOf(parseRawOutput(result.stdout), 'Release or refund');
+		const [items] = itemsOf(await executeOk('imExampleRelease1'), 'Release or refund');
 		expect(items).toEqual([
 			expect.objectContaining({ orderId: 'order-1003', refunded: true, status: 'refunded' }),
 		]);
@@ -241,15 +234,93 @@ describe.each(LINES)('n8n %s', (lineName) => {
 		expect(sandbox.getInvoice('order-1003')?.state).toBe('Refund');
 	});
 
+	test('"Capture or release holds about to expire": the shipped one captured, the other released, a summary', async () => {
+		sandbox.clearLog();
+		const started = Date.now();
+		const run = await executeOk('imExampleExpiry1');
+		// The demo's holds paid 66 and 69 hours ago end within 12 hours (72-hour holds); those paid 29
+		// and 48 hours ago do not. One input item, so every listed invoice is paired with it.
+		const [listed] = outputsOf(run, 'Holds expiring within 12 hours');
+		expect(listed.map((/** @type {any} */ item) => [item.json.orderId, item.pairedItem])).toEqual([
+			['order-1005', { item: 0 }],
+			['order-1006', { item: 0 }],
+		]);
+		for (const { json } of listed) {
+			expect(json).toMatchObject({
+				state: 'Held',
+				held: true,
+				holdStartedFrom: 'payment',
+				holdStartedAt: expect.stringMatching(MOSCOW_ISO),
+				holdExpiresAt: expect.stringMatching(MOSCOW_ISO),
+				createdAt: expect.stringMatching(MOSCOW_ISO),
+			});
+			const hoursLeft = (Date.parse(json.holdExpiresAt) - started) / 3_600_000;
+			expect(hoursLeft).toBeGreaterThan(0);
+			expect(hoursLeft).toBeLessThan(12);
+		}
+		const [shipped, release, unknown] = itemsOf(run, 'What to do');
+		expect([shipped, release, unknown].map((items) => items.map((i) => i.orderId))).toEqual([
+			['order-1005'],
+			['order-1006'],
+			[],
+		]);
+		const [captured] = itemsOf(run, 'Capture shipped order');
+		expect(captured).toEqual([
+			expect.objectContaining({ invoiceId: '3000001005', captured: true, alreadyDone: false }),
+		]);
+		const [released] = itemsOf(run, 'Release unshipped hold');
+		expect(released).toEqual([
+			expect.objectContaining({ invoiceId: '3000001006', refunded: true, alreadyDone: false }),
+		]);
+		const [[summary]] = itemsOf(run, 'Post summary');
+		expect(summary).toEqual({
+			captured: 1,
+			released: 1,
+			failed: 0,
+			checkByHand: 0,
+			text: 'Holds expiring within 12 hours: 1 captured, 1 released, 0 failed, 0 to check by hand.',
+		});
+		// The list (one page and the empty one that ends it), searched from 120 hours back in Moscow time.
+		// (Release reads its invoice first: a getInvoicesHistory with InvoiceId.)
+		const listPages = sandbox.log.filter(
+			(e) => e.endpoint === HISTORY && e.fields.InvoiceId === undefined,
+		);
+		/** @param {any} entry */
+		const pageLength = (entry) => entry.response.Result.InvoicesHistoryList.length;
+		expect(listPages.map((e) => [e.fields.Skip, e.fields.Take, pageLength(e) > 0])).toEqual([
+			['0', '100', true],
+			[String(pageLength(listPages[0])), '100', false],
+		]);
+		const changedFrom = Date.parse(`${listPages[0].fields.ChangeDateFrom.replace(' ', 'T')}+03:00`);
+		expect(Math.abs(started - 120 * 3_600_000 - changedFrom)).toBeLessThan(5 * 60_000);
+		// Money moved once each, through Capture and Release (which reads the invoice first).
+		expect(
+			sandbox.log.filter((e) => e.endpoint === CAPTURE).map((e) => e.fields.InvoiceId),
+		).toEqual(['3000001005']);
+		expect(sandbox.log.filter((e) => e.endpoint === REFUND).map((e) => e.fields.InvoiceId)).toEqual(
+			['3000001006'],
+		);
+		expect(sandbox.ledger().captures['3000001005']).toBe(1);
+		expect(sandbox.ledger().refunds['3000001006']).toBe(1);
+		expect(sandbox.log.every((e) => e.signValid === true && e.verdict === 'accepted')).toBe(true);
+	});
+
 	test('"Pay out to sellers at month end": created, executed once each, waited until completed', async () => {
 		sandbox.clearLog();
-		const result = await n8nCommand(runtime, userFolder, [
-			'execute',
-			'--id=imExamplePayout02',
-			'--rawOutput',
+		const run = await executeOk('imExamplePayout02');
+		// The balance first: 50,000.00 covers the batch of 3,700.00.
+		expect(itemsOf(run, 'Account balance')).toEqual([
+			[
+				{
+					accountId: '1234567',
+					balance: '50000.00',
+					currency: 'RUB',
+					balanceOn: expect.stringMatching(MOSCOW_ISO),
+					testMode: false,
+				},
+			],
 		]);
-		expect(result.code).toBe(0);
-		const run = parseRawOutput(result.stdout);
+		expect(itemsOf(run, 'Balance covers the batch?').map((items) => items.length)).toEqual([1, 0]);
 		const [created] = itemsOf(run, 'Create payout');
 		expect(created.map((/** @type {any} */ i) => [i.status, i.recipient, i.amount])).toEqual([
 			['created', '+7******4567', '2500.00'],
@@ -263,23 +334,37 @@ describe.each(LINES)('n8n %s', (lineName) => {
 			['completed', 'Completed', true, false],
 		]);
 		const calls = sandbox.log.map((e) => e.endpoint);
-		// One user token per node run (Create, then Execute), one create and one execute per seller.
-		expect(calls.filter((c) => c === TOKEN)).toHaveLength(2);
+		// One user token per node run (Balance, Create, Execute), one create and one execute per seller.
+		expect(calls.slice(0, 2)).toEqual([TOKEN, ACCOUNT]);
+		expect(calls.filter((c) => c === TOKEN)).toHaveLength(3);
 		expect(calls.filter((c) => c === CREATE_PAYOUT)).toHaveLength(2);
 		expect(calls.filter((c) => c === EXECUTE)).toHaveLength(2);
 		expect(calls.filter((c) => c === PAYOUT_STATE).length).toBeGreaterThanOrEqual(6);
 		expect(sandbox.log.every((e) => e.signValid === true && e.verdict === 'accepted')).toBe(true);
 	});
 
+	test('"Pay out to sellers at month end" stops with a clear message when the balance does not cover the batch', async () => {
+		sandbox.setAccountBalance('1234567', '3699.99');
+		sandbox.clearLog();
+		try {
+			const result = await execute('imExamplePayout02');
+			expect(result.code).not.toBe(0);
+			expect(`${result.stdout}\n${result.stderr}`).toContain(
+				'The balance of account 1234567 is 3699.99 RUB, less than the batch of 3700.00: no payout was created.',
+			);
+			// Read, and nothing else: no payout created or executed.
+			expect(sandbox.log.map((e) => [e.endpoint, e.verdict])).toEqual([
+				[TOKEN, 'accepted'],
+				[ACCOUNT, 'accepted'],
+			]);
+		} finally {
+			sandbox.setAccountBalance('1234567', '50000.00');
+		}
+	});
+
 	test('"Check an invoice and a payout before acting": states read, a not-yet-held invoice is not captured', async () => {
 		sandbox.clearLog();
-		const result = await n8nCommand(runtime, userFolder, [
-			'execute',
-			'--id=imExampleCheck01',
-			'--rawOutput',
-		]);
-		expect(result.code).toBe(0);
-		const run = parseRawOutput(result.stdout);
+		const run = await executeOk('imExampleCheck01');
 		const [invoice] = itemsOf(run, 'Get invoice state');
 		expect(invoice).toEqual([
 			expect.objectContaining({
@@ -306,11 +391,7 @@ describe.each(LINES)('n8n %s', (lineName) => {
 
 	test('a wrong Sign Secret Key fails with IntellectMoney’s message, and no key appears in the output', async () => {
 		sandbox.clearLog();
-		const result = await n8nCommand(runtime, userFolder, [
-			'execute',
-			'--id=imE2eWrongKey001',
-			'--rawOutput',
-		]);
+		const result = await execute('imE2eWrongKey001');
 		expect(result.code).not.toBe(0);
 		const output = `${result.stdout}\n${result.stderr}`;
 		expect(output).toContain(
@@ -386,6 +467,7 @@ describe('npm start (main job)', () => {
 					login: 'ok',
 					workflows: [
 						'Capture a held purchase, then pay out to the seller',
+						'Capture or release holds about to expire',
 						'Capture purchase when an order ships',
 						'Capture when IntellectMoney reports a held payment',
 						'Capture when IntellectMoney reports a held payment (queue mode: answer after the capture)',

@@ -3,7 +3,8 @@
  * The output contract, one golden file per operation (NodeTestHarness style): each workflow fixture in
  * test/engine/workflows/ runs through n8n-core's engine against a fresh sandbox with the demo data,
  * on its start node's pinned input, and its IntellectMoney node's pinned data is the exact expected
- * output (test/support/golden.mjs). A changed field name, value or type fails here.
+ * output (test/support/golden.mjs), paired one to one with the input items unless an entry names its
+ * `pairedItem` (Get Many: several items from one). A changed field name, value or type fails here.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 
@@ -28,7 +29,7 @@ afterAll(() => {
 const cases = goldenWorkflows().filter(({ workflow }) => workflow.pinData?.IntellectMoney);
 
 describe('every operation gives its golden output', () => {
-	test('there is a golden file for each of the 7 operations', () => {
+	test('there is a golden file for each of the 9 operations', () => {
 		const operations = cases.map(({ workflow }) => {
 			const node = workflow.nodes.find((/** @type {any} */ n) => n.name === 'IntellectMoney');
 			return `${node.parameters.resource}.${node.parameters.operation}`;
@@ -38,10 +39,12 @@ describe('every operation gives its golden output', () => {
 				'purchase.capture',
 				'purchase.createInvoice',
 				'purchase.get',
+				'purchase.getAll',
 				'purchase.refund',
 				'payout.create',
 				'payout.execute',
 				'payout.get',
+				'account.getBalance',
 			]),
 		);
 	});
@@ -57,11 +60,15 @@ describe('every operation gives its golden output', () => {
 			secrets.push(...secretsOf(sandbox));
 			expect(result.status).toBe('success');
 			const output = result.output('IntellectMoney');
+			const pinned = workflow.pinData.IntellectMoney;
+			// One output item per input item, unless the golden file pairs several with one (Get Many).
 			expect(output.map((item) => item.pairedItem)).toEqual(
-				items.map((/** @type {unknown} */ _, /** @type {number} */ i) => ({ item: i })),
+				pinned.map(
+					(/** @type {any} */ entry, /** @type {number} */ i) => entry.pairedItem ?? { item: i },
+				),
 			);
 			expect(output.map((item) => item.json)).toEqual(
-				goldenMatcher(workflow.pinData.IntellectMoney.map((/** @type {any} */ i) => i.json)),
+				goldenMatcher(pinned.map((/** @type {any} */ i) => i.json)),
 			);
 		} finally {
 			await sandbox.stop();

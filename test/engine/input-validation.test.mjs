@@ -15,6 +15,21 @@ const refund = loadWorkflow('refund-by-order-id');
 const invoiceState = loadWorkflow('purchase-get');
 const createPayout = loadWorkflow('payout-create');
 const payoutState = loadWorkflow('payout-get');
+const invoiceList = withParameters(loadWorkflow('purchase-get-many'), {
+	returnAll: false,
+	limit: '={{ $json.limit ?? 50 }}',
+	expiringWithinHours: '={{ $json.within ?? 12 }}',
+	holdTimeHours: '={{ $json.holdTime ?? 72 }}',
+	filters: {
+		createdFrom: '={{ $json.createdFrom ?? "" }}',
+		createdTo: '={{ $json.createdTo ?? "" }}',
+		changedFrom: '={{ $json.changedFrom ?? "" }}',
+		changedTo: '={{ $json.changedTo ?? "" }}',
+	},
+});
+const balance = withParameters(loadWorkflow('account-get-balance'), {
+	balanceOn: '={{ $json.balanceOn ?? "" }}',
+});
 const byCard = withParameters(createPayout, { method: 'card' });
 const waitingPayout = withParameters(payout, {
 	options: { waitUntilFinal: true, pollIntervalSeconds: 0 },
@@ -496,6 +511,91 @@ const cases = [
 		{ payoutOperationId: PAYOUT_ID },
 		{},
 		'Check Every (Seconds) must be a number from 1 to 300',
+	],
+	[
+		'Get Many: a creation range ending before it starts',
+		invoiceList,
+		{ createdFrom: '2026-11-20T00:00:00+03:00', createdTo: '2026-11-19T23:59:59+03:00' },
+		{},
+		'Created From is after Created To',
+	],
+	[
+		'Get Many: a change range reversed by the zones',
+		invoiceList,
+		{ changedFrom: '2026-11-20T10:00:00Z', changedTo: '2026-11-20 12:00:00' },
+		{},
+		'Changed From is after Changed To',
+	],
+	[
+		'Get Many: a date that is not one',
+		invoiceList,
+		{ createdFrom: '2026-02-30 10:00:00' },
+		{},
+		'Created From "2026-02-30 10:00:00" is not a date',
+	],
+	[
+		'Get Many: Limit 0',
+		invoiceList,
+		{ limit: 0 },
+		{},
+		'Limit must be a whole number from 1 to 100000',
+	],
+	[
+		'Get Many: a State from an expression that is none',
+		withParameters(invoiceList, { state: '={{ $json.state }}' }),
+		{ state: 'shipped' },
+		{},
+		'State "shipped" is not an invoice state',
+	],
+	[
+		'Get Many: Limit with decimals',
+		invoiceList,
+		{ limit: 2.5 },
+		{},
+		'Limit must be a whole number from 1 to 100000',
+	],
+	[
+		'Get Many: Limit over 100,000',
+		invoiceList,
+		{ limit: 100001 },
+		{},
+		'Limit must be a whole number from 1 to 100000',
+	],
+	[
+		'Get Many: Expiring Within over 119 hours',
+		invoiceList,
+		{ within: 120 },
+		{},
+		'Expiring Within (Hours) must be a whole number from 0 to 119',
+	],
+	[
+		'Get Many: Hold Time over 119 hours',
+		invoiceList,
+		{ holdTime: 120 },
+		{},
+		'Hold Time must be a whole number of hours from 0 to 119',
+	],
+	['Get Balance: empty Account ID', balance, { accountId: ' ' }, {}, 'Account ID is empty'],
+	[
+		'Get Balance: Account ID with ::',
+		balance,
+		{ accountId: '1234567::x' },
+		{},
+		'Account ID contains "::"',
+	],
+	[
+		'Get Balance: Balance On in the future',
+		balance,
+		{ accountId: '1234567', balanceOn: '2999-01-01T00:00:00Z' },
+		{},
+		'Balance On is in the future',
+	],
+	[
+		'Get Balance: Balance On that is not a date',
+		balance,
+		{ accountId: '1234567', balanceOn: 'yesterday' },
+		{},
+		'Balance On "yesterday" is not a date',
 	],
 	[
 		'Payout Get State: id that is not a GUID',

@@ -16,7 +16,13 @@ beforeEach(() => h.sandbox.clearLog());
 
 describe('get the state of an invoice', () => {
 	test('a held invoice: typed item, one token and one signed history request', async () => {
-		const invoice = h.sandbox.addInvoice({ state: 'Held', amount: '2500.00' });
+		// Created 10:15:00 and paid 10:17:41 Moscow time: the dates come out with their zone.
+		const invoice = h.sandbox.addInvoice({
+			state: 'Held',
+			amount: '2500.00',
+			createdAt: Date.parse('2026-11-20T10:15:00+03:00'),
+			paidAt: Date.parse('2026-11-20T10:17:41+03:00'),
+		});
 		const result = await h.run(getState, { items: [{ invoiceId: invoice.invoiceId }] });
 		expect(outputJson(result)).toEqual([
 			{
@@ -30,8 +36,8 @@ describe('get the state of an invoice', () => {
 				amount: expect.stringMatching(/^2500(\.0+)?$/),
 				currentAmount: expect.stringMatching(/^2500(\.0+)?$/),
 				currency: 'RUB',
-				createdAt: expect.any(String),
-				changedAt: expect.any(String),
+				createdAt: '2026-11-20T10:15:00+03:00',
+				changedAt: '2026-11-20T10:17:41+03:00',
 				testMode: false,
 			},
 		]);

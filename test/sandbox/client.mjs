@@ -20,6 +20,7 @@ export const CAPTURE = 'merchant/purchaseToPaid';
 export const REFUND = 'merchant/purchaseToRefund';
 export const TOKEN = 'personal/user/getUserToken';
 export const HISTORY = 'personal/payment/getInvoicesHistory';
+export const ACCOUNT = 'personal/payment/getAccountData';
 export const PAYOUT_CREATE = 'personal/payout/createOperation';
 export const PAYOUT = 'personal/payout/executeOperation';
 export const PAYOUT_STATE = 'personal/payout/getOperationState';
@@ -73,6 +74,10 @@ export const tokenSign = (login, password) =>
 /** @param {Record<string, string>} fields @param {string} [key] */
 export const historySign = (fields, key = SIGN_KEY) =>
 	sha256(recipeString(HISTORY, 'sign', fields, key));
+
+/** @param {Record<string, string>} fields @param {string} [key] */
+export const accountSign = (fields, key = SIGN_KEY) =>
+	sha256(recipeString(ACCOUNT, 'sign', fields, key));
 
 /** @param {Record<string, string>} fields @param {string} [key] */
 export const notificationHash = (fields, key = SHOP_KEY) => hashOf(fields, key);

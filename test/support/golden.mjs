@@ -4,7 +4,8 @@
  * whose start node's pinned data is the input and whose IntellectMoney node's pinned data is the
  * expected output. What the sandbox makes up anew each time is written as a placeholder:
  * `<any guid>`, `<any invoice id>` (3 and 9 digits), `<any date>` (IntellectMoney's
- * `yyyy-MM-dd HH:mm:ss`), also inside a longer string.
+ * `yyyy-MM-dd HH:mm:ss`), `<any moscow time>` (the node's ISO 8601 with `+03:00`), also inside a
+ * longer string.
  */
 import { expect } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ const PLACEHOLDERS = {
 	'<any guid>': '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}',
 	'<any invoice id>': '3\\d{9}',
 	'<any date>': '\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}',
+	'<any moscow time>': '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\+03:00',
 };
 const ANY = new RegExp(Object.keys(PLACEHOLDERS).join('|'), 'g');
 

@@ -6,6 +6,7 @@
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
 import { signIntellectMoneyRequest } from '../../credentials/IntellectMoneyApi.credentials';
+import vectorsFile from '../vectors/intellectmoney-vectors.json';
 import {
 	buildSignatureString,
 	computeHash,
@@ -202,6 +203,7 @@ describe('endpoint table', () => {
 		];
 		expect(Object.keys(SIGNED_FIELDS).sort()).toEqual([
 			...merchant,
+			'personal/payment/getAccountData',
 			'personal/payment/getInvoicesHistory',
 			'personal/payout/createOperation',
 			'personal/payout/executeOperation',
@@ -490,5 +492,78 @@ describe('credential authenticate', () => {
 		).abortSignal as AbortSignal;
 		cancelled.abort();
 		expect(joined.aborted).toBe(true);
+	});
+});
+
+/**
+ * Every vector of test/vectors/intellectmoney-vectors.json (written by make_vectors.py with Python's
+ * hashlib, independently of this code and of the sandbox): the node's recipes give the same string
+ * and digest for the same fields. The trigger's notification vectors are checked in
+ * test/trigger/notification.test.ts.
+ */
+describe('the vectors file', () => {
+	type Vector = {
+		id: string;
+		endpoint: string | null;
+		part: 'sign' | 'hash' | 'purchaseHash' | null;
+		fields: Record<string, string>;
+		segments: string[];
+		secret: string;
+		string: string;
+		digest: string;
+	};
+	const { vectors } = vectorsFile as unknown as { vectors: Vector[] };
+	const signed = vectors.filter(
+		(v) => v.endpoint !== null && v.endpoint !== 'notification' && v.endpoint in SIGNED_FIELDS,
+	);
+
+	test('covers every endpoint of the node, each part it signs', () => {
+		const covered = new Set(signed.map((v) => `${v.endpoint}:${v.part}`));
+		for (const [endpoint, recipe] of Object.entries(SIGNED_FIELDS)) {
+			for (const part of ['sign', 'hash', 'purchaseHash'] as const) {
+				if (recipe[part]) expect(covered).toContain(`${endpoint}:${part}`);
+			}
+		}
+	});
+
+	test.each(signed.map((v) => [v.id, v] as const))('%s', (_id, v) => {
+		const endpoint = v.endpoint as keyof typeof SIGNED_FIELDS;
+		const part = v.part ?? 'sign';
+		expect(buildSignatureString(v.segments, v.secret)).toBe(v.string);
+		const digest =
+			part === 'sign'
+				? computeSign(endpoint, v.fields, v.secret)
+				: computeHash(endpoint, v.fields, v.secret, part);
+		expect(digest).toBe(v.digest);
+	});
+
+	test.each(vectors.filter((v) => v.endpoint === null).map((v) => [v.id, v] as const))(
+		'%s (the bare rule)',
+		(_id, v) => {
+			expect(buildSignatureString(v.segments, v.secret)).toBe(v.string);
+		},
+	);
+});
+
+describe('getAccountData and the Get Many page', () => {
+	test('have vectors', () => {
+		const ids = vectorsFile.vectors.map((v) => v.id);
+		expect(ids).toEqual(
+			expect.arrayContaining([
+				'own-getAccountData-sign',
+				'own-getAccountData-sign-now',
+				'own-getInvoicesHistory-sign-page',
+			]),
+		);
+	});
+
+	test('getAccountData signs the empty segment the page prints', () => {
+		expect(
+			maskedSignatureString(
+				SIGNED_FIELDS['personal/payment/getAccountData'].sign,
+				{ UserToken: 'b1f0c3de', AccountId: '1234567' },
+				'Sign Secret Key',
+			),
+		).toBe('<UserToken>::1234567::::::<Sign Secret Key>');
 	});
 });

@@ -61,6 +61,10 @@ RECIPES = {
             "OrganizationId", "OwnerEmail", "WithRefunds",
         ],
     },
+    # dev/personal/api/getAccountData: the page prints an empty segment before the key.
+    "personal/payment/getAccountData": {
+        "sign": ["UserToken", "AccountId", "BalanceOnDate", literal("")],
+    },
     # dev/payout/api/createOperation.
     "personal/payout/createOperation": {
         "sign": [
@@ -183,6 +187,18 @@ HISTORY_ALL = {
     "OwnerEmail": "owner@example.com",
     "WithRefunds": "0",
 }
+# A page of Purchase → Get Many: the second page, a change-date range, the payments asked for.
+HISTORY_PAGE = {
+    "UserToken": "b1f0c3de",
+    "Skip": "100",
+    "Take": "100",
+    "EshopId": "450000",
+    "ChangeDateFrom": "2026-11-15 09:00:00",
+    "ChangeDateTo": "2026-11-20 09:00:00",
+    "IncludePaymentTransactions": "True",
+}
+ACCOUNT_ON_DATE = {"UserToken": "b1f0c3de", "AccountId": "1234567", "BalanceOnDate": "2026-11-30 23:59:59"}
+ACCOUNT_NOW = {"UserToken": "b1f0c3de", "AccountId": "1234567"}
 # The sample request of seeds/000 (the executeOperation page), signed with a Cyrillic key.
 PAYOUT_SEED = {
     "UserToken": "YdUlqkFcVo62XmY6B9VLJXCoAeA/0fJPxD4/kUUGmwHf5kgBa12MrKUyJd8uO0za",
@@ -290,6 +306,15 @@ CASES = [
      "personal/payment/getInvoicesHistory", "sign", HISTORY_ONE, SIGN_KEY),
     ("own-getInvoicesHistory-sign-all-fields", OWN, "getInvoicesHistory Sign with all 14 fields set",
      "personal/payment/getInvoicesHistory", "sign", HISTORY_ALL, SIGN_KEY),
+    ("own-getInvoicesHistory-sign-page", OWN,
+     "getInvoicesHistory Sign of a Get Many page: Skip 100, a change-date range, IncludePaymentTransactions True",
+     "personal/payment/getInvoicesHistory", "sign", HISTORY_PAGE, SIGN_KEY),
+    ("own-getAccountData-sign", OWN,
+     "getAccountData Sign on a date: the empty segment before the key (UserToken::AccountId::BalanceOnDate::::key)",
+     "personal/payment/getAccountData", "sign", ACCOUNT_ON_DATE, SIGN_KEY),
+    ("own-getAccountData-sign-now", OWN,
+     "getAccountData Sign without BalanceOnDate: two empty segments before the key",
+     "personal/payment/getAccountData", "sign", ACCOUNT_NOW, SIGN_KEY),
     ("own-createOperation-sign-card", OWN,
      "createOperation Sign, card payout: Account and BankId empty, Cyrillic name",
      "personal/payout/createOperation", "sign", PAYOUT_CARD, SIGN_KEY),

@@ -13,8 +13,8 @@ import type { IDataObject } from 'n8n-workflow';
 import type { Operation } from './operation';
 import type { ItemScope } from './scope';
 
-/** What became of one item: its output, its error, or nothing when it was never started. */
-export type ItemOutcome = { json: IDataObject } | { error: unknown } | undefined;
+/** What became of one item: its output (one or several items), its error, or nothing when it was never started. */
+export type ItemOutcome = { json: IDataObject | IDataObject[] } | { error: unknown } | undefined;
 
 export interface PoolRun {
 	outcomes: ItemOutcome[];
@@ -31,7 +31,7 @@ export async function runItems(
 		parallelRequests: number;
 		continueOnFail: boolean;
 		item(index: number): ItemScope;
-		execute(item: ItemScope): Promise<IDataObject>;
+		execute(item: ItemScope): Promise<IDataObject | IDataObject[]>;
 	},
 ): Promise<PoolRun> {
 	const { itemCount, parallelRequests, continueOnFail } = settings;

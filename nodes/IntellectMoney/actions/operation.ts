@@ -8,8 +8,11 @@ import type { ItemScope, RunScope } from './scope';
 
 export interface Operation {
 	description: INodeProperties[];
-	/** One item: read its parameters, build and send its request, shape its output item. */
-	execute(item: ItemScope, run: RunScope): Promise<IDataObject>;
+	/**
+	 * One item: read its parameters, build and send its request, shape its output. A list is several
+	 * output items for this one input item (Get Many), each paired with it; an empty list is none.
+	 */
+	execute(item: ItemScope, run: RunScope): Promise<IDataObject | IDataObject[]>;
 	/**
 	 * What money the item targets (e.g. its invoice), read cheaply without checks. With Parallel
 	 * Requests, items with equal keys never run at the same time. Undefined = no constraint.

@@ -1,8 +1,9 @@
 /**
  * Dispatches to the chosen operation (the list is read from the resources' own modules) and turns
- * what the items did into n8n's output: one output item per input item, in order, each with
- * `pairedItem`; with Continue On Fail a failed item comes out as an error item. Errors get their item
- * index here, and only here (errors.ts).
+ * what the items did into n8n's output: each input item's output in input order, every output item
+ * with `pairedItem` to its input item (one, or several for a list operation such as Get Many); with
+ * Continue On Fail a failed input item comes out as one error item. Errors get their item index
+ * here, and only here (errors.ts).
  */
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
@@ -11,6 +12,7 @@ import { errorForItem } from '../errors';
 import type { ItemError } from '../errors';
 import { parallelRequests as readParallelRequests } from './common/options';
 import { runItems } from './itemPool';
+import * as account from './account';
 import type { Operation } from './operation';
 import * as payout from './payout';
 import * as purchase from './purchase';
@@ -19,6 +21,7 @@ import { createItemScope, createRunScope } from './scope';
 const operations = {
 	purchase: purchase.operations,
 	payout: payout.operations,
+	account: account.operations,
 } satisfies Record<string, Record<string, Operation>>;
 
 export type Resource = keyof typeof operations;
@@ -76,16 +79,19 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		});
 	}
 
-	const returnData: INodeExecutionData[] = outcomes.map((outcome, itemIndex) => {
+	const returnData: INodeExecutionData[] = outcomes.flatMap((outcome, itemIndex) => {
 		if (outcome !== undefined && 'json' in outcome) {
-			return { json: outcome.json, pairedItem: { item: itemIndex } };
+			const list = Array.isArray(outcome.json) ? outcome.json : [outcome.json];
+			return list.map((json) => ({ json, pairedItem: { item: itemIndex } }));
 		}
 		// Continue On Fail: every item ran, so every failure is here.
 		const failure = errorForItem(node, outcome?.error, itemIndex);
-		return {
-			json: { error: failure.message, description: failure.description ?? null },
-			pairedItem: { item: itemIndex },
-		};
+		return [
+			{
+				json: { error: failure.message, description: failure.description ?? null },
+				pairedItem: { item: itemIndex },
+			},
+		];
 	});
 	return [returnData];
 }

@@ -11,12 +11,12 @@ import { ENDPOINTS } from '../../../../shared/signature';
 import { invoiceIn, requestInvoice } from '../../../../shared/transport/reads';
 import { throwIfRefused } from '../../../../shared/transport/refusal';
 import { ItemError } from '../../errors';
-import type { InvoiceStateOutput } from '../../outputs';
 import { validateInvoiceId } from '../../validation/identifiers';
 import { optionsCollection } from '../common/descriptions';
 import { requestSettings } from '../common/options';
 import type { CommonOptions } from '../common/options';
 import type { ItemScope, RunScope } from '../scope';
+import { invoiceStateOutput } from './invoiceState';
 import { invoiceIdProperty } from './target';
 
 const properties: INodeProperties[] = [
@@ -50,26 +50,6 @@ export async function execute(item: ItemScope, run: RunScope): Promise<IDataObje
 			"IntellectMoney's invoice list has no such invoice for this shop. Check the Invoice ID and the Eshop ID in the credential.",
 		);
 	}
-	const state = invoice.State ?? null;
-	const lower = state?.toLowerCase();
-	const amountText = (value: number | string | undefined) =>
-		value === undefined || value === null ? null : String(value);
-	const output: InvoiceStateOutput = {
-		eshopId,
-		invoiceId,
-		orderId: invoice.PurchaseOrderId ?? null,
-		state,
-		held: lower === 'held',
-		paid: lower === 'paid',
-		refunded: lower === 'refund',
-		amount: amountText(invoice.Amount?.Amount),
-		currentAmount: amountText(invoice.CurrentAmount?.Amount),
-		currency: invoice.CurrentAmount?.Currency ?? invoice.Amount?.Currency ?? null,
-		createdAt: invoice.CreationDate ?? null,
-		changedAt: invoice.ChangeDate ?? null,
-		// A TST invoice is a test one whatever the credential says.
-		testMode: testMode || (invoice.CurrentAmount?.Currency ?? invoice.Amount?.Currency) === 'TST',
-		...(options.includeRaw === true ? { raw: invoice as IDataObject } : {}),
-	};
+	const output = invoiceStateOutput(invoice, { eshopId, testMode }, options.includeRaw === true);
 	return output as unknown as IDataObject;
 }

@@ -1,4 +1,4 @@
-/** Purchase: the invoice lifecycle (create with hold, capture, release or refund, read). */
+/** Purchase: the invoice lifecycle (create with hold, capture, release or refund, read one or many). */
 import type { INodeProperties } from 'n8n-workflow';
 
 import { moneyMovesNotice } from '../common/descriptions';
@@ -6,9 +6,10 @@ import type { Operation } from '../operation';
 import * as capture from './capture.operation';
 import * as createInvoice from './createInvoice.operation';
 import * as get from './get.operation';
+import * as getAll from './getAll.operation';
 import * as refund from './refund.operation';
 
-export const operations = { capture, createInvoice, get, refund } satisfies Record<
+export const operations = { capture, createInvoice, get, getAll, refund } satisfies Record<
 	string,
 	Operation
 >;
@@ -34,6 +35,13 @@ export const description: INodeProperties[] = [
 				description: 'Create an invoice, with hold if chosen, and get its payment page link',
 			},
 			{
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many invoices',
+				description:
+					'List the shop’s invoices by date and state, with when each hold ends (holds about to expire, reconciliation)',
+			},
+			{
 				name: 'Get State',
 				value: 'get',
 				action: 'Get the state of an invoice',
@@ -53,5 +61,6 @@ export const description: INodeProperties[] = [
 	...capture.description,
 	...createInvoice.description,
 	...get.description,
+	...getAll.description,
 	...refund.description,
 ];

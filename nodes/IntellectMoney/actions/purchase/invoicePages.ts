@@ -1,0 +1,99 @@
+/**
+ * The shop's invoice list, read page by page (`personal/payment/getInvoicesHistory` with Skip and
+ * Take, dev/personal/api/getInvoicesHistory, docs/intellectmoney-api.md §2.2). IntellectMoney
+ * publishes no page limit and no total, so the list is over only when a page comes back EMPTY: a page
+ * shorter than asked might be IntellectMoney's own cap, so Skip moves on by what was received. A page
+ * that fails (a refusal, or a transport failure after the read's retries) fails the whole read:
+ * nothing read before it is passed on as if it were the whole list. An invoice listed twice means the
+ * list moved while it was read (an invoice may have been skipped), so that fails too.
+ */
+import type { ImEnvelope, ImInvoiceData, ImInvoicesHistoryData } from '../../../../shared/api';
+import { ENDPOINTS } from '../../../../shared/signature';
+import { throwIfRefused } from '../../../../shared/transport/refusal';
+import type { RequestSettings } from '../../../../shared/transport/request';
+import { repeatableRequest } from '../../../../shared/transport/retry';
+import { ItemError } from '../../errors';
+import type { RunScope } from '../scope';
+
+/** Invoices asked for per request: a few hundred kB at most, with each invoice's payments. */
+export const PAGE_SIZE = 100;
+
+/** The most invoices one item reads (1,000 pages): beyond it, narrow the dates. */
+export const MAX_INVOICES = 100_000;
+
+/**
+ * Reads the pages in order and hands each page's invoices of this shop to `take`, until the list is
+ * over or `take` answers false (it has enough). `query` holds the search fields (EshopId, dates).
+ */
+export async function readInvoicePages(
+	run: RunScope,
+	query: Record<string, string>,
+	settings: RequestSettings,
+	take: (invoices: ImInvoiceData[]) => boolean,
+): Promise<void> {
+	const seen = new Set<string>();
+	for (let skip = 0; ; ) {
+		const page = await readPage(
+			run,
+			{ ...query, Skip: String(skip), Take: String(PAGE_SIZE) },
+			settings,
+		);
+		if (page.length === 0) return;
+		if (skip >= MAX_INVOICES) {
+			throw new ItemError(
+				`More than ${MAX_INVOICES} invoices match`,
+				'Narrow the search with Created From / To or Changed From / To (Filters), then read the rest in another run.',
+			);
+		}
+		for (const invoice of page) {
+			const id = invoice?.Id === undefined || invoice.Id === null ? '' : String(invoice.Id);
+			if (id === '') {
+				throw new ItemError(
+					'IntellectMoney listed an invoice without an Id',
+					`The invoice list from Skip ${skip} has an entry without an invoice number, so the list cannot be read reliably. Nothing was passed on; check the invoices in the cabinet.`,
+				);
+			}
+			if (seen.has(id)) {
+				throw new ItemError(
+					`Invoice ${id} was listed twice: the invoice list changed while it was read`,
+					'An invoice can be missed when the list shifts between two pages, so nothing was passed on. Run it again, or narrow the dates.',
+				);
+			}
+			seen.add(id);
+		}
+		const eshopId = query.EshopId;
+		const ours = page.filter(
+			(invoice) => invoice.EShopId === undefined || String(invoice.EShopId) === eshopId,
+		);
+		if (!take(ours)) return;
+		skip += page.length;
+	}
+}
+
+/** One page: its invoices, or the item's error (IntellectMoney's refusal, a list-less answer). */
+async function readPage(
+	run: RunScope,
+	body: Record<string, string>,
+	settings: RequestSettings,
+): Promise<ImInvoiceData[]> {
+	let signed: Record<string, string> = body;
+	const envelope: ImEnvelope<ImInvoicesHistoryData> = await run.userTokens.read(
+		settings,
+		async (userToken) => {
+			// IncludePaymentTransactions: the payments tell when a hold began (holdExpiry.ts).
+			// `True` is what python-intellectmoney sends (a bool, form-encoded), and what a .NET server
+			// would print the flag as were it to sign the bound value: it signs the same either way [I].
+			signed = { UserToken: userToken, ...body, IncludePaymentTransactions: 'True' };
+			return await repeatableRequest(run.node, ENDPOINTS.invoiceHistory, signed, settings);
+		},
+	);
+	throwIfRefused(run.node.getNode(), envelope, ENDPOINTS.invoiceHistory, signed);
+	const list = envelope.Result?.InvoicesHistoryList;
+	if (!Array.isArray(list)) {
+		throw new ItemError(
+			"IntellectMoney's answer has no invoice list",
+			`The answer to the page from Skip ${body.Skip} has no InvoicesHistoryList (OperationState.Code ${envelope.OperationState?.Code ?? '-'}), so nothing was passed on. Run it again later.`,
+		);
+	}
+	return list;
+}
