@@ -22,15 +22,17 @@ import path from 'node:path';
  * @param {(sql: string) => string} psql
  * @param {string} n8nBin  the runtime's n8n CLI, to load its `flatted`
  * @param {{ id: string, triggerNode: string, captureNode: string }} flow
- * @param {number} [afterId]  only executions with a greater id
+ * @param {{ afterId?: number, unfinishedOnly?: boolean }} [which]  only executions with a greater
+ *   id; only those still queued or running
  * @returns {ExecutionRecord[]}
  */
-export function readExecutions(psql, n8nBin, flow, afterId = 0) {
+export function readExecutions(psql, n8nBin, flow, which = {}) {
 	const { parse } = createRequire(path.dirname(path.dirname(n8nBin)) + '/')('flatted');
+	const unfinished = which.unfinishedOnly ? ` and e.status in ('new', 'running')` : '';
 	const out = psql(`select coalesce(json_agg(row_to_json(t) order by t.id), '[]'::json) from (
 		select e.id, e.status, e."startedAt", e."stoppedAt", d.data
 		from execution_entity e left join execution_data d on d."executionId" = e.id
-		where e."workflowId" = '${flow.id}' and e.id > ${Number(afterId)}) t`);
+		where e."workflowId" = '${flow.id}' and e.id > ${Number(which.afterId ?? 0)}${unfinished}) t`);
 	return JSON.parse(out).map((/** @type {any} */ row) => {
 		const data = row.data ? parse(row.data) : null;
 		const runData = data?.resultData?.runData ?? {};
@@ -54,6 +56,22 @@ export function readExecutions(psql, n8nBin, flow, afterId = 0) {
 			error: data?.resultData?.error?.message ?? null,
 		};
 	});
+}
+
+/**
+ * Puts back the trigger items n8n erased. Once Bull gives up on the job of a worker that died
+ * (maxStalledCount 0), n8n replaces that execution's data with the stall error alone
+ * (`dist/workflow-runner.js` processError: `runData: {}`), whether the worker had started it or only
+ * taken it, so its record no longer says whose notification it was. `before` holds the same records
+ * read while the worker was down, before n8n gave up (its lock lasts 60 s, QUEUE_WORKER_LOCK_DURATION).
+ * @param {ExecutionRecord[]} executions @param {ExecutionRecord[]} before
+ * @returns {ExecutionRecord[]}
+ */
+export function withErasedItems(executions, before) {
+	const items = new Map(before.map((e) => [e.id, e.trigger]));
+	return executions.map((e) =>
+		e.trigger === null ? { ...e, trigger: items.get(e.id) ?? null } : e,
+	);
 }
 
 /**

@@ -20,7 +20,7 @@ export function printPhase(title, f) {
 	print(`\n── ${title}`);
 	print(`notifications sent: ${list(kinds)}; sandbox retries ${sandboxRetries}`);
 	print(
-		`genuine notifications received (retries included): ${f.genuinePostsReceived}; executions started: ${f.executions.total} (${list(f.executions.byStatus)}), lost with the killed worker: ${f.executions.lostWithKilledWorker} (${f.executions.lostBeforeStarting} of them taken but not started; invoices whose repeat then ran to success: ${f.executions.lostThenRecoveredByRepeat})`,
+		`genuine notifications received (retries included): ${f.genuinePostsReceived}; executions started: ${f.executions.total} (${list(f.executions.byStatus)}), lost with the killed worker: ${f.executions.lostWithKilledWorker} (${f.executions.lostBeforeStarting} of them taken but not started; invoices whose repeat then ran to success: ${f.executions.lostThenRecoveredByRepeat}, ${f.executions.lostAfterCapturing} of them captured by the lost execution)`,
 	);
 	print(
 		`captures: ${f.captures.captured} of ${f.captures.invoices} invoices, ${f.captures.ledgerTotal} in the ledger; ${f.capturesPerSecond} per second (${f.executionsPerSecond} executions per second); sending took ${f.sendingSeconds} s; the queue drained ${f.drainSeconds} s after the last notification`,

@@ -162,38 +162,26 @@ export async function startQueueMode(cluster, workers) {
 }
 
 /**
- * Waits until a worker runs an execution (started, not finished, in its log), so that killing it
- * loses something.
- * @param {string} runDir @param {string} logName @param {number} timeoutMs
- */
-export async function waitForExecutionInFlight(runDir, logName, timeoutMs) {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const log = executionsByWorker(runDir)[logName];
-		if (log && [...log.started].some((id) => !log.finished.has(id))) return;
-		if (Date.now() > deadline)
-			throw new Error(`${logName} ran no execution for ${timeoutMs / 1000} s`);
-		await new Promise((resolve) => setTimeout(resolve, 50));
-	}
-}
-
-/**
  * Kills a worker's whole process group at once (as the kernel's OOM killer or a lost machine would),
- * then starts it again with the same user folder, logging to `<name>-restarted`.
+ * then starts it again with the same user folder, logging to `<name>-restarted`. `whileDown` runs
+ * once it is gone and before it starts again.
+ * @template T
  * @param {{ run: Run, runtime: N8nRuntime, env: Record<string, string> }} cluster
  * @param {N8nProcess} worker
+ * @param {() => T} whileDown
  */
-export async function killAndRestartWorker(cluster, worker) {
+export async function killAndRestartWorker(cluster, worker, whileDown) {
 	const killedAt = Date.now();
 	process.kill(-worker.process.pid, 'SIGKILL');
 	await worker.process.exited;
+	const seenWhileDown = whileDown();
 	const restarted = await startN8nProcess(cluster, {
 		name: `${worker.name}-restarted`,
 		role: 'worker',
 		userFolder: path.join(cluster.run.runDir, 'n8n', worker.name),
 	});
 	cluster.run.add(restarted.name, () => restarted.process.stop('SIGTERM', 20_000));
-	return { killedAt, restarted, readyAfterMs: Date.now() - killedAt };
+	return { killedAt, restarted, readyAfterMs: Date.now() - killedAt, seenWhileDown };
 }
 
 /**

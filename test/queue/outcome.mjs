@@ -38,17 +38,18 @@ export function phaseOutcome(input) {
 	const genuineOrders = new Set(invoices.map((inv) => inv.orderId));
 	const ids = new Set(executions.map((e) => e.id));
 
-	// Executions a killed worker started and never finished: n8n ends them as crashed or error, never
-	// retried. A job it had taken but not started yet ends with n8n's stall error, its data replaced
-	// (no trigger item left to say whose it was).
+	// Executions a killed worker started and never finished, and jobs it had taken but not started:
+	// n8n ends both with its stall error, never retried (maxStalledCount 0), and erases their data;
+	// the caller puts back the trigger items read while the worker was down (withErasedItems).
 	const killed = input.killedLog ? workers[input.killedLog] : undefined;
 	const startedByKilled = [...(killed?.started ?? [])].filter(
 		(id) => ids.has(id) && !killed?.finished.has(id),
 	);
-	const stalledWithoutItem = executions.filter(
-		(e) => e.trigger === null && /failed to be processed too many times/.test(e.error ?? ''),
+	const stalled = executions.filter((e) =>
+		/failed to be processed too many times/.test(e.error ?? ''),
 	);
-	const lost = new Set([...startedByKilled, ...stalledWithoutItem.map((e) => e.id)]);
+	const stalledWithoutItem = stalled.filter((e) => e.trigger === null);
+	const lost = new Set([...startedByKilled, ...stalled.map((e) => e.id)]);
 	// A lost execution's notification is not answered OK (no answer, or n8n's error once it gives up).
 	const notAnsweredOk = input.attempts.filter((n) => genuineOrders.has(n.fields.orderId) && !n.ok);
 
@@ -77,6 +78,8 @@ export function phaseOutcome(input) {
 
 	/** @type {string[]} orders whose execution was lost and a later one, started by a repeat, succeeded */
 	const recoveredByRepeat = [];
+	/** @type {string[]} of those, orders the lost execution had captured (the repeat found alreadyDone) */
+	const capturedBeforeDying = [];
 	let capturing = 0;
 	let alreadyDone = 0;
 	let refused = 0;
@@ -94,6 +97,9 @@ export function phaseOutcome(input) {
 			notAnsweredOk.some((n) => n.fields.orderId === inv.orderId);
 		if (runs.some((e) => lost.has(e.id)) && kept.some((e) => e.status === 'success')) {
 			recoveredByRepeat.push(inv.orderId);
+			if (captures === 1 && !kept.some((e) => e.capture?.captured === true)) {
+				capturedBeforeDying.push(inv.orderId);
+			}
 		}
 		if (hadLost && captures !== 1) {
 			violations.lostNotRecovered.push(
@@ -190,6 +196,7 @@ export function phaseOutcome(input) {
 		violations,
 		lost: [...lost],
 		recoveredByRepeat,
+		capturedBeforeDying,
 		figures: {
 			notificationsSent: {
 				...byKind,
@@ -201,7 +208,8 @@ export function phaseOutcome(input) {
 				byStatus,
 				lostWithKilledWorker: lost.size,
 				lostThenRecoveredByRepeat: recoveredByRepeat.length,
-				lostBeforeStarting: stalledWithoutItem.length,
+				lostAfterCapturing: capturedBeforeDying.length,
+				lostBeforeStarting: lost.size - startedByKilled.length,
 			},
 			captures: {
 				invoices: invoices.length,
@@ -221,7 +229,8 @@ export function phaseOutcome(input) {
 				((executions.length - lost.size) / ((lastFinished - input.startedAt) / 1000)).toFixed(2),
 			),
 			sendingSeconds: Number(((lastSent - input.startedAt) / 1000).toFixed(1)),
-			drainSeconds: Number(((lastFinished - lastSent) / 1000).toFixed(1)),
+			// 0: the queue was empty when the last notification came (it started nothing: a repeat dropped).
+			drainSeconds: Number((Math.max(0, lastFinished - lastSent) / 1000).toFixed(1)),
 			answerMs: { median: quantile(firstAttempt, 0.5), p90: quantile(firstAttempt, 0.9) },
 			workers: split,
 		},

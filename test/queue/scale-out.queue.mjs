@@ -7,7 +7,8 @@
  *    OK only once Respond to Webhook answers): 1,000 held invoices' notifications, several at a time,
  *    to main and webhook processor, with exact repeats at the same moment to both, repeats seconds
  *    later, repeats with only the unhashed paymentId changed and forged ones; halfway, a worker is
- *    killed (SIGKILL) and started again.
+ *    killed (SIGKILL) while one of its executions has captured and waits for the answer (kill-moment.mjs),
+ *    and started again.
  * 2. The held-payment example (examples/capture-when-payment-is-held.workflow.json: OK once the
  *    execution is created), where the trigger remembers repeats.
  * 3. That one with a second node that writes workflow static data.
@@ -18,16 +19,17 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { existsSync } from 'node:fs';
 
-import { lastExecutionId, readExecutions, unfinishedCount } from './executions.mjs';
+import {
+	lastExecutionId,
+	readExecutions,
+	unfinishedCount,
+	withErasedItems,
+} from './executions.mjs';
 import { printPhase, printRun } from './figures.mjs';
 import { heldInvoices, sendPhase } from './load.mjs';
-import {
-	executionsByWorker,
-	killAndRestartWorker,
-	waitForExecutionInFlight,
-} from './n8n-cluster.mjs';
+import { waitForCaptureHeldOn } from './kill-moment.mjs';
+import { executionsByWorker, killAndRestartWorker } from './n8n-cluster.mjs';
 import { phaseOutcome } from './outcome.mjs';
-import { waitUntil } from './services.mjs';
 import { listening, say, startStack } from './stack.mjs';
 import { processesMentioning } from './teardown.mjs';
 import { answersAfterWorkflow, exampleFlow, withStaticDataWriter } from './workflows.mjs';
@@ -47,9 +49,8 @@ const RETRY_POLICY = {
 	notificationRetries: 3,
 	notificationRetryDelayMs: 20_000,
 };
-/** At the kill: the answers of this many captures are held this long (a slow IntellectMoney). */
+/** At the kill: the answers of at most this many captures are held this long (a slow IntellectMoney). */
 const HELD_CAPTURES = 20;
-const HELD_BEFORE_KILL = 8;
 const CAPTURE_HELD_MS = 8000;
 /** Killed worker's executions end (n8n: lock 60 s + stall check 30 s + 30 s recheck) well within this. */
 const DRAIN_TIMEOUT_MS = 6 * 60_000;
@@ -122,31 +123,35 @@ async function runPhase(phase) {
 	);
 	const halfway = async () => {
 		const killed = n8n.workers[0];
-		// Hold the next captures' answers (processed first, as a slow IntellectMoney would), so that the
-		// worker dies with captures done but not yet answered OK: the case only a repeat recovers.
-		sandbox.injectFaults({
-			endpoint: 'merchant/purchaseToPaid',
-			kind: 'latency',
-			latencyMs: CAPTURE_HELD_MS,
-			count: HELD_CAPTURES,
+		// The worker dies with a capture done but not yet answered OK: the case only a repeat recovers.
+		const capturing = await waitForCaptureHeldOn({
+			sandbox,
+			psql: postgres.psql,
+			n8nBin: stack.runtime.n8nBin,
+			runDir: run.runDir,
+			workerLog: killed.name,
+			flow: phase.flow,
+			afterExecution,
+			heldCaptures: HELD_CAPTURES,
+			heldMs: CAPTURE_HELD_MS,
+			timeoutMs: 60_000,
 		});
-		await waitUntil(
-			'captures held',
-			() => sandbox.pendingFaults() <= HELD_CAPTURES - HELD_BEFORE_KILL,
-			60_000,
-		);
-		await waitForExecutionInFlight(run.runDir, killed.name, 60_000);
-		sandbox.clearFaults();
 		say(
-			`halfway: ${HELD_BEFORE_KILL} captures held ${CAPTURE_HELD_MS / 1000} s; SIGKILL ${killed.name} (pid ${killed.process.pid}), then start it again`,
+			`halfway: execution ${capturing} on ${killed.name} has captured, its answer held ${CAPTURE_HELD_MS / 1000} s; SIGKILL ${killed.name} (pid ${killed.process.pid}), then start it again`,
 		);
-		const restart = await killAndRestartWorker(cluster, killed);
+		// What the dead worker had is read at once: n8n erases those executions' items when it gives up.
+		const restart = await killAndRestartWorker(cluster, killed, () =>
+			readExecutions(postgres.psql, stack.runtime.n8nBin, phase.flow, {
+				afterId: afterExecution,
+				unfinishedOnly: true,
+			}),
+		);
 		n8n.workers.push(restart.restarted);
 		ports.push(...restart.restarted.ports);
 		say(
-			`${restart.restarted.name} ready ${(restart.readyAfterMs / 1000).toFixed(0)} s after the kill`,
+			`${restart.restarted.name} ready ${(restart.readyAfterMs / 1000).toFixed(0)} s after the kill; ${restart.seenWhileDown.length} executions were queued or running when it died`,
 		);
-		return killed.name;
+		return { killedLog: killed.name, unfinishedAtKill: restart.seenWhileDown };
 	};
 	const result = await sendPhase({
 		sandbox,
@@ -162,17 +167,21 @@ async function runPhase(phase) {
 		if (Date.now() > drainDeadline) throw new Error('executions still queued or running');
 		await new Promise((resolve) => setTimeout(resolve, 1000));
 	}
+	const killed = /** @type {Awaited<ReturnType<typeof halfway>> | undefined} */ (result.halfway);
+	const executions = readExecutions(postgres.psql, stack.runtime.n8nBin, phase.flow, {
+		afterId: afterExecution,
+	});
 	const outcome = phaseOutcome({
 		invoices,
 		decoys,
 		sent: result.sent,
 		startedAt: result.startedAt,
-		executions: readExecutions(postgres.psql, stack.runtime.n8nBin, phase.flow, afterExecution),
+		executions: killed ? withErasedItems(executions, killed.unfinishedAtKill) : executions,
 		ledger: sandbox.ledger(),
 		invoiceNow: (id) => sandbox.getInvoice(id),
 		workers: executionsByWorker(run.runDir),
 		attempts: sandbox.notifications,
-		...(typeof result.halfway === 'string' ? { killedLog: result.halfway } : {}),
+		...(killed ? { killedLog: killed.killedLog } : {}),
 	});
 	printPhase(
 		`${phase.flow.json.name}${answersAfterWorkflow(phase.flow) ? ' — OK after the workflow' : ' — OK when the execution is created'}`,
@@ -236,6 +245,9 @@ describe('1. scale-out: the held-payment example for queue mode, a worker killed
 	});
 	test('a repeat recovered an invoice whose execution died with the worker (it was not answered OK)', () => {
 		expect(outcome?.recoveredByRepeat.length).toBeGreaterThan(0);
+	});
+	test('an invoice the dead execution had captured before answering: its repeat ends alreadyDone, one capture', () => {
+		expect(outcome?.capturedBeforeDying.length).toBeGreaterThan(0);
 	});
 });
 
