@@ -97,9 +97,11 @@ export function phaseOutcome(input) {
 			notAnsweredOk.some((n) => n.fields.orderId === inv.orderId);
 		if (runs.some((e) => lost.has(e.id)) && kept.some((e) => e.status === 'success')) {
 			recoveredByRepeat.push(inv.orderId);
-			if (captures === 1 && !kept.some((e) => e.capture?.captured === true)) {
-				capturedBeforeDying.push(inv.orderId);
-			}
+			// No surviving execution made the first capture (an `alreadyDone` item says captured too).
+			const firstCapture = kept.some(
+				(e) => e.capture?.captured === true && e.capture?.alreadyDone !== true,
+			);
+			if (captures === 1 && !firstCapture) capturedBeforeDying.push(inv.orderId);
 		}
 		if (hadLost && captures !== 1) {
 			violations.lostNotRecovered.push(
