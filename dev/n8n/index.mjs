@@ -5,6 +5,7 @@
  * (n8n-core's engine alone, without an n8n install, is engine.mjs.)
  */
 export { CACHE_DIR, PROJECT_ROOT } from '../paths.mjs';
+export { n8nEnv } from './env.mjs';
 export { ensureN8n, N8N_LINES } from './install.mjs';
 export { DEMO_OWNER, ensureOwner, login } from './owner.mjs';
 export { installPackage } from './package.mjs';

@@ -12,10 +12,11 @@ import { freePort } from './ports.mjs';
 /**
  * Runs an n8n CLI command to completion.
  * @param {N8nRuntime} runtime @param {string} userFolder @param {string[]} args
+ * @param {NodeJS.ProcessEnv} [extraEnv]  added last (queue mode: the database, Redis, the key)
  * @returns {Promise<{ code: number | null, stdout: string, stderr: string }>}
  */
-export async function n8nCommand(runtime, userFolder, args) {
-	const env = n8nEnv(runtime, userFolder, { brokerPort: await freePort() });
+export async function n8nCommand(runtime, userFolder, args, extraEnv = {}) {
+	const env = n8nEnv(runtime, userFolder, { brokerPort: await freePort() }, extraEnv);
 	return await new Promise((resolve, reject) => {
 		const child = spawn(runtime.nodeBin, [runtime.n8nBin, ...args], {
 			env,

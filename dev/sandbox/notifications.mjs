@@ -13,10 +13,12 @@
  * state changes. Real Result URLs must be https (wiki/15433808); the sandbox also posts to http, for
  * local receivers, and ONLY to loopback hosts (a URL elsewhere is logged as not posted, never
  * retried): no test or demo reaches the internet. Every attempt is logged in `notifications`.
+ * For load tests, `notificationFor` builds an invoice's notification without sending it and
+ * `deliverNotification` delivers given fields with the same retries, at once, many at a time.
  */
 import { NotPostedError, formEncode, postForm } from './notification-post.mjs';
 import { notificationHash } from './recipes.mjs';
-import { wait } from './state.mjs';
+import { findInvoice, wait } from './state.mjs';
 import { headerValue, imDate } from './wire.mjs';
 
 /**
@@ -192,17 +194,45 @@ export async function postNotification(state, url, body, fields, meta) {
  * Delivers one notification, retrying while the receiver does not take it (header comment).
  * @param {SandboxState} state
  * @param {string} url @param {string} body @param {Record<string, string>} fields
- * @param {string} invoiceId
+ * @param {string | null} invoiceId
+ * @returns {Promise<NotificationEntry | undefined>}  the last attempt (undefined: stopped first)
  */
 async function deliver(state, url, body, fields, invoiceId) {
 	const { notificationRetries, notificationRetryDelayMs } = state.settings;
+	/** @type {NotificationEntry | undefined} */
+	let last;
 	for (let attempt = 1; attempt <= 1 + notificationRetries; attempt++) {
-		if (state.stopSignal.aborted) return;
-		if (attempt > 1 && !(await wait(state, notificationRetryDelayMs))) return;
+		if (state.stopSignal.aborted) return last;
+		if (attempt > 1 && !(await wait(state, notificationRetryDelayMs))) return last;
 		const meta = { source: /** @type {const} */ ('delivery'), attempt, forge: null, invoiceId };
 		const { entry, error } = await postNotification(state, url, body, fields, meta);
-		if (entry.ok || error instanceof NotPostedError) return;
+		last = entry;
+		if (entry.ok || error instanceof NotPostedError) return last;
 	}
+	return last;
+}
+
+/**
+ * The signed notification of an invoice as IntellectMoney would send it now (paymentData = now), by
+ * default for its last state change; sends nothing.
+ * @param {SandboxState} state @param {string} idOrOrder @param {number} [paymentStatus]
+ */
+export function notificationFor(state, idOrOrder, paymentStatus) {
+	const inv = findInvoice(state, idOrOrder);
+	if (!inv) throw new TypeError(`notificationFor: no invoice ${idOrOrder}`);
+	return notificationFields(state, inv, paymentStatus ?? inv.paymentStatus, Date.now());
+}
+
+/**
+ * One delivery of these fields (sent as given; `hash` filled in when absent) with the retry policy,
+ * started at once beside the state-change deliveries, so a load test can run many at the same time.
+ * @param {SandboxState} state @param {string} url @param {Record<string, string>} given
+ */
+export function deliverNotification(state, url, given) {
+	const fields = { ...given };
+	if (!('hash' in fields)) fields.hash = notificationHash(fields, state.shop.shopSecretKey);
+	const invoiceId = state.invoices.has(fields.paymentId ?? '') ? fields.paymentId : null;
+	return deliver(state, url, formEncode(fields, 'utf8'), fields, invoiceId);
 }
 
 /**
@@ -220,7 +250,10 @@ export function notify(state, inv, paymentStatus) {
 	const fields = notificationFields(state, inv, paymentStatus, Date.now());
 	const body = formEncode(fields, 'utf8');
 	state.notifications.queue = state.notifications.queue.then(() =>
-		deliver(state, url, body, fields, inv.invoiceId).catch(() => undefined),
+		deliver(state, url, body, fields, inv.invoiceId).then(
+			() => undefined,
+			() => undefined,
+		),
 	);
 }
 

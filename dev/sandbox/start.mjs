@@ -3,11 +3,18 @@
  * startSandbox: the state, the server on 127.0.0.1, and the Sandbox object (types.mjs) whose methods
  * act on that state.
  */
+import { setMaxListeners } from 'node:events';
+
 import { addAccount, setAccountBalance } from './accounts.mjs';
 import { payInvoice } from './buyer.mjs';
 import { injectFaults, pendingFaults } from './faults.mjs';
 import { sendNotification } from './notification-forges.mjs';
-import { rejectNotificationWaiters, waitForNotification } from './notifications.mjs';
+import {
+	deliverNotification,
+	notificationFor,
+	rejectNotificationWaiters,
+	waitForNotification,
+} from './notifications.mjs';
 import { listen } from './server.mjs';
 import {
 	addInvoice,
@@ -26,6 +33,8 @@ import {
  */
 export async function startSandbox(options = {}) {
 	const stopController = new AbortController();
+	// Every delivery in flight and every retry wait listens for stop(); load tests run hundreds at once.
+	setMaxListeners(0, stopController.signal);
 	const state = createState(options, stopController.signal);
 	const { server, port } = await listen(state, options.port ?? 0);
 
@@ -68,6 +77,8 @@ export async function startSandbox(options = {}) {
 		},
 		waitForNotification: (predicate, timeoutMs) => waitForNotification(state, predicate, timeoutMs),
 		flushNotifications: () => state.notifications.queue,
+		notificationFor: (idOrOrder, paymentStatus) => notificationFor(state, idOrOrder, paymentStatus),
+		deliverNotification: (url, fields) => deliverNotification(state, url, fields),
 		sendNotification: (url, what, how) => sendNotification(state, url, what, how),
 		stop() {
 			stopping ??= new Promise((resolve, reject) => {

@@ -298,6 +298,15 @@
  *   accepts; rejects after timeoutMs (default 5000) or on stop()
  * @property {() => Promise<void>} flushNotifications  resolves once every queued delivery, retries
  *   included, is done
+ * @property {(invoiceIdOrOrderId: string, paymentStatus?: number) => Record<string, string>}
+ *   notificationFor  the signed notification of an invoice as IntellectMoney would send it now (its
+ *   paymentData is now), by default for its last state change; sends nothing. Throws a TypeError for
+ *   an unknown invoice
+ * @property {(url: string, fields: Record<string, string>) => Promise<NotificationEntry | undefined>}
+ *   deliverNotification  one delivery of these fields (sent as given; `hash` filled in when absent)
+ *   with the retry policy, started at once (not queued behind the state-change deliveries, and not
+ *   awaited by flushNotifications), so a load test can run many at the same time; logged as
+ *   'delivery'. Resolves with the last attempt (undefined when stop() came first)
  * @property {(url: string, what?: NotificationSpec, options?: { forge?: NotificationForge,
  *   field?: string, eshopId?: string }) => Promise<NotificationResponse>} sendNotification  one POST
  *   of a notification to any URL, no retry, logged as 'manual'. forge: 'hash' (wrong hash),

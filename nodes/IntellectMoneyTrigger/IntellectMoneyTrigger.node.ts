@@ -10,6 +10,7 @@ import type {
 } from 'n8n-workflow';
 
 import { assertReadyToVerify } from './activation';
+import { RESPONSE_MODE } from './answerMode';
 import { triggerProperties } from './description';
 import { rememberInExecution } from './executionRecord';
 import { handleNotification, refuse } from './handleNotification';
@@ -38,7 +39,8 @@ export class IntellectMoneyTrigger implements INodeType {
 			{
 				name: 'default',
 				httpMethod: 'POST',
-				responseMode: 'onReceived',
+				// onReceived, or responseNode with Options → Answer OK → When Respond to Webhook Answers.
+				responseMode: RESPONSE_MODE,
 				// Without it, n8n 2.41.1 answers the literal "firstEntryJson" (its default responseData)
 				// instead of this node's `OK` once the execution is created (webhook-helpers.js,
 				// extractWebhookOnReceivedResponse; seen in test/e2e/trigger.e2e.mjs). Empty = none.

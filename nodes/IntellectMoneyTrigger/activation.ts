@@ -6,6 +6,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, eshopIdOf } from '../../shared/credential';
+import { assertAnswerOkReady } from './answerMode';
 import { optionProblems, readTriggerOptions } from './description';
 import { parseAllowList } from './senderAddress';
 
@@ -75,4 +76,5 @@ export async function assertReadyToVerify(context: IHookFunctions): Promise<void
 			'The invoice number is confirmed through the Personal API, which needs your lk.intellectmoney.ru Login and Password. Fill them in, or turn Confirm Invoice ID off (then capture by the hashed Order ID).',
 		);
 	}
+	assertAnswerOkReady(context, options.answerOk);
 }

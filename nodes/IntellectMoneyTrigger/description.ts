@@ -4,6 +4,8 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
+import { answerOkOption } from './answerMode';
+import type { AnswerOk } from './answerMode';
 import { FUTURE_ALLOWANCE_MS } from './freshness';
 import {
 	DAY_MS,
@@ -29,6 +31,7 @@ interface RawOptions {
 	confirmInvoiceId?: unknown;
 	allowedSenderIps?: unknown;
 	includeRawFields?: unknown;
+	answerOk?: unknown;
 }
 
 export interface TriggerOptions {
@@ -37,6 +40,7 @@ export interface TriggerOptions {
 	confirmInvoiceId: boolean;
 	allowedSenderIps: string;
 	includeRawFields: boolean;
+	answerOk: AnswerOk;
 }
 
 /** What is wrong with a numeric option, for activation to refuse it. */
@@ -74,6 +78,7 @@ export function readTriggerOptions(raw: unknown): TriggerOptions {
 		confirmInvoiceId: options.confirmInvoiceId === true,
 		allowedSenderIps: typeof options.allowedSenderIps === 'string' ? options.allowedSenderIps : '',
 		includeRawFields: options.includeRawFields === true,
+		answerOk: options.answerOk === 'respondToWebhook' ? 'respondToWebhook' : 'executionCreated',
 	};
 }
 
@@ -170,6 +175,7 @@ export const triggerProperties: INodeProperties[] = [
 				description:
 					'Comma-separated sender addresses to accept, all others refused (empty: any sender, the hash is checked either way; IntellectMoney publishes no list; behind a reverse proxy set N8N_PROXY_HOPS)',
 			},
+			answerOkOption,
 			{
 				displayName: 'Confirm Invoice ID',
 				name: 'confirmInvoiceId',

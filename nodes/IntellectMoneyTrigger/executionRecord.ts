@@ -7,9 +7,12 @@
  * ends if it changed (WorkflowExecute → hook `workflowExecuteAfter`, n8n/dist/execution-lifecycle/
  * execution-lifecycle-hooks.js: `saveStaticDataById`), in regular mode and on queue-mode workers, on
  * 1.x and 2.x. The webhook hands the record over in an internal item field, taken off here, so the
- * workflow never sees it. The in-process memory is merged in too, so an execution that started from
- * an older copy of the static data does not save it without the records this process has meanwhile.
- * Never throws: the record is a safeguard, the items always go on.
+ * workflow never sees it. The record also joins this process's memory, and the memory is merged in,
+ * so an execution that started from an older copy of the static data does not save it without the
+ * records this process has meanwhile. On a queue-mode worker, whose memory no webhook fills, each
+ * execution so saves the records of every execution that worker ran: n8n saves static data whole, the
+ * last writer wins, and a record another worker's save dropped is back with this worker's next save
+ * (README "Running at scale"). Never throws: the record is a safeguard, the items always go on.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
@@ -38,8 +41,9 @@ export function rememberInExecution(context: IExecuteFunctions): INodeExecutionD
 		const { limits } = readTriggerOptions(context.getNodeParameter('options', 0, {}));
 		const staticData = context.getWorkflowStaticData('node');
 		const stored = readRemembered(staticData, now, limits);
-		const inMemory = memoryOf(context).all(now, limits);
-		const merged = mergeRecords(stored, [...inMemory, ...records], now, limits);
+		const memory = memoryOf(context);
+		for (const record of records) memory.add(record, now, limits);
+		const merged = mergeRecords(stored, memory.all(now, limits), now, limits);
 		if (merged.added) writeRemembered(staticData, merged.records);
 	} catch (error) {
 		context.logger.warn(

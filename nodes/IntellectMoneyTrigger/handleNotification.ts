@@ -1,10 +1,12 @@
 /**
  * One Result URL request, from the raw body to n8n's answer: refused (4xx/5xx, never `OK`, nothing
- * remembered), acknowledged (`OK`, nothing started), or passed on (`OK` once n8n has the execution).
+ * remembered), acknowledged (`OK`, nothing started), or passed on (`OK` once n8n has the execution,
+ * or from the workflow's Respond to Webhook node: answerMode.ts).
  */
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { readShopKeys } from './activation';
+import { remembersRepeats } from './answerMode';
 import { ANY_STATUS, readTriggerOptions } from './description';
 import { judgeFreshness } from './freshness';
 import { confirmInvoice } from './invoiceConfirmation';
@@ -128,13 +130,18 @@ export async function handleNotification(
 		paymentId: field('paymentId'),
 		hash: field('hash'),
 	});
+	// Answering OK after the workflow, the trigger neither reads nor keeps records of repeats, and
+	// leaves static data alone (answerMode.ts): each repeat runs the workflow again.
+	const remembers = remembersRepeats(options);
 	const memory = memoryOf(context);
 	// A delivery of the same notification still being handled (e.g. confirming its invoice) decides
 	// first. From the last check on there is no await until the keys are reserved or answered.
-	for (let wait = memory.pendingFor(keys); wait; wait = memory.pendingFor(keys)) await wait;
-	const staticData = context.getWorkflowStaticData('node');
-	const stored = readRemembered(staticData, now, options.limits);
-	const duplicate = memory.has(keys, now, options.limits) || isKnown(stored, keys);
+	if (remembers) {
+		for (let wait = memory.pendingFor(keys); wait; wait = memory.pendingFor(keys)) await wait;
+	}
+	const staticData = remembers ? context.getWorkflowStaticData('node') : undefined;
+	const stored = staticData ? readRemembered(staticData, now, options.limits) : [];
+	const duplicate = remembers && (memory.has(keys, now, options.limits) || isKnown(stored, keys));
 	const freshness = judgeFreshness(field('paymentData'), now, options.limits.windowMs);
 	if (!freshness.fresh) {
 		context.logger.warn(
@@ -145,7 +152,7 @@ export async function handleNotification(
 	// A repeat, or one too old to tell, adds no record: replays cannot push the genuine one out.
 	if (marked && options.repeatedNotifications === 'drop') return acknowledge(context);
 
-	const release = marked ? undefined : memory.reserve(keys);
+	const release = marked || !remembers ? undefined : memory.reserve(keys);
 	try {
 		let confirmedInvoiceId: string | null = null;
 		if (options.confirmInvoiceId) {
@@ -178,7 +185,7 @@ export async function handleNotification(
 		}
 
 		let record: RememberedNotification | undefined;
-		if (!marked) {
+		if (!marked && staticData) {
 			record = { keys, seenAt: Math.floor(now / 1000) * 1000 };
 			memory.add(record, now, options.limits);
 			// Saved by n8n 1.x, and by 2.x for a workflow's very first notification; executionRecord.ts
@@ -198,7 +205,8 @@ export async function handleNotification(
 			...(record ? { [REPEAT_RECORD_FIELD]: serializeRecord(record) } : {}),
 		} as unknown as IDataObject;
 		answerOkAsPlainText(context);
-		// responseMode onReceived: n8n 2.x sends this `OK` only once the execution has been created.
+		// responseMode onReceived: n8n 2.x sends this `OK` only once the execution has been created
+		// (responseNode: the Respond to Webhook node answers instead).
 		return { workflowData: [[{ json }]], webhookResponse: 'OK' };
 	} finally {
 		release?.();

@@ -570,6 +570,7 @@ describe('npm start (main job)', () => {
 						'Capture or release holds about to expire',
 						'Capture purchase when an order ships',
 						'Capture when IntellectMoney reports a held payment',
+						'Capture when IntellectMoney reports a held payment (queue mode: answer after the capture)',
 						'Check an invoice and a payout before acting',
 						'Create held invoices for new orders',
 						'Execute approved payout',

@@ -13,7 +13,7 @@
  * request cannot create one later).
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -24,6 +24,7 @@ import {
 	freePort,
 	installPackage,
 	login,
+	PROJECT_ROOT,
 	startN8nServer,
 } from '../../dev/n8n/index.mjs';
 import {
@@ -39,7 +40,11 @@ import {
 	signed,
 	VECTOR_8,
 } from '../trigger/support/notifications.mjs';
-import { TRIGGER_CREDENTIAL, triggerWorkflow } from '../trigger/support/webhook-harness.mjs';
+import {
+	TRIGGER_CREDENTIAL,
+	triggerWorkflow,
+	withDownstream,
+} from '../trigger/support/webhook-harness.mjs';
 
 const LINES = /** @type {Array<'2.x' | '1.x'>} */ (
 	(process.env.IM_E2E_LINES ?? '2.x,1.x').split(',').map((l) => l.trim())
@@ -51,6 +56,10 @@ const REPEATS_WORKFLOW_ID = 'imTriggerRepeat1';
 const WEBHOOK_ID = '6a0f2c5e-1b7d-4c3a-9e8f-2d4b6a8c0e11';
 const NO_KEY_WEBHOOK_ID = '0d7e3b1a-5c2f-4e6d-8a9b-3c4d5e6f7a80';
 const REPEATS_WEBHOOK_ID = '9c2d4e6f-8a0b-4c1d-9e2f-3a4b5c6d7e8f';
+const ANSWER_WORKFLOW_ID = 'imTriggerAnswer1';
+const ANSWER_FAILS_WORKFLOW_ID = 'imTriggerAnsFail';
+const ANSWER_WEBHOOK_ID = '4b7e1c9a-2d3f-4a5b-8c6d-7e8f9a0b1c2d';
+const ANSWER_FAILS_WEBHOOK_ID = '5c8f2d0b-3e4a-4b6c-9d7e-8f9a0b1c2d3e';
 const DISTINCT_NOTIFICATIONS = 100;
 const NO_KEY_MESSAGE =
 	'The IntellectMoney credential has no Shop Secret Key, so notifications cannot be verified';
@@ -65,6 +74,38 @@ function workflowJson(id, name, webhookId, credentialId) {
 	workflow.settings = { executionOrder: 'v1' };
 	return workflow;
 }
+
+/** The Respond to Webhook node of the held-payment example for queue mode, as operators get it. */
+const RESPOND_OK = JSON.parse(
+	readFileSync(
+		path.join(PROJECT_ROOT, 'examples', 'capture-when-payment-is-held-queue-mode.workflow.json'),
+		'utf8',
+	),
+).nodes.find((/** @type {any} */ node) => node.type === 'n8n-nodes-base.respondToWebhook');
+
+/**
+ * A workflow whose trigger answers OK after the workflow (Options → Answer OK → When Respond to
+ * Webhook Answers): the trigger, then `between`, then the example's Respond to Webhook node.
+ * @param {string} id @param {string} name @param {string} webhookId @param {any[]} [between]
+ */
+function answeringAfterWorkflow(id, name, webhookId, between = []) {
+	const workflow = workflowJson(id, name, webhookId, 'imTriggerCred001');
+	workflow.nodes[0].parameters = {
+		events: ['held', 'paid'],
+		options: { answerOk: 'respondToWebhook' },
+	};
+	return withDownstream(workflow, [...between, RESPOND_OK]);
+}
+
+/** A node that fails the execution before the Respond to Webhook node runs. */
+const FAIL_ON_PURPOSE = {
+	id: 'c1d2e3f4-0000-4000-8000-0000000000f1',
+	name: 'Fail on purpose',
+	type: 'n8n-nodes-base.stopAndError',
+	typeVersion: 1,
+	position: [220, 200],
+	parameters: { errorMessage: 'Stopped on purpose' },
+};
 
 describe.each(LINES)('IntellectMoney Trigger in n8n %s', (lineName) => {
 	/** @type {Awaited<ReturnType<typeof ensureN8n>>} */
@@ -111,14 +152,29 @@ describe.each(LINES)('IntellectMoney Trigger in n8n %s', (lineName) => {
 					REPEATS_WEBHOOK_ID,
 					'imTriggerCred001',
 				),
+				answeringAfterWorkflow(ANSWER_WORKFLOW_ID, 'OK after the workflow', ANSWER_WEBHOOK_ID),
+				answeringAfterWorkflow(
+					ANSWER_FAILS_WORKFLOW_ID,
+					'OK after a workflow that fails',
+					ANSWER_FAILS_WEBHOOK_ID,
+					[FAIL_ON_PURPOSE],
+				),
 			],
-			publish: [WORKFLOW_ID, NO_KEY_WORKFLOW_ID, REPEATS_WORKFLOW_ID],
+			publish: [
+				WORKFLOW_ID,
+				NO_KEY_WORKFLOW_ID,
+				REPEATS_WORKFLOW_ID,
+				ANSWER_WORKFLOW_ID,
+				ANSWER_FAILS_WORKFLOW_ID,
+			],
 		});
 		await startServer();
 		await ensureOwner(server.url, DEMO_OWNER);
 		cookie = await login(server.url, DEMO_OWNER);
 		await waitUntilPublished(session(), WORKFLOW_ID);
 		await waitUntilPublished(session(), REPEATS_WORKFLOW_ID);
+		await waitUntilPublished(session(), ANSWER_WORKFLOW_ID);
+		await waitUntilPublished(session(), ANSWER_FAILS_WORKFLOW_ID);
 	}, 30 * 60_000);
 
 	/** Starts `n8n start` on a free port (again, after a restart: same user folder, same database). */
@@ -229,7 +285,14 @@ describe.each(LINES)('IntellectMoney Trigger in n8n %s', (lineName) => {
 			displayName: 'IntellectMoney Trigger',
 			group: ['trigger'],
 			inputs: [],
-			webhooks: [expect.objectContaining({ httpMethod: 'POST', responseMode: 'onReceived' })],
+			webhooks: [
+				expect.objectContaining({
+					httpMethod: 'POST',
+					// onReceived unless Options → Answer OK asks for a Respond to Webhook node.
+					responseMode:
+						'={{ $parameter["options"]["answerOk"] === "respondToWebhook" ? "responseNode" : "onReceived" }}',
+				}),
+			],
 			codex: { categories: ['Finance & Accounting'] },
 		});
 		expect(trigger.usableAsTool).toBeUndefined();
@@ -349,6 +412,59 @@ describe.each(LINES)('IntellectMoney Trigger in n8n %s', (lineName) => {
 		expect(afterwards.body).not.toBe('OK');
 		expect(await executionItems(NO_KEY_WORKFLOW_ID)).toEqual([]);
 	}, 150_000);
+
+	describe('Answer OK: When Respond to Webhook Answers', () => {
+		const OK = { status: 200, contentType: 'text/plain; charset=utf-8', body: 'OK' };
+		/** @param {string} webhookId */
+		const urlOf = (webhookId) => `${server.url}/webhook/${webhookId}/webhook`;
+		/** @param {string} workflowId @param {number} count */
+		const runs = async (workflowId, count) =>
+			(await waitForFinishedExecutions(session(), workflowId, count)).map((execution) => ({
+				status: execution.status,
+				orderId: execution.outputs['IntellectMoney Trigger']?.[0]?.orderId,
+				answered: 'Answer OK to IntellectMoney' in execution.outputs,
+			}));
+
+		test('the Respond to Webhook node answers exactly OK, text/plain; the same notification again runs the workflow again (no record), OK again', async () => {
+			const body = formBody(
+				signed(notificationFields({ orderId: 'answer-1', paymentStatus: '6' })),
+			);
+			expect(await post(body, urlOf(ANSWER_WEBHOOK_ID))).toEqual(OK);
+			expect(await runs(ANSWER_WORKFLOW_ID, 1)).toEqual([
+				{ status: 'success', orderId: 'answer-1', answered: true },
+			]);
+			expect(await post(body, urlOf(ANSWER_WEBHOOK_ID))).toEqual(OK);
+			expect(await runs(ANSWER_WORKFLOW_ID, 2)).toEqual([
+				{ status: 'success', orderId: 'answer-1', answered: true },
+				{ status: 'success', orderId: 'answer-1', answered: true },
+			]);
+			// The trigger's own refusals are unchanged in this mode.
+			const forged = {
+				...signed(notificationFields({ orderId: 'answer-2' })),
+				hash: '0'.repeat(32),
+			};
+			expect((await post(formBody(forged), urlOf(ANSWER_WEBHOOK_ID))).status).toBe(403);
+		});
+
+		test('a workflow that fails before its Respond to Webhook node is not answered OK, so IntellectMoney sends it again; the repeat runs it again', async () => {
+			const body = formBody(
+				signed(notificationFields({ orderId: 'answer-3', paymentStatus: '6' })),
+			);
+			// 2.x answers n8n's "Error in workflow" (HTTP 500); 1.x resolves the Respond to Webhook
+			// answer with nothing once the execution has ended (active-executions.js
+			// resolveExecutionResponsePromise): HTTP 200 with an empty body. Neither is "OK".
+			const notOk = lineName === '2.x' ? { status: 500 } : { status: 200, body: '' };
+			for (let delivery = 1; delivery <= 2; delivery++) {
+				const answer = await post(body, urlOf(ANSWER_FAILS_WEBHOOK_ID));
+				expect(answer.body).not.toBe('OK');
+				expect(answer).toMatchObject(notOk);
+			}
+			expect(await runs(ANSWER_FAILS_WORKFLOW_ID, 2)).toEqual([
+				{ status: 'error', orderId: 'answer-3', answered: false },
+				{ status: 'error', orderId: 'answer-3', answered: false },
+			]);
+		});
+	});
 
 	describe('repeats of later notifications', () => {
 		const repeatsUrl = () => `${server.url}/webhook/${REPEATS_WEBHOOK_ID}/webhook`;

@@ -377,6 +377,49 @@ describe('retries', () => {
 	});
 });
 
+describe('notificationFor and deliverNotification (load tests)', () => {
+	test("the invoice's signed notification, sent nowhere; delivered as given, retried, several at once", async () => {
+		const s = await sandbox({ notificationRetries: 1 });
+		const r = await receiver();
+		const inv = s.addInvoice({ amount: '120.00', state: 'Held' });
+		const fields = s.notificationFor(inv.orderId);
+		expect(fields).toMatchObject({
+			paymentId: inv.invoiceId,
+			orderId: inv.orderId,
+			paymentStatus: '6',
+		});
+		expect(fields.hash).toBe(notificationHash(fields));
+		expect(s.notificationFor(inv.invoiceId, 5).paymentStatus).toBe('5');
+		expect(() => s.notificationFor('no-such-order')).toThrow(TypeError);
+		expect(s.notifications).toHaveLength(0);
+
+		// The receiver refuses every first attempt: each delivery is retried once, then taken.
+		/** @type {Map<string, number>} */
+		const seen = new Map();
+		r.answerWith((n) => {
+			const times = (seen.get(n.fields.orderId) ?? 0) + 1;
+			seen.set(n.fields.orderId, times);
+			return times === 1 ? { status: 500, body: 'busy' } : { status: 200, body: 'OK' };
+		});
+		const other = s.addInvoice();
+		const [first, second] = await Promise.all([
+			s.deliverNotification(r.url, fields),
+			s.deliverNotification(r.url, { ...s.notificationFor(other.orderId), hash: 'given' }),
+		]);
+		expect([first?.attempt, first?.ok, second?.attempt, second?.ok]).toEqual([2, true, 2, true]);
+		// Both first attempts went out before either retry: they ran at the same time.
+		expect(s.notifications.map((n) => n.attempt)).toEqual([1, 1, 2, 2]);
+		expect(s.notifications.every((n) => n.source === 'delivery')).toBe(true);
+		expect(s.notifications.filter((n) => n.fields.orderId === inv.orderId)[0].invoiceId).toBe(
+			inv.invoiceId,
+		);
+		expect(r.received.filter((n) => n.fields.orderId === inv.orderId).map((n) => n.fields)).toEqual(
+			[fields, fields],
+		);
+		expect(r.received.find((n) => n.fields.orderId === other.orderId)?.fields.hash).toBe('given');
+	});
+});
+
 describe('waitForNotification', () => {
 	test('finds one already logged, waits for one to come, rejects after its timeout and on stop()', async () => {
 		const s = await sandbox();

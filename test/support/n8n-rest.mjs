@@ -22,8 +22,9 @@ import { n8nCommand } from '../../dev/n8n/index.mjs';
  * (2.x) or activates (1.x) the workflows named in `publish`. Every command must succeed.
  * @param {import('../../dev/n8n/index.mjs').N8nRuntime} runtime @param {string} userFolder
  * @param {{ credentials: unknown[], workflows: unknown[], publish?: string[] }} what
+ * @param {NodeJS.ProcessEnv} [extraEnv]  for every command (queue mode: the database to use)
  */
-export async function importIntoN8n(runtime, userFolder, what) {
+export async function importIntoN8n(runtime, userFolder, what, extraEnv = {}) {
 	const credentialsFile = path.join(userFolder, 'credentials.json');
 	const workflowsFile = path.join(userFolder, 'workflows.json');
 	writeFileSync(credentialsFile, JSON.stringify(what.credentials));
@@ -39,7 +40,7 @@ export async function importIntoN8n(runtime, userFolder, what) {
 		),
 	];
 	for (const args of commands) {
-		const result = await n8nCommand(runtime, userFolder, args);
+		const result = await n8nCommand(runtime, userFolder, args, extraEnv);
 		expect({
 			args,
 			code: result.code,

@@ -26,7 +26,8 @@
  *   `restart()` forgets the trigger's in-process memory, as a restart of n8n does.
  * What it does not model: it answers once the execution has ENDED (n8n 2.x answers once it is
  * created, 1.x before it is created), so tests can read the outcome at once; the saves keep n8n's
- * order. On 1.x the execution's reload can, in n8n, also happen before the webhook's save (a race);
+ * order. Options → Answer OK → When Respond to Webhook Answers (responseMode responseNode) is answered
+ * the same way: what n8n answers then is proven in real n8n (test/e2e/trigger.e2e.mjs, test/queue/). On 1.x the execution's reload can, in n8n, also happen before the webhook's save (a race);
  * here it always comes after. `postAtOnce` lets every request arrive before any reads the database,
  * so each loads the same static data (n8n's database read is I/O: requests at once interleave there).
  * Activation runs the node's `webhookMethods` through n8n-core's real `HookContext`.
@@ -90,6 +91,21 @@ export function triggerWorkflow(parameters) {
 }
 
 /**
+ * The workflow with `nodes` chained after its trigger.
+ * @param {ReturnType<typeof triggerWorkflow>} workflow @param {Array<Record<string, unknown>>} nodes
+ */
+export function withDownstream(workflow, nodes) {
+	/** @type {import('n8n-workflow').IConnections} */
+	const connections = {};
+	let previous = TRIGGER_NAME;
+	for (const node of nodes) {
+		connections[previous] = { main: [[{ node: String(node.name), type: 'main', index: 0 }]] };
+		previous = String(node.name);
+	}
+	return { ...workflow, nodes: [...workflow.nodes, ...nodes], connections };
+}
+
+/**
  * @typedef {{ status: number, contentType: string | null, body: string }} HttpAnswer
  * @typedef {{ items: Array<Record<string, any>>, status: string }} Execution
  */
@@ -99,12 +115,12 @@ export function triggerWorkflow(parameters) {
  * @returns {import('n8n-workflow').INodeTypes}
  */
 function nodeTypesAdapter(nodeTypes) {
-	/** @param {string} type */
-	const get = (type) => {
-		const nodeType = nodeTypes[type];
-		if (!nodeType) throw new Error(`Unrecognized node type: ${type}`);
-		return nodeType;
-	};
+	/**
+	 * Unknown (e.g. a downstream n8n-nodes-base node): undefined, which n8n-workflow's `Workflow`
+	 * skips, keeping the node as given (workflow.js constructor).
+	 * @param {string} type
+	 */
+	const get = (type) => /** @type {import('n8n-workflow').INodeType} */ (nodeTypes[type]);
 	return { getByName: get, getByNameAndVersion: get, getKnownTypes: () => ({}) };
 }
 
@@ -193,6 +209,8 @@ export async function startTriggerHarness(options = {}) {
 	);
 
 	let parameters = options.parameters ?? {};
+	/** @type {Array<Record<string, unknown>>} nodes after the trigger, one after another */
+	let downstream = [];
 	/** @type {Record<string, unknown> | null} */
 	let credential = { ...TRIGGER_CREDENTIAL, ...(options.credential ?? {}) };
 	/** @type {N8nLine} */
@@ -231,7 +249,7 @@ export async function startTriggerHarness(options = {}) {
 
 	/** @param {Record<string, any> | null} staticData the object the Workflow is built on (not copied) */
 	function buildWorkflow(staticData) {
-		const json = triggerWorkflow(parameters);
+		const json = withDownstream(triggerWorkflow(parameters), downstream);
 		const workflow = new workflowLib.Workflow({
 			id: WORKFLOW_ID,
 			name: json.name,
@@ -399,6 +417,14 @@ export async function startTriggerHarness(options = {}) {
 		/** @param {Record<string, unknown>} next */
 		setParameters(next) {
 			parameters = next;
+		},
+		/**
+		 * Nodes that follow the trigger in the workflow the webhook and activation see (e.g. a Respond
+		 * to Webhook node); the execution runs the trigger alone, as the engine knows only this package.
+		 * @param {Array<Record<string, unknown>>} nodes
+		 */
+		setDownstream(nodes) {
+			downstream = nodes;
 		},
 		/** @param {Record<string, unknown> | null} changes null: the credential cannot be read */
 		setCredential(changes) {

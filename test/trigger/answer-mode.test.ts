@@ -1,0 +1,83 @@
+/**
+ * Options → Answer OK, its pure parts: the option's reading, which workflows can answer `OK` after
+ * they have run (a Respond to Webhook node of version 1 answering the text OK), and that the trigger
+ * then keeps no record of repeats. The webhook and activation through n8n-core are in
+ * trigger.answer.test.mjs; what n8n answers is proven in real n8n by test/e2e/trigger.e2e.mjs and
+ * test/queue/.
+ */
+import type { NodeTypeAndVersion } from 'n8n-workflow';
+
+import {
+	remembersRepeats,
+	respondToWebhookProblem,
+	RESPONSE_MODE,
+} from '../../nodes/IntellectMoneyTrigger/answerMode';
+import { readTriggerOptions } from '../../nodes/IntellectMoneyTrigger/description';
+
+const respond = (overrides: Partial<NodeTypeAndVersion> = {}): NodeTypeAndVersion => ({
+	name: 'Answer OK to IntellectMoney',
+	type: 'n8n-nodes-base.respondToWebhook',
+	typeVersion: 1,
+	disabled: false,
+	parameters: { respondWith: 'text', responseBody: 'OK' },
+	...overrides,
+});
+const capture: NodeTypeAndVersion = {
+	name: 'Capture held payment',
+	type: 'n8n-nodes-intellectmoney.intellectMoney',
+	typeVersion: 1,
+	disabled: false,
+};
+
+describe('Answer OK', () => {
+	test('read from the options: When the Execution Is Created unless When Respond to Webhook Answers is chosen', () => {
+		expect(readTriggerOptions({}).answerOk).toBe('executionCreated');
+		expect(readTriggerOptions({ answerOk: 'executionCreated' }).answerOk).toBe('executionCreated');
+		expect(readTriggerOptions({ answerOk: 'respondToWebhook' }).answerOk).toBe('respondToWebhook');
+		expect(readTriggerOptions({ answerOk: 'lastNode' }).answerOk).toBe('executionCreated');
+		expect(RESPONSE_MODE).toBe(
+			'={{ $parameter["options"]["answerOk"] === "respondToWebhook" ? "responseNode" : "onReceived" }}',
+		);
+	});
+
+	test('a Respond to Webhook node of version 1 answering the text OK is what it needs', () => {
+		expect(respondToWebhookProblem([capture, respond()])).toBeNull();
+		expect(
+			respondToWebhookProblem([
+				respond({
+					parameters: { respondWith: 'text', responseBody: 'OK', options: { responseCode: 200 } },
+				}),
+			]),
+		).toBeNull();
+		// One right node among others is enough (e.g. another branch answers differently).
+		expect(respondToWebhookProblem([respond({ typeVersion: 1.5 }), respond()])).toBeNull();
+	});
+
+	test('no such node, a disabled one, a later version, another answer or code is refused, saying why', () => {
+		expect(respondToWebhookProblem([capture])).toMatch(/no Respond to Webhook node follows/);
+		expect(respondToWebhookProblem([respond({ disabled: true })])).toMatch(
+			/no Respond to Webhook node follows/,
+		);
+		for (const wrong of [
+			respond({ typeVersion: 1.1 }),
+			respond({ typeVersion: 1.5 }),
+			respond({ parameters: { respondWith: 'text', responseBody: 'ok' } }),
+			respond({ parameters: { respondWith: 'text', responseBody: 'OK\n' } }),
+			respond({ parameters: { respondWith: 'firstIncomingItem' } }),
+			respond({ parameters: {} }),
+			respond({
+				parameters: { respondWith: 'text', responseBody: 'OK', options: { responseCode: 201 } },
+			}),
+		]) {
+			expect(respondToWebhookProblem([capture, wrong])).toMatch(
+				/must be version 1 and answer the text OK with code 200/,
+			);
+		}
+	});
+
+	test('the repeat record is kept by default and not when answering after the workflow', () => {
+		expect(remembersRepeats(readTriggerOptions({}))).toBe(true);
+		expect(remembersRepeats({ answerOk: 'executionCreated' })).toBe(true);
+		expect(remembersRepeats({ answerOk: 'respondToWebhook' })).toBe(false);
+	});
+});
