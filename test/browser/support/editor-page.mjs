@@ -45,36 +45,28 @@ export const textOf = async (locator) => (await locator.innerText()).replace(/\s
 const HIDE_TOASTS = '.el-notification { visibility: hidden !important; }';
 
 /**
- * Saves a screenshot under browser-results/<theme>/: the page, or only an element (a panel).
+ * Saves a screenshot under browser-results/<theme>/: the page, or only an element (a panel), or
+ * the page's `clip` rectangle.
  * @param {Page | Locator} target @param {string} theme @param {string} name
+ * @param {{ x: number, y: number, width: number, height: number }} [clip]
  */
-export async function snap(target, theme, name) {
+export async function snap(target, theme, name, clip) {
 	const dir = path.join(RESULTS_DIR, theme);
 	mkdirSync(dir, { recursive: true });
-	await target.screenshot({
-		path: path.join(dir, `${name}.png`),
-		animations: 'disabled',
-		style: HIDE_TOASTS,
-	});
+	const file = path.join(dir, `${name}.png`);
+	await target.screenshot({ path: file, animations: 'disabled', style: HIDE_TOASTS, clip });
 }
 
 /**
  * Saves the top of a panel (at most `maxHeight` pixels: n8n's panels run to the bottom of the
- * window, mostly empty) under browser-results/<theme>/, for the README's pictures.
+ * window, mostly empty), for the README's pictures.
  * @param {Page} page @param {Locator} panel @param {string} theme @param {string} name
  * @param {number} [maxHeight]
  */
 export async function snapPanel(page, panel, theme, name, maxHeight = 560) {
 	const box = await panel.boundingBox();
 	if (!box) throw new Error(`${name}: the panel is not on the page`);
-	const dir = path.join(RESULTS_DIR, theme);
-	mkdirSync(dir, { recursive: true });
-	await page.screenshot({
-		path: path.join(dir, `${name}.png`),
-		animations: 'disabled',
-		style: HIDE_TOASTS,
-		clip: { ...box, height: Math.min(box.height, maxHeight) },
-	});
+	await snap(page, theme, name, { ...box, height: Math.min(box.height, maxHeight) });
 }
 
 /**
