@@ -1,0 +1,103 @@
+// @ts-check
+/**
+ * Debian's Chromium for the browser suite (`npm run test:browser`), driven by playwright-core, which
+ * downloads no browser of its own: installed with apt-get when missing (needs root), launched
+ * headless with a fresh user-data-dir that closing removes.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * Chromium's flags. Without the background-networking ones, Chromium keeps opening connections to
+ * Google's hosts, which this closed network refuses; headless and sandbox-less because it runs as root
+ * without a display.
+ */
+export const CHROMIUM_ARGS = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+];
+
+/** @param {string} message */
+const progress = (message) => process.stderr.write(`[chromium] ${message}\n`);
+
+/** Runs a command with inherited output; rejects on a non-zero exit. @param {string} command @param {string[]} args */
+function run(command, args) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(command, args, {
+			env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+			stdio: ['ignore', 'inherit', 'inherit'],
+		});
+		child.on('error', reject);
+		child.on('close', (code) =>
+			code === 0
+				? resolve(undefined)
+				: reject(new Error(`${command} ${args.join(' ')}: exit ${code}`)),
+		);
+	});
+}
+
+/**
+ * Makes sure /usr/bin/chromium is there: `apt-get update && apt-get install -y chromium` when it is
+ * missing, which needs root; without root it fails with the command to run.
+ * @param {string} [executable]  where Debian's package puts it (another path only to try the checks)
+ */
+export async function ensureChromium(executable = CHROMIUM) {
+	if (existsSync(executable)) return executable;
+	if (process.getuid?.() !== 0) {
+		throw new Error(
+			`Chromium is not installed (${executable}) and installing it needs root. Run as root:\n` +
+				'  apt-get update && apt-get install -y chromium\n' +
+				'then run `npm run test:browser` again.',
+		);
+	}
+	progress('installing Debian’s chromium (apt-get update && apt-get install -y chromium)…');
+	await run('apt-get', ['update']);
+	await run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium']);
+	if (!existsSync(CHROMIUM))
+		throw new Error(`apt-get installed chromium, but ${CHROMIUM} is missing`);
+	return CHROMIUM;
+}
+
+/**
+ * Launches Chromium with a fresh user-data-dir under `parentDir` (default: the system temp folder).
+ * `close()` closes the browser, which ends its processes, and removes the folder.
+ * @param {{ parentDir?: string, viewport?: { width: number, height: number } }} [options]
+ */
+export async function launchChromium(options = {}) {
+	const executablePath = await ensureChromium();
+	const { chromium } = await import('playwright-core');
+	const userDataDir = mkdtempSync(path.join(options.parentDir ?? tmpdir(), 'chromium-profile-'));
+	try {
+		// Playwright refuses --user-data-dir among the args: a persistent context takes it instead.
+		const context = await chromium.launchPersistentContext(userDataDir, {
+			executablePath,
+			headless: true,
+			args: CHROMIUM_ARGS,
+			viewport: options.viewport ?? { width: 1440, height: 900 },
+		});
+		return {
+			context,
+			userDataDir,
+			async close() {
+				try {
+					await context.close();
+				} finally {
+					rmSync(userDataDir, { recursive: true, force: true });
+				}
+			},
+		};
+	} catch (error) {
+		rmSync(userDataDir, { recursive: true, force: true });
+		throw error;
+	}
+}
