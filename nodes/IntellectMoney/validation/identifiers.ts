@@ -19,13 +19,16 @@ export function validateOrderId(value: unknown): string {
 	return requireSignedText(value, 'Order ID', 50);
 }
 
-/** IntellectMoney's invoice number (seeds/004: InvoiceId `3xxxxxxxxx`). */
-export function validateInvoiceId(value: unknown): string {
+/**
+ * IntellectMoney's invoice number (seeds/004: InvoiceId `3xxxxxxxxx`). `orHint` is what else the
+ * operation can take, for operations that offer Identify By.
+ */
+export function validateInvoiceId(value: unknown, orHint = ''): string {
 	const invoiceId = requireText(value, 'Invoice ID', 10);
 	if (!INVOICE_ID.test(invoiceId)) {
 		fail(
 			`Invoice ID "${invoiceId}" is not an IntellectMoney invoice number`,
-			'An Invoice ID has 10 digits and starts with 3, e.g. 3000001001. To capture by your own purchase number, set Identify By to Order ID.',
+			`An Invoice ID has 10 digits and starts with 3, e.g. 3000001001 (the paymentId of a notification, or invoiceId of Create Invoice).${orHint}`,
 		);
 	}
 	return invoiceId;

@@ -95,7 +95,12 @@ export function readPurchaseTarget(item: ItemScope): PurchaseTarget {
 	const value = item.param(identifyBy);
 	return identifyBy === 'orderId'
 		? { orderId: validateOrderId(value) }
-		: { invoiceId: validateInvoiceId(value) };
+		: {
+				invoiceId: validateInvoiceId(
+					value,
+					' To use your own purchase number instead, set Identify By to Order ID.',
+				),
+			};
 }
 
 /**
