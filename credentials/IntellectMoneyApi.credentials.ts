@@ -47,9 +47,12 @@ export async function signIntellectMoneyRequest(
 	if (endpoint === undefined) {
 		// Never send an unsigned request to a payment API. Another node's request (n8n 1.x's HTTP
 		// Request node passes `uri`, not `url`) lands here too: only the node sends at most once.
-		const asked = requestOptions.url ?? (requestOptions as { uri?: unknown }).uri;
+		// Named without its query, which another node's URL may carry keys of its own in.
+		const asked = String(requestOptions.url ?? (requestOptions as { uri?: unknown }).uri).split(
+			'?',
+		)[0];
 		throw new UnsignedRequestError(
-			`The IntellectMoney credential signs only the IntellectMoney node's own requests; nothing was sent (no signature recipe for "${String(asked)}"). Use the IntellectMoney node's operations.`,
+			`The IntellectMoney credential signs only the IntellectMoney node's own requests; nothing was sent (no signature recipe for "${asked}"). Use the IntellectMoney node's operations.`,
 		);
 	}
 	const recipe = SIGNED_FIELDS[endpoint];

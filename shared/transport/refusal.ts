@@ -38,22 +38,31 @@ export function refusedParameter(envelope: ImEnvelope): string | undefined {
 	return isRefusal(envelope) ? errorSourceParam(envelope) : undefined;
 }
 
-/** Refusals about the keys, the signature or the login: never the refusal of a repeat. */
-const CREDENTIAL_PARAMS = new Set([
-	'authorization',
-	'sign',
-	'hash',
-	'purchasehash',
-	'secretkey',
-	'usertoken',
-	'login',
-	'password',
-	'eshopid',
-]);
+/**
+ * Refusals about the keys, the signature or the login (never the refusal of a repeat), by the
+ * parameter named, lower case: what to fix, as the refusal's English title.
+ */
+const CREDENTIAL_TITLES: Readonly<Record<string, string>> = {
+	authorization: 'Bearer Token refused: check the Bearer Token',
+	sign: 'Signature refused: check the Sign Secret Key',
+	hash: 'Body hash refused: check the Shop Secret Key',
+	purchasehash: 'Body hash refused: check the Shop Secret Key',
+	secretkey: 'Body hash refused: check the Shop Secret Key',
+	usertoken: 'User token refused: check Login and Password in the credential',
+	login: 'Login refused: check Login and Password in the credential',
+	password: 'Password refused: check Login and Password in the credential',
+	eshopid: 'Shop refused: check the Eshop ID in the credential',
+};
+
+/** The credential field a refusal names (CREDENTIAL_TITLES' key), or undefined. */
+function credentialParameter(envelope: ImEnvelope): string | undefined {
+	const param = (errorSourceParam(envelope) ?? '').toLowerCase();
+	return Object.prototype.hasOwnProperty.call(CREDENTIAL_TITLES, param) ? param : undefined;
+}
 
 /** Whether a refusal names a key, signature or login field (so it is not a repeat's refusal). */
 export function isCredentialRefusal(envelope: ImEnvelope): boolean {
-	return CREDENTIAL_PARAMS.has((refusedParameter(envelope) ?? '').toLowerCase());
+	return isRefusal(envelope) && credentialParameter(envelope) !== undefined;
 }
 
 /** IntellectMoney's own words for a refusal. */
@@ -68,29 +77,18 @@ export function refusalSummary(envelope: ImEnvelope): string {
 }
 
 /** What each request is, for a refusal's title when nothing more precise is known. */
-const REFUSED_ACTION: Record<IntellectMoneyEndpoint, string> = {
+export const REFUSED_ACTION: Readonly<Record<IntellectMoneyEndpoint, string>> = {
 	'merchant/createInvoice': 'Invoice not created',
 	'merchant/purchaseToPaid': 'Capture refused',
 	'merchant/purchaseToRefund': 'Release or refund refused',
 	'personal/payout/createOperation': 'Payout not created',
 	'personal/payout/executeOperation': 'Payout not executed',
-	'personal/user/getUserToken': 'Login refused: check Login and Password in the credential',
+	// The token request proves the keys and the login together: without a named field, all four.
+	'personal/user/getUserToken':
+		'User token not issued: check the Bearer Token, Sign Secret Key, Login and Password',
 	'personal/payout/getOperationState': 'Payout state not read',
 	'personal/payment/getInvoicesHistory': 'Invoice list not read',
 	'personal/payment/getAccountData': 'Balance not read',
-};
-
-/** Titles for a refusal that names a credential field: what to fix, in English. */
-const CREDENTIAL_TITLES: Record<string, string> = {
-	authorization: 'Bearer Token refused: check the Bearer Token',
-	sign: 'Signature refused: check the Sign Secret Key',
-	hash: 'Body hash refused: check the Shop Secret Key',
-	purchasehash: 'Body hash refused: check the Shop Secret Key',
-	secretkey: 'Body hash refused: check the Shop Secret Key',
-	usertoken: 'User token refused: check Login and Password in the credential',
-	login: 'Login refused: check Login and Password in the credential',
-	password: 'Password refused: check Login and Password in the credential',
-	eshopid: 'Shop refused: check the Eshop ID in the credential',
 };
 
 /**
@@ -103,8 +101,8 @@ export function refusalTitle(
 	endpoint: IntellectMoneyEndpoint,
 	evidence?: string,
 ): string {
-	const param = (errorSourceParam(envelope) ?? '').toLowerCase();
-	return CREDENTIAL_TITLES[param] ?? evidence ?? REFUSED_ACTION[endpoint];
+	const param = credentialParameter(envelope);
+	return (param && CREDENTIAL_TITLES[param]) ?? evidence ?? REFUSED_ACTION[endpoint];
 }
 
 /**

@@ -431,6 +431,20 @@ describe('credential authenticate', () => {
 		);
 	});
 
+	test("another node's URL is named without its query", async () => {
+		const legacy = {
+			method: 'POST',
+			uri: 'https://example.org/merchant/purchaseToPaid?api_key=other-service-key',
+		} as unknown as IHttpRequestOptions;
+		const refused = signIntellectMoneyRequest(credentials, legacy);
+		await expect(refused).rejects.toThrow(
+			'no signature recipe for "https://example.org/merchant/purchaseToPaid"',
+		);
+		await expect(signIntellectMoneyRequest(credentials, legacy)).rejects.not.toThrow(
+			'other-service-key',
+		);
+	});
+
 	test('every signed request goes nowhere else: redirects off, credentials never sent on a cross-origin redirect', async () => {
 		const signed = await signIntellectMoneyRequest(credentials, capture);
 		expect(signed).toMatchObject({

@@ -14,6 +14,7 @@ import type { RequestSettings } from '../../../../shared/transport/request';
 import { repeatableRequest } from '../../../../shared/transport/retry';
 import { ItemError } from '../../errors';
 import type { RunScope } from '../scope';
+import { invoiceIdOf } from './invoiceState';
 
 /** Invoices asked for per request: a few hundred kB at most, with each invoice's payments. */
 export const PAGE_SIZE = 100;
@@ -46,7 +47,7 @@ export async function readInvoicePages(
 			);
 		}
 		for (const invoice of page) {
-			const id = invoice?.Id === undefined || invoice.Id === null ? '' : String(invoice.Id);
+			const id = invoiceIdOf(invoice);
 			if (id === '') {
 				throw new ItemError(
 					'IntellectMoney listed an invoice without an Id',

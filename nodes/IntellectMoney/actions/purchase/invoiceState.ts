@@ -14,6 +14,11 @@ function amountText(value: number | string | undefined): string | null {
 	return value === undefined || value === null ? null : String(value);
 }
 
+/** An invoice's number as text, '' when the entry has none. */
+export function invoiceIdOf(invoice: ImInvoiceData | null | undefined): string {
+	return invoice?.Id === undefined || invoice.Id === null ? '' : String(invoice.Id);
+}
+
 /** InvoiceData.State in lower case, for comparisons: IntellectMoney's words are `Held`, `Paid`, … */
 export function stateOf(invoice: ImInvoiceData): string | undefined {
 	return typeof invoice.State === 'string' ? invoice.State.toLowerCase() : undefined;
@@ -28,7 +33,7 @@ export function invoiceStateOutput(
 	const currency = invoice.CurrentAmount?.Currency ?? invoice.Amount?.Currency ?? null;
 	return {
 		eshopId: shop.eshopId,
-		invoiceId: invoice.Id === undefined || invoice.Id === null ? '' : String(invoice.Id),
+		invoiceId: invoiceIdOf(invoice),
 		orderId: invoice.PurchaseOrderId ?? null,
 		state: invoice.State ?? null,
 		held: lower === 'held',

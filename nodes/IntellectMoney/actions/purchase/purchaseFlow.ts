@@ -5,8 +5,8 @@
  * brings its policy: a classification of the invoice states and its messages, whole sentences.
  */
 import type { ImEnvelope, ImPurchaseActionData } from '../../../../shared/api';
-import { ENDPOINTS } from '../../../../shared/signature';
-import { isCredentialRefusal } from '../../../../shared/transport/refusal';
+import type { ENDPOINTS } from '../../../../shared/signature';
+import { isCredentialRefusal, REFUSED_ACTION } from '../../../../shared/transport/refusal';
 import { intellectMoneyApiRequest } from '../../../../shared/transport/request';
 import type { RequestSettings } from '../../../../shared/transport/request';
 import { sendMoneyMovingRequest } from '../../transport/moneyMoving';
@@ -124,10 +124,7 @@ export async function sendPurchaseAction(
 			return `The node could not read the invoice's state (${reading.why ?? 'unknown'}). ${messages.maybeRepeat}: ${CHECK_IN_CABINET}.`;
 		},
 		refusalTitle: (_refusal, reading) => {
-			const refused =
-				policy.endpoint === ENDPOINTS.capturePurchase
-					? 'Capture refused'
-					: 'Release or refund refused';
+			const refused = REFUSED_ACTION[policy.endpoint];
 			if (reading?.answered && reading.state === undefined) return 'Invoice not found';
 			const shown = reading?.state?.invoice.State;
 			if (!shown) return undefined;
