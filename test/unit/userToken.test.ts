@@ -4,7 +4,7 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { UserTokenSession } from '../../nodes/IntellectMoney/transport/userToken';
+import { UserTokenSession } from '../../shared/userToken';
 
 function fakeNode(): { node: IExecuteFunctions; requests: () => number } {
 	let issued = 0;

@@ -11,7 +11,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { checkBaseUrl } from '../../../shared/baseUrl';
 import { CREDENTIAL_TYPE, eshopIdOf } from '../../../shared/credential';
 import { ItemError } from '../errors';
-import { UserTokenSession } from '../transport/userToken';
+import { UserTokenSession } from '../../../shared/userToken';
 
 export interface ShopSettings {
 	eshopId: string;

@@ -1,5 +1,6 @@
 /**
- * The Personal/Payout API user token for one execution.
+ * The Personal/Payout API user token for one execution of the node, or one notification of the
+ * trigger.
  *
  * IntellectMoney's tokens expire and its docs advise getting one before Payout calls (wiki/88768545).
  * The node gets one per execution, shared by every item, and renews it once when IntellectMoney refuses
@@ -7,20 +8,19 @@
  * object, which dies with the execution, and never goes into an output item or an error.
  */
 import { NodeApiError } from 'n8n-workflow';
-import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { ImEnvelope, ImResultBase, ImUserTokenData } from '../../../shared/api';
-import { ENDPOINTS } from '../../../shared/signature';
-import { refusedParameter, throwIfRefused } from '../../../shared/transport/refusal';
-import type { RequestSettings } from '../../../shared/transport/request';
-import { repeatableRequest } from '../../../shared/transport/retry';
+import type { ImEnvelope, ImResultBase, ImUserTokenData } from './api';
+import { ENDPOINTS } from './signature';
+import { refusedParameter, throwIfRefused } from './transport/refusal';
+import type { ApiContext, RequestSettings } from './transport/request';
+import { repeatableRequest } from './transport/retry';
 
 export class UserTokenSession {
 	private current: Promise<string> | undefined;
 
 	private renewals = 0;
 
-	constructor(private readonly context: IExecuteFunctions) {}
+	constructor(private readonly context: ApiContext) {}
 
 	/** The execution's token; the first caller fetches it, the others wait for the same answer. */
 	async get(settings: RequestSettings = {}): Promise<string> {
