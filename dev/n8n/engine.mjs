@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { PROJECT_ROOT } from '../paths.mjs';
+import { createMemoryDeduplicator } from './deduplication.mjs';
 
 export const PACKAGE_NAME = 'n8n-nodes-intellectmoney';
 export const NODE_TYPE = `${PACKAGE_NAME}.intellectMoney`;
@@ -48,6 +49,22 @@ if (!existsSync(instanceConfig)) {
 const core = require('n8n-core');
 /** @type {typeof import('n8n-workflow')} */
 const workflowLib = require('n8n-workflow');
+
+/**
+ * n8n's deduplication store, as `n8n start`, `worker`, `webhook` and `execute` set it up at start
+ * (n8n base-command.js initDataDeduplicationService), kept in memory (deduplication.mjs). One per
+ * process, as in n8n: engines of one test file share it, so a second run of a workflow sees what the
+ * first recorded, as an operator's re-run does.
+ */
+export const deduplicator = /** @type {ReturnType<typeof createMemoryDeduplicator>} */ (
+	// n8n-core is loaded with Node's own require, which jest does not reset between test files.
+	/** @type {any} */ (globalThis).__n8nImDeduplicator ??= createMemoryDeduplicator()
+);
+try {
+	core.DataDeduplicationService.getInstance();
+} catch {
+	await core.DataDeduplicationService.init(deduplicator);
+}
 
 /**
  * @typedef {import('n8n-workflow').INodeExecutionData} INodeExecutionData
