@@ -4,10 +4,11 @@
  * proof that it was not carried out (nodes/IntellectMoney/transport/moneyMoving.ts), with the same
  * backoff.
  */
-import { NodeApiError, sleep } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 import type { JsonObject } from 'n8n-workflow';
 
 import type { ImEnvelope, ImResultBase } from '../api';
+import { clock } from '../clock';
 import type { IntellectMoneyEndpoint } from '../signature';
 import { asTransportFailure } from './answer';
 import type { TransportFailure } from './answer';
@@ -42,7 +43,7 @@ export async function repeatableRequest<TResult extends ImResultBase>(
 			if (!failure?.retryable || attempt >= MAX_ATTEMPTS) {
 				throw new NodeApiError(context.getNode(), error as JsonObject);
 			}
-			await sleep(backoffMs(attempt, failure));
+			await clock.wait(backoffMs(attempt, failure));
 		}
 	}
 }

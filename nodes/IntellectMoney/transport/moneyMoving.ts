@@ -11,10 +11,11 @@
  * Any other lost answer, and any state read that is refused, empty or unreadable, is "may have been
  * carried out": the request is reported with what to check, never sent again.
  */
-import { NodeApiError, sleep } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
 import type { ImEnvelope, ImResultBase } from '../../../shared/api';
+import { clock } from '../../../shared/clock';
 import type { IntellectMoneyEndpoint } from '../../../shared/signature';
 import { asTransportFailure } from '../../../shared/transport/answer';
 import type { TransportFailure } from '../../../shared/transport/answer';
@@ -107,7 +108,7 @@ export async function sendMoneyMovingRequest<TResult extends ImResultBase, TStat
 			}
 			// Proven not carried out: it never left, HTTP 429, or two reads showed it still pending.
 			if (attempt >= MAX_ATTEMPTS) throw failure.error;
-			await sleep(backoffMs(attempt, failure));
+			await clock.wait(backoffMs(attempt, failure));
 			continue;
 		}
 
@@ -145,7 +146,7 @@ async function reconcileLostAnswer<TResult extends ImResultBase, TState>(
 	};
 	if (!request.readState) return fail();
 	for (const delayMs of [FIRST_READ_DELAY_MS, SECOND_READ_DELAY_MS]) {
-		await sleep(delayMs);
+		await clock.wait(delayMs);
 		const reading = await request.readState();
 		if (reading.verdict === 'done') return { alreadyDone: reading.state };
 		if (reading.verdict === 'unknown') return fail(reading);

@@ -4,7 +4,7 @@
  * runs out. Reads move no money; a read that fails is simply tried at the next turn, so one lost
  * answer does not end the wait.
  */
-import { sleep } from 'n8n-workflow';
+import { clock } from '../../../../shared/clock';
 
 import type { ExecutePayoutOutput } from '../../outputs';
 import { secondsToMs } from '../common/options';
@@ -42,12 +42,12 @@ export async function waitUntilFinal(
 	readLatest: () => Promise<PayoutEnvelope | undefined>,
 	wait: WaitSettings,
 ): Promise<ExecutePayoutOutput> {
-	const started = Date.now();
-	const waited = () => Math.round((Date.now() - started) / 1000);
+	const started = clock.now();
+	const waited = () => Math.round((clock.now() - started) / 1000);
 	for (;;) {
-		const left = wait.limitMs - (Date.now() - started);
+		const left = wait.limitMs - (clock.now() - started);
 		if (left <= 0) return { ...answered, waitedSeconds: waited(), waitTimedOut: true };
-		await sleep(Math.min(wait.intervalMs, left));
+		await clock.wait(Math.min(wait.intervalMs, left));
 		const envelope = await readLatest();
 		if (envelope && isFinalPayoutState(envelope.Result?.PayoutOperationState)) {
 			const final = payoutOutput(envelope, answered.payoutOperationId, {
