@@ -12,9 +12,24 @@ export class ItemError extends Error {
 	constructor(
 		message: string,
 		readonly description: string,
+		/** Nothing was sent for the item: its input is bad (`invalid`) or the node would not send it. */
+		readonly outcome: 'invalid' | 'notSent' = 'invalid',
 	) {
 		super(message);
 	}
+}
+
+/**
+ * What became of the item's request, when the error says (atMostOnce/errors.ts marks money-moving
+ * outcomes; bad input is `invalid`): a Continue On Fail item's `outcome` and the error's context.
+ */
+export function outcomeOf(error: unknown): string | undefined {
+	if (error instanceof ItemError) return error.outcome;
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		const outcome = error.context?.outcome;
+		return typeof outcome === 'string' ? outcome : undefined;
+	}
+	return undefined;
 }
 
 /** The error n8n shows for item `itemIndex`, from whatever the item threw. */
@@ -35,6 +50,17 @@ export function errorForItem(
 		: undefined;
 	const description =
 		extra.description === undefined ? described : `${described ?? ''} ${extra.description}`.trim();
+	const made = remake(node, error, { base, message, description, itemIndex, own });
+	const outcome = outcomeOf(error);
+	if (outcome !== undefined) made.context.outcome = outcome;
+	return made;
+}
+
+function remake(
+	node: INode,
+	error: unknown,
+	{ base, message, description, itemIndex, own }: { base: string; message: string; description?: string; itemIndex: number; own: boolean },
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError) {
 		const response = { ...((error.errorResponse as JsonObject | undefined) ?? {}), message: base };
 		return new NodeApiError(node, response, {

@@ -65,10 +65,20 @@ export async function requestInvoice(
 	return await read(context, ENDPOINTS.invoiceHistory, body, settings);
 }
 
-/** The invoice in a getInvoicesHistory answer, or undefined when it is not listed. */
+/** How many entries of a getInvoicesHistory answer are the invoice. */
+export function timesListed(envelope: ImEnvelope<ImInvoicesHistoryData>, invoiceId: string): number {
+	const list = envelope.Result?.InvoicesHistoryList;
+	return Array.isArray(list) ? list.filter((entry) => String(entry?.Id) === invoiceId).length : 0;
+}
+
+/**
+ * The invoice in a getInvoicesHistory answer, or undefined when it is not listed exactly once: listed
+ * twice, which entry is now is unknown, so neither may be taken as its state.
+ */
 export function invoiceIn(
 	envelope: ImEnvelope<ImInvoicesHistoryData>,
 	invoiceId: string,
 ): ImInvoiceData | undefined {
-	return envelope.Result?.InvoicesHistoryList?.find((entry) => String(entry.Id) === invoiceId);
+	if (timesListed(envelope, invoiceId) !== 1) return undefined;
+	return envelope.Result?.InvoicesHistoryList?.find((entry) => String(entry?.Id) === invoiceId);
 }

@@ -9,10 +9,17 @@ import type { ItemScope, RunScope } from './scope';
 export interface Operation {
 	description: INodeProperties[];
 	/**
-	 * One item: read its parameters, build and send its request, shape its output. A list is several
-	 * output items for this one input item (Get Many), each paired with it; an empty list is none.
+	 * Reads and checks one item's parameters into its request, sending nothing. The router prepares
+	 * every item before it sends any (a bad item 5 must not leave items 0–4 sent and then discarded by
+	 * n8n, whose Retry On Fail would send them again). Operations that move no money may omit it.
 	 */
-	execute(item: ItemScope, run: RunScope): Promise<IDataObject | IDataObject[]>;
+	prepare?(item: ItemScope, run: RunScope): Promise<unknown>;
+	/**
+	 * One item: send its request (prepared by `prepare`, when there is one), shape its output. A list
+	 * is several output items for this one input item (Get Many), each paired with it; an empty list
+	 * is none.
+	 */
+	execute(item: ItemScope, run: RunScope, prepared?: unknown): Promise<IDataObject | IDataObject[]>;
 	/**
 	 * What money the item targets (e.g. its invoice), read cheaply without checks. With Parallel
 	 * Requests, items with equal keys never run at the same time. Undefined = no constraint.

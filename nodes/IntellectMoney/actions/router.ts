@@ -17,6 +17,7 @@ import type { Operation } from './operation';
 import * as payout from './payout';
 import * as purchase from './purchase';
 import { createItemScope, createRunScope } from './scope';
+import type { ItemScope, RunScope } from './scope';
 
 const operations = {
 	purchase: purchase.operations,
@@ -59,18 +60,40 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(node, message, { itemIndex: 0, description });
 	}
 	const run = createRunScope(this);
+	const continueOnFail = this.continueOnFail();
+	const scopes = items.map((_item, index) => createItemScope(this, index));
+
+	// Every item is read and checked before any is sent.
+	const prepared = await prepareItems(operation, scopes, run);
+	const invalid = prepared.findIndex((entry) => 'error' in entry);
+	if (!continueOnFail && invalid >= 0) {
+		throw errorForItem(node, (prepared[invalid] as { error: unknown }).error, invalid, {
+			description: items.length > 1 ? 'Nothing was sent for any item: every item is checked first.' : undefined,
+		});
+	}
 
 	const { outcomes, startedIndices, firstFailure } = await runItems(operation, {
 		itemCount: items.length,
 		parallelRequests,
-		continueOnFail: this.continueOnFail(),
-		item: (index) => createItemScope(this, index),
-		execute: async (item) => await operation.execute(item, run),
+		continueOnFail,
+		item: (index) => scopes[index],
+		execute: async (item) => {
+			const entry = prepared[item.index];
+			if ('error' in entry) throw entry.error;
+			return await operation.execute(item, run, entry.value);
+		},
 	});
 
 	if (firstFailure !== undefined) {
 		const { itemIndex, error } = firstFailure;
 		const later = startedIndices.filter((started) => started > itemIndex).sort((a, b) => a - b);
+		const done = operation.prepare ? doneBefore(outcomes, itemIndex) : [];
+		if (done.length > 0 && later.length === 0) {
+			// n8n shows only this error and drops the other items' output: say which ones moved money.
+			throw errorForItem(node, error, itemIndex, {
+				description: `Item${done.length === 1 ? '' : 's'} ${done.join(', ')} ${done.length === 1 ? 'was' : 'were'} carried out before this failure; n8n does not show ${done.length === 1 ? 'its' : 'their'} output. Retry On Fail, or a re-run, does not send ${done.length === 1 ? 'it' : 'them'} again (they come out with alreadyDone, or as an error where an earlier run's request cannot be confirmed).`,
+			});
+		}
 		if (later.length === 0) throw errorForItem(node, error, itemIndex);
 		// Items after the failed one were already on their way: n8n shows only this error, so say so.
 		throw errorForItem(node, error, itemIndex, {
@@ -86,12 +109,40 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 		// Continue On Fail: every item ran, so every failure is here.
 		const failure = errorForItem(node, outcome?.error, itemIndex);
+		const kind = failure.context.outcome;
 		return [
 			{
-				json: { error: failure.message, description: failure.description ?? null },
+				json: {
+					error: failure.message,
+					description: failure.description ?? null,
+					...(typeof kind === 'string' ? { outcome: kind } : {}),
+				},
 				pairedItem: { item: itemIndex },
 			},
 		];
 	});
 	return [returnData];
+}
+
+type Prepared = { value: unknown } | { error: unknown };
+
+async function prepareItems(operation: Operation, scopes: ItemScope[], run: RunScope): Promise<Prepared[]> {
+	const prepared: Prepared[] = [];
+	for (const scope of scopes) {
+		try {
+			prepared.push({ value: operation.prepare ? await operation.prepare(scope, run) : undefined });
+		} catch (error) {
+			prepared.push({ error });
+		}
+	}
+	return prepared;
+}
+
+/** The items before `itemIndex` that were answered (their output is lost when the execution fails). */
+function doneBefore(outcomes: Array<{ json: unknown } | { error: unknown } | undefined>, itemIndex: number): number[] {
+	const done: number[] = [];
+	outcomes.forEach((outcome, index) => {
+		if (index !== itemIndex && outcome !== undefined && 'json' in outcome) done.push(index);
+	});
+	return done;
 }

@@ -92,3 +92,17 @@ export function maxAmountOption(description: string): INodeProperties {
 		description,
 	};
 }
+
+/**
+ * The operator's explicit "send anyway" after an earlier run may have sent the request
+ * (atMostOnce/memory.ts): off by default, and its description says what protection it removes.
+ */
+export function sendAfterEarlierRunOption(what: string): INodeProperties {
+	return {
+		displayName: 'Send Even If an Earlier Run May Have Sent It',
+		name: 'sendAfterEarlierRun',
+		type: 'boolean',
+		default: false,
+		description: `Whether to send ${what} although an earlier run of this node sent it and never learned whether IntellectMoney carried it out. Turn on only after checking in the IntellectMoney cabinet that it was not carried out: it removes the protection against doing it twice across runs (within a run it is still sent at most once).`,
+	};
+}

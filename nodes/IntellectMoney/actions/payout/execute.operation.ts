@@ -7,15 +7,17 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { ImPayoutOperationData } from '../../../../shared/api';
 import { ENDPOINTS } from '../../../../shared/signature';
-import { refusedParameter } from '../../../../shared/transport/refusal';
+import { refusalError } from '../../../../shared/transport/refusal';
 import { intellectMoneyApiRequest } from '../../../../shared/transport/request';
 import type { ExecutePayoutOutput } from '../../outputs';
-import { sendMoneyMovingRequest } from '../../transport/moneyMoving';
+import { lostError, outcomeError } from '../../atMostOnce/errors';
+import { sendAtMostOnce } from '../../atMostOnce/send';
 import { validatePayoutOperationId } from '../../validation/identifiers';
-import { optionsCollection } from '../common/descriptions';
+import { optionsCollection, sendAfterEarlierRunOption } from '../common/descriptions';
 import { requestSettings } from '../common/options';
 import type { CommonOptions } from '../common/options';
 import type { ItemScope, RunScope } from '../scope';
+import { earlierRunDescription, notExecutedUnread, PAYOUT_WORDS, payoutSeen } from './messages';
 import { payoutOutput, readPayoutState } from './payoutState';
 import type { PayoutEnvelope } from './payoutState';
 import { payoutOperationIdProperty } from './properties';
@@ -53,6 +55,7 @@ const properties: INodeProperties[] = [
 			description: 'With Wait Until Final: the pause between two state checks',
 			displayOptions: { show: { waitUntilFinal: [true] } },
 		},
+		sendAfterEarlierRunOption('the execute'),
 	),
 ];
 
@@ -61,57 +64,84 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-type ExecuteOptions = CommonOptions & WaitOptions;
+type ExecuteOptions = CommonOptions & WaitOptions & { sendAfterEarlierRun?: boolean };
 
-export async function execute(item: ItemScope, run: RunScope): Promise<IDataObject> {
+/** An item's execute, read and checked before any item is sent. */
+export async function prepare(item: ItemScope, run: RunScope) {
 	const payoutOperationId = validatePayoutOperationId(item.param('payoutOperationId'));
 	const options = item.param('options', {}) as ExecuteOptions;
 	const settings = requestSettings(options);
 	const wait = waitSettings(options);
-	const includeRaw = options.includeRaw === true;
 	const { testMode } = await run.shop();
 	refusePayoutInTestMode(testMode);
-	const flags = { includeRaw, testMode };
+	return { payoutOperationId, options, settings, wait, testMode };
+}
+
+export async function execute(_item: ItemScope, run: RunScope, prepared: unknown): Promise<IDataObject> {
+	const { payoutOperationId, options, settings, wait, testMode } = prepared as Awaited<ReturnType<typeof prepare>>;
+	const flags = { includeRaw: options.includeRaw === true, testMode };
+	const node = run.node.getNode();
 
 	let userToken = await run.userTokens.get(settings);
 	const body = () => ({ UserToken: userToken, PayoutOperationId: payoutOperationId });
 	const readState = async () => await readPayoutState(run, payoutOperationId, settings);
 
-	const outcome = await sendMoneyMovingRequest<ImPayoutOperationData, PayoutEnvelope>(
-		run.node.getNode(),
-		{
-			endpoint: ENDPOINTS.executePayout,
-			body,
-			send: async () => {
-				// The session's token: a state read may have renewed it.
-				userToken = await run.userTokens.get(settings);
-				return await intellectMoneyApiRequest(run.node, ENDPOINTS.executePayout, body(), settings);
-			},
-			readState,
-			// seeds/000 publishes no rule that refuses a second executeOperation, so a re-run (or n8n's
-			// Retry On Fail) reads the payout first: only a Created payout is sent to processing.
-			readFirst: true,
-			unreadableBeforeSending: `Payout ${payoutOperationId} was not executed: its state could not be read first`,
-			unknownStateAdvice:
-				'Check the payout in the IntellectMoney cabinet (or with Payout → Get State) before running this again.',
-			// A refused token means nothing was executed, so asking once more with a renewed token
-			// cannot pay twice. Which refusal means "token expired" is not published: ErrorSourceParam
-			// UserToken is the reading used (docs/intellectmoney-api.md §4: ErrorSourceParam names the
-			// refused parameter; Personal API code 2 = NoAuth in python-intellectmoney's models).
-			onRefusal: async (envelope) => {
-				if (refusedParameter(envelope)?.toLowerCase() !== 'usertoken') return 'reconcile';
-				const renewed = await run.userTokens.renew(userToken, settings);
-				if (renewed === undefined) return 'report';
-				userToken = renewed;
-				return 'resend';
-			},
+	const outcome = await sendAtMostOnce<ImPayoutOperationData, PayoutEnvelope>({
+		// docs/intellectmoney-api.md §2.3 publishes no rule that refuses a second executeOperation, so a
+		// re-run reads the payout first (only a Created payout is sent to processing), an earlier run's
+		// record stops a blind repeat, and a lost answer is never followed by a resend.
+		policy: { canRead: true, readFirst: true, renewsToken: true },
+		send: async () => {
+			// The session's token: a state read may have renewed it.
+			userToken = await run.userTokens.get(settings);
+			return await intellectMoneyApiRequest(run.node, ENDPOINTS.executePayout, body(), settings);
 		},
-	);
+		readState,
+		// A refused token means nothing was executed, so asking once more with a renewed token cannot
+		// pay twice. Which refusal means "token expired" is not published: ErrorSourceParam UserToken
+		// is the reading used (docs/intellectmoney-api.md §4: ErrorSourceParam names the refused
+		// parameter; Personal API code 2 = NoAuth in python-intellectmoney's models).
+		renewToken: async () => {
+			const renewed = await run.userTokens.renew(userToken, settings);
+			if (renewed !== undefined) userToken = renewed;
+			return renewed !== undefined;
+		},
+		attempt: {
+			context: run.node,
+			operation: 'executePayout',
+			target: payoutOperationId,
+			acrossRuns: true,
+			ignoreEarlierRuns: options.sendAfterEarlierRun === true,
+		},
+	});
+	const check = PAYOUT_WORDS.checkPayout;
+	switch (outcome.outcome) {
+		case 'refused':
+			throw outcomeError('refused', refusalError(node, outcome.envelope, ENDPOINTS.executePayout, body()));
+		case 'lost':
+			throw lostError(node, outcome.lost, `${payoutSeen(outcome.reading)} ${check}`);
+		case 'notSent':
+			throw outcomeError('notSent', outcome.failure.error);
+		case 'unreadableFirst':
+			throw outcomeError('unreadableFirst', {
+				node,
+				message: notExecutedUnread(payoutOperationId, outcome.reading.why),
+				description: `${PAYOUT_WORDS.readFirst} ${check}`,
+			});
+		case 'earlierRun':
+			throw outcomeError('earlierRun', {
+				node,
+				message: `Payout ${payoutOperationId} was not executed again: an earlier run may already have executed it`,
+				description: earlierRunDescription(outcome.reading),
+			});
+		default:
+	}
+	const envelope = outcome.outcome === 'sent' ? outcome.envelope : (outcome.state ?? outcome.earlier ?? {});
 
 	const answered: ExecutePayoutOutput = {
-		...payoutOutput(outcome.envelope ?? outcome.alreadyDone ?? {}, payoutOperationId, {
+		...payoutOutput(envelope, payoutOperationId, {
 			...flags,
-			alreadyDone: outcome.envelope === undefined,
+			alreadyDone: outcome.outcome === 'alreadyDone',
 		}),
 		waitedSeconds: null,
 		waitTimedOut: false,

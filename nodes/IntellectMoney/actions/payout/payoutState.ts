@@ -8,7 +8,7 @@ import { requestPayoutState } from '../../../../shared/transport/reads';
 import { isRefusal, refusalSummary } from '../../../../shared/transport/refusal';
 import type { RequestSettings } from '../../../../shared/transport/request';
 import type { PayoutOutput, PayoutStatus } from '../../outputs';
-import type { StateReading } from '../../transport/moneyMoving';
+import type { StateReading } from '../../atMostOnce/send';
 import { operationOutcome } from '../common/outcome';
 import type { RunScope } from '../scope';
 

@@ -35,36 +35,33 @@ export const description = updateDisplayOptions(
 );
 
 const policy: PurchaseActionPolicy = {
+	action: 'capture',
 	endpoint: ENDPOINTS.capturePurchase,
 	// InvoiceData states (docs/intellectmoney-api.md §4.1): Held = still waiting; Paid = the held
 	// amount was transferred.
 	classify: (state) => (state === 'paid' ? 'done' : state === 'held' ? 'pending' : 'other'),
-	// purchaseToPaid acts only on a held invoice (seeds/004: "по захолдированному СКО"), so a repeat
-	// is refused by IntellectMoney's published rule: no read before sending is needed.
+	// purchaseToPaid acts only on a held invoice (docs/intellectmoney-api.md §2.1: "по захолдированному
+	// СКО"), so a re-run's capture of a captured invoice is refused by IntellectMoney's published rule,
+	// and a held notification's repeat must reach it (it ends alreadyDone): no read first, no record
+	// across runs. Within one execution a capture is still sent at most once (atMostOnce/memory.ts).
 	readFirst: false,
-	messages: {
-		notReadFirst: (invoiceId) =>
-			`Invoice ${invoiceId} was not captured: its state could not be read first`,
-		repeatRule: 'A second capture of a captured invoice is refused, never paid twice.',
-		maybeRepeat:
-			'If an earlier run or attempt already captured this purchase, this refusal is expected and nothing was captured twice',
-		otherState: (state) =>
-			state === 'created'
-				? 'nothing is held to capture (the buyer has not paid yet)'
-				: state === 'refund'
-					? 'it was released or refunded, so it cannot be captured'
-					: 'only a Held invoice can be captured',
-	},
+	acrossRuns: false,
 };
 
 interface CaptureOptions extends PurchaseActionOptions {
 	maxAmount?: unknown;
 }
 
-export async function execute(item: ItemScope, run: RunScope): Promise<IDataObject> {
+/** An item's capture, read and checked before any item is sent. */
+export async function prepare(item: ItemScope, run: RunScope) {
 	const request = await readPurchaseRequest<CaptureOptions>(item, run);
+	const maxAmount = validateMaxAmount(request.options.maxAmount, request.target.invoiceId);
+	return { request, maxAmount };
+}
+
+export async function execute(_item: ItemScope, run: RunScope, prepared: unknown): Promise<IDataObject> {
+	const { request, maxAmount } = prepared as Awaited<ReturnType<typeof prepare>>;
 	const { invoiceId } = request.target;
-	const maxAmount = validateMaxAmount(request.options.maxAmount, invoiceId);
 	if (maxAmount !== undefined && invoiceId !== undefined) {
 		await assertWithinMaxAmount(run, request.shop.eshopId, invoiceId, maxAmount, request.settings);
 	}

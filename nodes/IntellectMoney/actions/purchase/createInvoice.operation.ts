@@ -8,17 +8,22 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { ImCreateInvoiceData, ImEnvelope } from '../../../../shared/api';
 import { ENDPOINTS } from '../../../../shared/signature';
-import { refusedParameter } from '../../../../shared/transport/refusal';
+import { refusalError, refusedParameter } from '../../../../shared/transport/refusal';
 import { intellectMoneyApiRequest } from '../../../../shared/transport/request';
+import { lostError, outcomeError } from '../../atMostOnce/errors';
+import { sendAtMostOnce } from '../../atMostOnce/send';
 import { ItemError } from '../../errors';
 import type { CreateInvoiceOutput } from '../../outputs';
-import { sendMoneyMovingRequest } from '../../transport/moneyMoving';
 import { validateExpireDate, validateHoldTime } from '../../validation/dates';
 import { validateOrderId } from '../../validation/identifiers';
 import { validateAmount } from '../../validation/money';
 import { validateMerchantReceipt } from '../../validation/receipt';
 import { optionalText, validateEmail, validateUrl } from '../../validation/text';
-import { merchantReceiptOption, optionsCollection } from '../common/descriptions';
+import {
+	merchantReceiptOption,
+	optionsCollection,
+	sendAfterEarlierRunOption,
+} from '../common/descriptions';
 import { requestSettings } from '../common/options';
 import { operationOutcome } from '../common/outcome';
 import type { ItemScope, RunScope } from '../scope';
@@ -154,6 +159,7 @@ const properties: INodeProperties[] = [
 			default: '',
 			description: 'Where the buyer lands after paying',
 		},
+		sendAfterEarlierRunOption('the invoice for this Order ID'),
 	),
 ];
 
@@ -175,9 +181,11 @@ interface CreateInvoiceOptions {
 	serviceName?: string;
 	successUrl?: string;
 	timeoutSeconds?: unknown;
+	sendAfterEarlierRun?: boolean;
 }
 
-export async function execute(item: ItemScope, run: RunScope): Promise<IDataObject> {
+/** An item's invoice request, read and checked before any item is sent. */
+export async function prepare(item: ItemScope, run: RunScope) {
 	const options = item.param('options', {}) as CreateInvoiceOptions;
 	const orderId = validateOrderId(item.param('orderId'));
 	const amount = validateAmount(item.param('amount'), 'Amount');
@@ -224,22 +232,54 @@ export async function execute(item: ItemScope, run: RunScope): Promise<IDataObje
 	const body: Record<string, string> = {};
 	for (const [name, value] of Object.entries(fields)) if (value !== undefined) body[name] = value;
 
+	return { options, orderId, amount, holdMode, holdTime, expireDate, settings, eshopId, testMode, currency, body };
+}
+
+type PreparedInvoice = Awaited<ReturnType<typeof prepare>>;
+
+export async function execute(
+	_item: ItemScope,
+	run: RunScope,
+	prepared: unknown,
+): Promise<IDataObject> {
+	const { options, orderId, amount, holdMode, holdTime, expireDate, settings, eshopId, testMode, currency, body } =
+		prepared as PreparedInvoice;
+	const node = run.node.getNode();
 	// Creating an invoice moves no money, but a lost answer may still have created it, and a second
 	// invoice for the same order could be paid twice. IntellectMoney lists invoices by InvoiceId only,
-	// so the node cannot look it up: a request that may have been processed is not repeated.
-	const sent = await sendMoneyMovingRequest<ImCreateInvoiceData, never>(run.node.getNode(), {
-		endpoint: ENDPOINTS.createInvoice,
-		body: () => body,
-		send: async () =>
-			await intellectMoneyApiRequest(run.node, ENDPOINTS.createInvoice, body, settings),
-		unknownStateAdvice: `The invoice may exist already: look for Order ID ${orderId} in the IntellectMoney cabinet before running this again (with the shop option "accept only a unique purchase number", a repeat is refused).`,
-		refusalNote: (refusal) =>
-			refusedParameter(refusal)?.toLowerCase() === 'orderid'
-				? `If an invoice for Order ID ${orderId} was created before (an earlier run, or a lost answer), use it: its Invoice ID is in the IntellectMoney cabinet.`
-				: '',
+	// so the node cannot look it up: a request that may have been processed is not repeated, in this
+	// run or a later one (atMostOnce/memory.ts).
+	const sent = await sendAtMostOnce<ImCreateInvoiceData, never>({
+		policy: { canRead: false, readFirst: false, renewsToken: false },
+		send: async () => await intellectMoneyApiRequest(run.node, ENDPOINTS.createInvoice, body, settings),
+		attempt: {
+			context: run.node,
+			operation: 'createInvoice',
+			target: `${eshopId}:order:${orderId}`,
+			acrossRuns: true,
+			ignoreEarlierRuns: options.sendAfterEarlierRun === true,
+		},
 	});
-	// Without a state read nothing can come back as already done.
-	const envelope = sent.envelope as ImEnvelope<ImCreateInvoiceData>;
+	if (sent.outcome === 'refused') {
+		const note =
+			refusedParameter(sent.envelope)?.toLowerCase() === 'orderid'
+				? `If an invoice for Order ID ${orderId} was created before (an earlier run, or a lost answer), use it: its Invoice ID is in the IntellectMoney cabinet.`
+				: '';
+		throw outcomeError('refused', refusalError(node, sent.envelope, ENDPOINTS.createInvoice, body, note));
+	}
+	const lookInCabinet = `look for Order ID ${orderId} in the IntellectMoney cabinet before running this again (with the shop option "accept only a unique purchase number", a repeat is refused).`;
+	if (sent.outcome === 'lost') throw lostError(node, sent.lost, ` The invoice may exist already: ${lookInCabinet}`);
+	if (sent.outcome === 'notSent') throw outcomeError('notSent', sent.failure.error);
+	// This execution's earlier attempt (n8n's Retry On Fail) created it: that invoice, found already done.
+	const earlier = sent.outcome === 'alreadyDone' ? sent.earlier : undefined;
+	if (sent.outcome !== 'sent' && earlier === undefined) {
+		throw outcomeError('earlierRun', {
+			node,
+			message: `Not created again: an earlier run already sent the invoice for Order ID ${orderId}`,
+			description: `Nothing was sent. An invoice for this order may exist already: ${lookInCabinet} If none exists, turn on Options → Send Even If an Earlier Run May Have Sent It for one run.`,
+		});
+	}
+	const envelope = sent.outcome === 'sent' ? sent.envelope : (earlier as ImEnvelope<ImCreateInvoiceData>);
 
 	const { queued, ...outcome } = operationOutcome(envelope, options.includeRaw === true);
 	const invoiceId = envelope.Result?.InvoiceId;
@@ -256,7 +296,7 @@ export async function execute(item: ItemScope, run: RunScope): Promise<IDataObje
 		expireDate: expireDate ?? null,
 		status: queued ? 'queued' : 'created',
 		...outcome,
-		alreadyDone: false,
+		alreadyDone: sent.outcome !== 'sent',
 		testMode,
 	};
 	return output as unknown as IDataObject;

@@ -4,7 +4,7 @@
  * Maximum Amount check. Never throws: a read that cannot be done says why.
  */
 import type { ImEnvelope, ImInvoiceData, ImInvoicesHistoryData } from '../../../../shared/api';
-import { invoiceIn, requestInvoice } from '../../../../shared/transport/reads';
+import { invoiceIn, requestInvoice, timesListed } from '../../../../shared/transport/reads';
 import { isRefusal, refusalSummary } from '../../../../shared/transport/refusal';
 import type { RequestSettings } from '../../../../shared/transport/request';
 import type { RunScope } from '../scope';
@@ -41,6 +41,9 @@ export async function lookUpInvoice(
 		return { why: `IntellectMoney refused the read of the invoice (${refusalSummary(envelope)})` };
 	}
 	const invoice = invoiceIn(envelope, invoiceId);
+	if (timesListed(envelope, invoiceId) > 1) {
+		return { why: `IntellectMoney lists invoice ${invoiceId} more than once, so its state is unknown` };
+	}
 	if (!invoice) {
 		return {
 			why: `IntellectMoney lists no invoice ${invoiceId} for shop ${eshopId}`,

@@ -1,33 +1,49 @@
 /**
- * The one send-and-reconcile flow of the purchase actions (Capture, Release or Refund): a request
- * the operation built goes out through sendMoneyMovingRequest, and the invoice's state, read back
- * from IntellectMoney where it can be, decides what a lost answer or a refusal means. An action
- * brings its policy: a classification of the invoice states and its messages, whole sentences.
+ * The one flow of the purchase actions (Capture, Release or Refund): the request an item's
+ * parameters make, read and checked before anything is sent (readPurchaseRequest), then sent at most
+ * once (atMostOnce/), with the invoice's state read back from IntellectMoney where it can be. An
+ * action brings its policy as data: how the invoice states classify, whether to read first, whether
+ * to record it across runs. Its words are in messages.ts.
  */
 import type { ImEnvelope, ImPurchaseActionData } from '../../../../shared/api';
 import type { ENDPOINTS } from '../../../../shared/signature';
-import { isCredentialRefusal, REFUSED_ACTION } from '../../../../shared/transport/refusal';
+import { refusalError } from '../../../../shared/transport/refusal';
 import { intellectMoneyApiRequest } from '../../../../shared/transport/request';
 import type { RequestSettings } from '../../../../shared/transport/request';
-import { sendMoneyMovingRequest } from '../../transport/moneyMoving';
-import type { StateReading } from '../../transport/moneyMoving';
+import { sendAtMostOnce } from '../../atMostOnce/send';
+import type { StateReading } from '../../atMostOnce/send';
+import { lostError, outcomeError } from '../../atMostOnce/errors';
 import { validateMerchantReceipt } from '../../validation/receipt';
 import { requestSettings } from '../common/options';
 import type { CommonOptions } from '../common/options';
 import type { ItemScope, RunScope, ShopSettings } from '../scope';
 import { lookUpInvoice } from './invoiceLookup';
 import type { FoundInvoice } from './invoiceLookup';
-import { readPurchaseTarget, targetFields, unreadableStateReason } from './target';
+import {
+	earlierRunDescription,
+	earlierRunMessage,
+	lostAdvice,
+	missingForStateReads,
+	NOT_READ_FIRST_DESCRIPTION,
+	notReadFirst,
+	PURCHASE_WORDS,
+	refusalNote,
+	refusalTitle,
+	seenState,
+} from './messages';
+import type { PurchaseAction } from './messages';
+import { readPurchaseTarget, targetFields } from './target';
 import type { PurchaseTarget } from './target';
 
 /**
  * What an invoice's state (lower case, InvoiceData.State) means for an action: carried out; still
- * waiting for it; waiting, but a change may show late (so it proves nothing after a lost answer);
- * neither (the action cannot apply to it).
+ * waiting for it (no proof after a lost answer: a change may show late); neither (the action cannot
+ * apply to it).
  */
-export type InvoiceVerdict = 'done' | 'pending' | 'pendingMayLag' | 'other';
+export type InvoiceVerdict = 'done' | 'pending' | 'other';
 
 export interface PurchaseActionPolicy {
+	action: PurchaseAction;
 	endpoint: typeof ENDPOINTS.capturePurchase | typeof ENDPOINTS.refundPurchase;
 	classify(state: string): InvoiceVerdict;
 	/**
@@ -35,16 +51,8 @@ export interface PurchaseActionPolicy {
 	 * rule that refuses a repeat, a re-run must not send it blindly.
 	 */
 	readFirst: boolean;
-	messages: {
-		/** The error when the invoice could not be read before sending. */
-		notReadFirst(invoiceId: string): string;
-		/** What a repeat does, for the error after a lost answer. */
-		repeatRule: string;
-		/** A refusal that may be the repeat of an earlier run's action. */
-		maybeRepeat: string;
-		/** Why a state that is neither pending nor done does not fit the action. */
-		otherState(state: string): string;
-	};
+	/** Record it in n8n's store across executions (atMostOnce/memory.ts), for the same reason. */
+	acrossRuns: boolean;
 }
 
 export interface PurchaseActionRequest<
@@ -60,6 +68,7 @@ export interface PurchaseActionRequest<
 /** The options every purchase action has. */
 export interface PurchaseActionOptions extends CommonOptions {
 	merchantReceipt?: unknown;
+	sendAfterEarlierRun?: boolean;
 }
 
 /**
@@ -85,67 +94,73 @@ export type PurchaseActionResult =
 	| { envelope: ImEnvelope<ImPurchaseActionData>; alreadyDone?: undefined }
 	| { alreadyDone: FoundInvoice | undefined; envelope?: undefined };
 
-const CHECK_IN_CABINET = 'check the invoice in the IntellectMoney cabinet';
-
+/** Sends the action at most once; IntellectMoney's answer or the proof it was done, else the error. */
 export async function sendPurchaseAction(
 	run: RunScope,
 	request: PurchaseActionRequest,
 	policy: PurchaseActionPolicy,
 ): Promise<PurchaseActionResult> {
-	const { target, body, settings, shop } = request;
+	const { target, body, settings, shop, options } = request;
 	const { invoiceId } = target;
-	const { messages } = policy;
+	const node = run.node.getNode();
 	// Only an invoice named by Invoice ID can be read, and only with Login and Password.
-	const readState =
-		invoiceId !== undefined && shop.hasLogin
-			? async () => await readInvoiceState(run, shop.eshopId, invoiceId, settings, policy)
-			: undefined;
+	const canRead = invoiceId !== undefined && shop.hasLogin;
+	const targetKey =
+		invoiceId !== undefined ? `invoice:${invoiceId}` : `order:${target.orderId ?? ''}`;
 
-	return await sendMoneyMovingRequest<ImPurchaseActionData, FoundInvoice>(run.node.getNode(), {
-		endpoint: policy.endpoint,
-		body: () => body,
+	const result = await sendAtMostOnce<ImPurchaseActionData, FoundInvoice>({
+		policy: { canRead, readFirst: policy.readFirst, renewsToken: false },
 		send: async () => await intellectMoneyApiRequest(run.node, policy.endpoint, body, settings),
-		readState,
-		readFirst: policy.readFirst,
-		pendingProvesNotDone: (found) =>
-			policy.classify((found?.invoice.State ?? '').toLowerCase()) !== 'pendingMayLag',
-		unreadableBeforeSending: messages.notReadFirst(invoiceId ?? ''),
-		unknownStateAdvice: `The node cannot tell whether it was carried out${readState ? '' : unreadableStateReason(target, shop.hasLogin)}: ${CHECK_IN_CABINET} before running this again. ${messages.repeatRule}`,
-		refusalNote: (refusal, reading) => {
-			// A refusal about the keys or the signature is never a repeat's: the hint says what to fix.
-			if (isCredentialRefusal(refusal)) return '';
-			if (reading === undefined) {
-				return `${messages.maybeRepeat}: ${CHECK_IN_CABINET}. To have such repeats reported as alreadyDone, ${missingForStateReads(target, shop.hasLogin)}.`;
-			}
-			if (reading.verdict === 'pending') {
-				return `The invoice is still ${reading.state?.invoice.State ?? 'pending'}, so this is not the refusal of a repeat.`;
-			}
-			if (reading.answered) return `IntellectMoney's state says why: ${reading.why ?? 'unknown'}.`;
-			return `The node could not read the invoice's state (${reading.why ?? 'unknown'}). ${messages.maybeRepeat}: ${CHECK_IN_CABINET}.`;
-		},
-		refusalTitle: (_refusal, reading) => {
-			const refused = REFUSED_ACTION[policy.endpoint];
-			if (reading?.answered && reading.state === undefined) return 'Invoice not found';
-			const shown = reading?.state?.invoice.State;
-			if (!shown) return undefined;
-			return reading?.verdict === 'pending'
-				? `${refused}: the invoice is still ${shown}`
-				: `${refused}: the invoice is ${shown}`;
+		readState: canRead
+			? async () => await readInvoiceState(run, shop.eshopId, invoiceId, settings, policy)
+			: undefined,
+		attempt: {
+			context: run.node,
+			operation: policy.action,
+			target: `${shop.eshopId}:${targetKey}`,
+			acrossRuns: policy.acrossRuns,
+			ignoreEarlierRuns: options.sendAfterEarlierRun === true,
 		},
 	});
-}
 
-/** What the node lacks to read the invoice after a refusal: only what is missing. */
-function missingForStateReads(target: PurchaseTarget, hasLogin: boolean): string {
-	if (target.invoiceId === undefined) {
-		return hasLogin
-			? 'identify the invoice by Invoice ID (Login and Password are set)'
-			: 'identify the invoice by Invoice ID and set Login and Password in the credential';
+	switch (result.outcome) {
+		case 'sent':
+			return { envelope: result.envelope };
+		case 'alreadyDone':
+			return { alreadyDone: result.state };
+		case 'refused': {
+			const note = refusalNote(
+				policy.action,
+				result.envelope,
+				result.reading,
+				missingForStateReads(target, shop.hasLogin),
+			);
+			const title = refusalTitle(policy.endpoint, result.reading);
+			throw outcomeError(
+				'refused',
+				refusalError(node, result.envelope, policy.endpoint, body, note, title),
+			);
+		}
+		case 'lost':
+			throw lostError(node, result.lost, `${seenState(result.reading)} ${lostAdvice(policy.action, target, shop.hasLogin)}`);
+		case 'unreadableFirst':
+			throw outcomeError('unreadableFirst', {
+				node,
+				message: notReadFirst(policy.action, invoiceId ?? '', result.reading.why),
+				description: `${NOT_READ_FIRST_DESCRIPTION} ${lostAdvice(policy.action, target, shop.hasLogin)}`,
+			});
+		case 'notSent':
+			throw outcomeError('notSent', result.failure.error);
+		case 'earlierRun':
+			throw outcomeError('earlierRun', {
+				node,
+				message: earlierRunMessage(policy.action, target),
+				description: earlierRunDescription(result.reading),
+			});
 	}
-	return 'set Login and Password in the credential (the invoice is identified by Invoice ID)';
 }
 
-/** The invoice's state as evidence for the action (moneyMoving.ts StateReading). Never throws. */
+/** The invoice's state as evidence for the action (atMostOnce/send.ts StateReading). Never throws. */
 async function readInvoiceState(
 	run: RunScope,
 	eshopId: string,
@@ -160,13 +175,13 @@ async function readInvoiceState(
 	const shown = lookup.found.invoice.State ?? '';
 	const verdict = policy.classify(shown.toLowerCase());
 	if (verdict === 'done') return { verdict: 'done', state: lookup.found };
-	if (verdict === 'pending' || verdict === 'pendingMayLag') {
+	if (verdict === 'pending') {
 		return { verdict: 'pending', state: lookup.found, why: `the invoice is still ${shown}` };
 	}
 	return {
 		verdict: 'unknown',
 		state: lookup.found,
 		answered: true,
-		why: `the invoice is ${shown || 'without a state'}: ${policy.messages.otherState(shown.toLowerCase())}`,
+		why: `the invoice is ${shown || 'without a state'}: ${PURCHASE_WORDS[policy.action].otherState(shown.toLowerCase())}`,
 	};
 }

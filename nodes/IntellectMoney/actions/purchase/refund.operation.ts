@@ -12,7 +12,11 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { ENDPOINTS } from '../../../../shared/signature';
-import { merchantReceiptOption, optionsCollection } from '../common/descriptions';
+import {
+	merchantReceiptOption,
+	optionsCollection,
+	sendAfterEarlierRunOption,
+} from '../common/descriptions';
 import type { ItemScope, RunScope } from '../scope';
 import { purchaseActionOutput } from './output';
 import { readPurchaseRequest, sendPurchaseAction } from './purchaseFlow';
@@ -25,6 +29,7 @@ const properties: INodeProperties[] = [
 		merchantReceiptOption(
 			'when the shop fiscalises through IntellectMoney and a refund receipt is needed',
 		),
+		sendAfterEarlierRunOption('the release or refund'),
 	),
 ];
 
@@ -34,34 +39,29 @@ export const description = updateDisplayOptions(
 );
 
 const policy: PurchaseActionPolicy = {
+	action: 'refund',
 	endpoint: ENDPOINTS.refundPurchase,
 	// InvoiceData states (docs/intellectmoney-api.md §4.1): `Refund` is the state after
-	// purchaseToRefund; it acts on Created, Held and Paid. A refund of a paid invoice may show late
-	// (the invoice still reads Paid for a while), so after a lost answer Paid proves nothing.
+	// purchaseToRefund; it acts on Created, Held and Paid.
 	classify: (state) =>
 		state === 'refund'
 			? 'done'
-			: state === 'paid'
-				? 'pendingMayLag'
-				: state === 'created' || state === 'held'
-					? 'pending'
-					: 'other',
-	// IntellectMoney publishes no rule that refuses a second refund of a paid invoice: a re-run (or
-	// n8n's Retry On Fail) reads the invoice first, when it can, instead of sending blindly.
+			: state === 'paid' || state === 'created' || state === 'held'
+				? 'pending'
+				: 'other',
+	// IntellectMoney publishes no rule that refuses a second refund of a paid invoice: a re-run reads
+	// the invoice first, when it can, and an earlier run's record stops a blind repeat.
 	readFirst: true,
-	messages: {
-		notReadFirst: (invoiceId) =>
-			`Invoice ${invoiceId} was not refunded: its state could not be read first`,
-		repeatRule:
-			'The node sends a refund again only once IntellectMoney shows the invoice unchanged, never on a lost answer alone.',
-		maybeRepeat:
-			'If an earlier run or attempt already released or refunded this purchase, this refusal is expected and nothing was refunded twice',
-		otherState: () => 'only a Created, Held or Paid invoice can be released or refunded',
-	},
+	acrossRuns: true,
 };
 
-export async function execute(item: ItemScope, run: RunScope): Promise<IDataObject> {
-	const request = await readPurchaseRequest(item, run);
+/** An item's release or refund, read and checked before any item is sent. */
+export async function prepare(item: ItemScope, run: RunScope) {
+	return await readPurchaseRequest(item, run);
+}
+
+export async function execute(_item: ItemScope, run: RunScope, prepared: unknown): Promise<IDataObject> {
+	const request = prepared as Awaited<ReturnType<typeof prepare>>;
 	const result = await sendPurchaseAction(run, request, policy);
 	return purchaseActionOutput('refunded', request, result);
 }

@@ -114,11 +114,3 @@ export function targetFields(eshopId: string, target: PurchaseTarget): Record<st
 	if (target.invoiceId !== undefined) body.InvoiceId = target.invoiceId;
 	return body;
 }
-
-/** Why a purchase's state cannot be read, for error descriptions. */
-export function unreadableStateReason(target: PurchaseTarget, hasLogin: boolean): string {
-	if (target.invoiceId === undefined) {
-		return ' (only an invoice identified by Invoice ID can be looked up)';
-	}
-	return hasLogin ? '' : ' (reading an invoice needs Login and Password in the credential)';
-}
