@@ -323,10 +323,12 @@ describe('Continue On Fail', () => {
 		expect(items[1].json).toEqual({
 			error: 'Capture refused. IntellectMoney says: СКО не найден [item 1]',
 			description: expect.stringContaining('Result.State.Code 4'),
+			outcome: 'refused',
 		});
 		expect(items[2].json).toEqual({
 			error: 'Order ID is empty [item 2]',
 			description: 'Enter the Order ID, or map it from the incoming item.',
+			outcome: 'invalid',
 		});
 		expect(items[3].json).toMatchObject({ orderId: 'order-6004', captured: true });
 		expect(h.requestsTo(ENDPOINT).map((r) => r.fields.OrderId)).toEqual([

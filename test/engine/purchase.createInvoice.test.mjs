@@ -145,10 +145,17 @@ describe('test mode', () => {
 });
 
 describe('refusals and lost answers', () => {
-	test('a repeated Order ID is refused, and the error says to use the existing invoice', async () => {
+	test('a re-run for the same Order ID sends nothing; sent anyway, it is refused and says to use the existing invoice', async () => {
 		const item = { orderId: 'order-6201', amount: '10.00', expireDate: EXPIRE };
 		await h.run(createInvoice, { items: [item] });
-		const second = await h.run(createInvoice, { items: [item] });
+		const again = await h.run(createInvoice, { items: [item] });
+		const blocked = /** @type {any} */ (again.nodeError('IntellectMoney'));
+		expect(blocked.message).toBe(
+			'Not created again: an earlier run already sent the invoice for Order ID order-6201 [item 0]',
+		);
+		expect(h.requestsTo(CREATE)).toHaveLength(1);
+		const anyway = withParameters(createInvoice, { options: { sendAfterEarlierRun: true } });
+		const second = await h.run(anyway, { items: [item] });
 		const error = /** @type {any} */ (second.nodeError('IntellectMoney'));
 		expect(error.name).toBe('NodeApiError');
 		expect(error.message).toMatch(/^[A-Z][^.]+\. IntellectMoney says: .+ \[item 0\]$/);
@@ -182,13 +189,15 @@ describe('refusals and lost answers', () => {
 		expect(h.requestsTo(CREATE)).toHaveLength(1);
 	});
 
-	test('HTTP 429 (refused before processing) is asked again after the wait: one invoice', async () => {
+	test('HTTP 429 may have been carried out (IntellectMoney publishes none): not sent again', async () => {
 		h.sandbox.injectFaults({ endpoint: CREATE, kind: 'http429', count: 1 });
 		const result = await h.run(createInvoice, {
 			items: [{ orderId: 'order-6204', amount: '10.00', expireDate: EXPIRE }],
 		});
 		h.sandbox.clearFaults();
-		expect(outputJson(result)[0]).toMatchObject({ orderId: 'order-6204', status: 'created' });
-		expect(h.requestsTo(CREATE).map((r) => r.verdict)).toEqual(['refused', 'accepted']);
+		const error = /** @type {any} */ (result.nodeError('IntellectMoney'));
+		expect(error.message).toBe('IntellectMoney answered HTTP 429 [item 0]');
+		expect(error.description).toContain('look for Order ID order-6204 in the IntellectMoney cabinet');
+		expect(h.requestsTo(CREATE).map((r) => r.verdict)).toEqual(['refused']);
 	});
 });

@@ -90,14 +90,23 @@ describe('repeats never refund twice', () => {
 		expect(h.sandbox.ledger().refunds[invoice.invoiceId]).toBe(1);
 	});
 
-	test('by Order ID: the repeat is a refusal that says it may be expected', async () => {
+	test('by Order ID: a re-run is not sent (an earlier run sent it), and says how to proceed', async () => {
 		const invoice = h.sandbox.addInvoice({ state: 'Held' });
 		await h.run(byOrderId, { items: [{ orderId: invoice.orderId }] });
 		const second = await h.run(byOrderId, { items: [{ orderId: invoice.orderId }] });
 		const error = /** @type {any} */ (second.nodeError('IntellectMoney'));
-		expect(error.name).toBe('NodeApiError');
-		expect(error.message).toMatch(/^[A-Z][^.]+\. IntellectMoney says: .+ \[item 0\]$/);
-		expect(error.description).toContain('this refusal is expected and nothing was refunded twice');
+		expect(error.message).toBe(
+			`Not refunded again: an earlier run may already have refunded Order ID ${invoice.orderId} [item 0]`,
+		);
+		expect(error.description).toContain('Send Even If an Earlier Run May Have Sent It');
+		expect(h.requestsTo(REFUND)).toHaveLength(1);
+		expect(h.sandbox.ledger().refunds[invoice.invoiceId]).toBe(1);
+		// The operator's explicit option sends it; IntellectMoney refuses the repeat, nothing moves twice.
+		const anyway = withParameters(byOrderId, { options: { sendAfterEarlierRun: true } });
+		const third = await h.run(anyway, { items: [{ orderId: invoice.orderId }] });
+		const refused = /** @type {any} */ (third.nodeError('IntellectMoney'));
+		expect(refused.message).toMatch(/^[A-Z][^.]+\. IntellectMoney says: .+ \[item 0\]$/);
+		expect(refused.description).toContain('this refusal is expected and nothing was refunded twice');
 		expect(h.sandbox.ledger().refunds[invoice.invoiceId]).toBe(1);
 	});
 

@@ -3,12 +3,17 @@
  * Engine-test harness: one sandbox and one n8n-core engine per test file, the credential pointing at
  * the sandbox, workflow fixtures, and the secret scan used by every engine test.
  */
-import { afterAll, beforeAll, expect } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { createEngine, CREDENTIAL_TYPE, removeEngineUserFolder } from '../../dev/n8n/engine.mjs';
+import {
+	createEngine,
+	CREDENTIAL_TYPE,
+	deduplicator,
+	removeEngineUserFolder,
+} from '../../dev/n8n/engine.mjs';
 import { credentialFor, startSandbox } from '../../dev/sandbox/index.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -70,6 +75,11 @@ export function useHarness(options = {}) {
 	const harness = /** @type {Harness} */ ({});
 	beforeAll(async () => {
 		Object.assign(harness, await startHarness({ shop: options.shop }));
+	});
+	// Each test starts with n8n's deduplication store empty, as on a fresh n8n: a test's runs of one
+	// target are "earlier runs" to each other, another test's are not (fixtures share workflow ids).
+	beforeEach(() => {
+		deduplicator.rows.clear();
 	});
 	afterAll(async () => {
 		const secrets = [

@@ -9,10 +9,10 @@
  * Also runs the node through n8n-core's engine with a credential pointing at it (startHostileHarness),
  * recording everything a user could see, for the secret scan.
  */
-import { afterAll, beforeAll, expect } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, expect } from '@jest/globals';
 import { createServer } from 'node:http';
 
-import { createEngine, CREDENTIAL_TYPE } from '../../dev/n8n/engine.mjs';
+import { createEngine, CREDENTIAL_TYPE, deduplicator } from '../../dev/n8n/engine.mjs';
 import { findLeaks, visibleTexts } from './harness.mjs';
 
 /**
@@ -191,6 +191,11 @@ export function useHostileHarness() {
 	const harness = /** @type {HostileHarness} */ ({});
 	beforeAll(async () => {
 		Object.assign(harness, await startHostileHarness());
+	});
+	// Each test starts with n8n's deduplication store empty, as on a fresh n8n: a test's runs of one
+	// target are "earlier runs" to each other, another test's are not (fixtures share workflow ids).
+	beforeEach(() => {
+		deduplicator.rows.clear();
 	});
 	afterAll(async () => {
 		expect(harness.leaks()).toEqual([]);

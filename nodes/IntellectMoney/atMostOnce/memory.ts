@@ -63,7 +63,7 @@ export async function recallAttempt(
 	context: IExecuteFunctions,
 	attempt: AttemptTarget,
 	across: { acrossRuns: boolean; ignoreEarlierRuns: boolean },
-): Promise<Recalled> {
+): Promise<Recalled | StoreUnavailable> {
 	const earlier = thisProcess.get(processKey(context, attempt));
 	if (earlier?.fate === 'sent') {
 		return { memory: 'thisExecutionSent', envelope: earlier.envelope, recorded: false };
@@ -71,6 +71,7 @@ export async function recallAttempt(
 	if (earlier?.fate === 'lost') return { memory: 'thisExecutionLost', lost: earlier.lost, recorded: false };
 	if (!across.acrossRuns) return { memory: 'none', recorded: false };
 	const seenBefore = await inStoreQueue(context, async () => await recordInStore(context, attempt));
+	if (seenBefore instanceof StoreUnavailable) return seenBefore;
 	return { memory: seenBefore && !across.ignoreEarlierRuns ? 'earlierRun' : 'none', recorded: !seenBefore };
 }
 
@@ -103,7 +104,10 @@ function remember(context: IExecuteFunctions, attempt: AttemptTarget, remembered
 }
 
 /** True when the store already held the record (an earlier execution may have sent it). */
-async function recordInStore(context: IExecuteFunctions, attempt: AttemptTarget): Promise<boolean> {
+async function recordInStore(
+	context: IExecuteFunctions,
+	attempt: AttemptTarget,
+): Promise<boolean | StoreUnavailable> {
 	const key = storeKey(attempt);
 	for (let tries = 1; ; tries++) {
 		try {
@@ -112,7 +116,7 @@ async function recordInStore(context: IExecuteFunctions, attempt: AttemptTarget)
 		} catch (error) {
 			// The first record of a node races another process's first record (a unique-key conflict):
 			// the row exists now, so once more reads it.
-			if (tries >= 2) throw storeUnavailable(error);
+			if (tries >= 2) return storeUnavailable(error);
 		}
 	}
 }

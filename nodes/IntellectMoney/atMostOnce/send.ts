@@ -9,11 +9,12 @@ import { clock } from '../../../shared/clock';
 import { asTransportFailure } from '../../../shared/transport/answer';
 import type { TransportFailure } from '../../../shared/transport/answer';
 import { isRefusal, refusedParameter } from '../../../shared/transport/refusal';
-import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
 
 import { ItemError } from '../errors';
 import { recallAttempt, settleAttempt, StoreUnavailable } from './memory';
-import type { AttemptTarget, Recalled } from './memory';
+import type { AttemptTarget } from './memory';
 import { decide } from './protocol';
 import type { Observation, Outcome, Policy } from './protocol';
 
@@ -72,14 +73,12 @@ export async function sendAtMostOnce<TResult extends ImResultBase, TState>(
 	request: AtMostOnceRequest<TResult, TState>,
 ): Promise<AtMostOnceResult<TResult, TState>> {
 	const { context, acrossRuns, ignoreEarlierRuns } = request.attempt;
-	let recalled: Recalled;
-	try {
-		recalled = await recallAttempt(context, request.attempt, { acrossRuns, ignoreEarlierRuns });
-	} catch (error) {
-		if (!(error instanceof StoreUnavailable)) throw error;
+	const recalled = await recallAttempt(context, request.attempt, { acrossRuns, ignoreEarlierRuns });
+	if (recalled instanceof StoreUnavailable) {
 		throw new ItemError(
-			`Nothing was sent: ${error.message}`,
+			`Nothing was sent: ${recalled.message}`,
 			'The node records a payment request in n8n before sending it, so that a re-run never sends it twice. Check that n8n can write to its database, then run it again.',
+			'notSent',
 		);
 	}
 	const history: Observation[] = [];
@@ -129,7 +128,7 @@ async function observeSend<TResult extends ImResultBase, TState>(
 	} catch (error) {
 		const failure = asTransportFailure(error);
 		// Anything but the transport's own verdict is no proof that it never left.
-		if (failure === undefined) throw error;
+		if (failure === undefined) throw new NodeApiError(request.attempt.context.getNode(), error as JsonObject);
 		const neverLeft = !failure.mayHaveApplied && failure.error.httpCode !== '429';
 		record(neverLeft ? { notSent: failure } : { lost: { failure } });
 		return { kind: 'failed', neverLeft, retryable: failure.retryable, retryAfterMs: failure.retryAfterMs };
