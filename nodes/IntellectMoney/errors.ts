@@ -59,7 +59,13 @@ export function errorForItem(
 function remake(
 	node: INode,
 	error: unknown,
-	{ base, message, description, itemIndex, own }: { base: string; message: string; description?: string; itemIndex: number; own: boolean },
+	{
+		base,
+		message,
+		description,
+		itemIndex,
+		own,
+	}: { base: string; message: string; description?: string; itemIndex: number; own: boolean },
 ): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError) {
 		const response = { ...((error.errorResponse as JsonObject | undefined) ?? {}), message: base };

@@ -66,7 +66,10 @@ export async function requestInvoice(
 }
 
 /** How many entries of a getInvoicesHistory answer are the invoice. */
-export function timesListed(envelope: ImEnvelope<ImInvoicesHistoryData>, invoiceId: string): number {
+export function timesListed(
+	envelope: ImEnvelope<ImInvoicesHistoryData>,
+	invoiceId: string,
+): number {
 	const list = envelope.Result?.InvoicesHistoryList;
 	return Array.isArray(list) ? list.filter((entry) => String(entry?.Id) === invoiceId).length : 0;
 }

@@ -97,7 +97,9 @@ describe('after a lost answer, a state read can show it done, never prove it not
 		readsAnswer(HISTORY, [invoiceList('Held')]);
 		const item = onlyItem(await h.run(captureById, byInvoice));
 		expect(item).toMatchObject({ outcome: 'lost' });
-		expect(item.description).toContain('the invoice is still Held, and a change may show only later');
+		expect(item.description).toContain(
+			'the invoice is still Held, and a change may show only later',
+		);
 		const log = h.server.log.filter((entry) => entry.path !== 'personal/user/getUserToken');
 		expect(log.map((entry) => entry.path)).toEqual([CAPTURE, HISTORY, HISTORY]);
 	});
@@ -175,7 +177,6 @@ describe('after a lost answer, a state read can show it done, never prove it not
 		// Read before sending (a re-run must not refund twice), then twice after the lost answer.
 		expect(h.server.requestsTo(HISTORY)).toHaveLength(3);
 	});
-
 
 	test.each([
 		['refused (the user token expired meanwhile)', refusal(2, 'Токен недействителен', 'UserToken')],

@@ -197,7 +197,9 @@ describe('refusals and lost answers', () => {
 		h.sandbox.clearFaults();
 		const error = /** @type {any} */ (result.nodeError('IntellectMoney'));
 		expect(error.message).toBe('IntellectMoney answered HTTP 429 [item 0]');
-		expect(error.description).toContain('look for Order ID order-6204 in the IntellectMoney cabinet');
+		expect(error.description).toContain(
+			'look for Order ID order-6204 in the IntellectMoney cabinet',
+		);
 		expect(h.requestsTo(CREATE).map((r) => r.verdict)).toEqual(['refused']);
 	});
 });

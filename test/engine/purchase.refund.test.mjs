@@ -106,7 +106,9 @@ describe('repeats never refund twice', () => {
 		const third = await h.run(anyway, { items: [{ orderId: invoice.orderId }] });
 		const refused = /** @type {any} */ (third.nodeError('IntellectMoney'));
 		expect(refused.message).toMatch(/^[A-Z][^.]+\. IntellectMoney says: .+ \[item 0\]$/);
-		expect(refused.description).toContain('this refusal is expected and nothing was refunded twice');
+		expect(refused.description).toContain(
+			'this refusal is expected and nothing was refunded twice',
+		);
 		expect(h.sandbox.ledger().refunds[invoice.invoiceId]).toBe(1);
 	});
 

@@ -68,7 +68,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const invalid = prepared.findIndex((entry) => 'error' in entry);
 	if (!continueOnFail && invalid >= 0) {
 		throw errorForItem(node, (prepared[invalid] as { error: unknown }).error, invalid, {
-			description: items.length > 1 ? 'Nothing was sent for any item: every item is checked first.' : undefined,
+			description:
+				items.length > 1
+					? 'Nothing was sent for any item: every item is checked first.'
+					: undefined,
 		});
 	}
 
@@ -126,7 +129,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 type Prepared = { value: unknown } | { error: unknown };
 
-async function prepareItems(operation: Operation, scopes: ItemScope[], run: RunScope): Promise<Prepared[]> {
+async function prepareItems(
+	operation: Operation,
+	scopes: ItemScope[],
+	run: RunScope,
+): Promise<Prepared[]> {
 	const prepared: Prepared[] = [];
 	for (const scope of scopes) {
 		try {
@@ -139,7 +146,10 @@ async function prepareItems(operation: Operation, scopes: ItemScope[], run: RunS
 }
 
 /** The items before `itemIndex` that were answered (their output is lost when the execution fails). */
-function doneBefore(outcomes: Array<{ json: unknown } | { error: unknown } | undefined>, itemIndex: number): number[] {
+function doneBefore(
+	outcomes: Array<{ json: unknown } | { error: unknown } | undefined>,
+	itemIndex: number,
+): number[] {
 	const done: number[] = [];
 	outcomes.forEach((outcome, index) => {
 		if (index !== itemIndex && outcome !== undefined && 'json' in outcome) done.push(index);

@@ -13,7 +13,10 @@ import type { LostAnswer } from './send';
 type Spec = { node: INode; message: string; description: string };
 
 /** `error` (or a NodeApiError made from `spec`) marked with its outcome. */
-export function outcomeError(outcome: Exclude<Outcome, 'sent' | 'alreadyDone'>, error: NodeApiError | Spec): NodeApiError {
+export function outcomeError(
+	outcome: Exclude<Outcome, 'sent' | 'alreadyDone'>,
+	error: NodeApiError | Spec,
+): NodeApiError {
 	const made =
 		error instanceof NodeApiError
 			? error

@@ -68,11 +68,15 @@ export async function recallAttempt(
 	if (earlier?.fate === 'sent') {
 		return { memory: 'thisExecutionSent', envelope: earlier.envelope, recorded: false };
 	}
-	if (earlier?.fate === 'lost') return { memory: 'thisExecutionLost', lost: earlier.lost, recorded: false };
+	if (earlier?.fate === 'lost')
+		return { memory: 'thisExecutionLost', lost: earlier.lost, recorded: false };
 	if (!across.acrossRuns) return { memory: 'none', recorded: false };
 	const seenBefore = await inStoreQueue(context, async () => await recordInStore(context, attempt));
 	if (seenBefore instanceof StoreUnavailable) return seenBefore;
-	return { memory: seenBefore && !across.ignoreEarlierRuns ? 'earlierRun' : 'none', recorded: !seenBefore };
+	return {
+		memory: seenBefore && !across.ignoreEarlierRuns ? 'earlierRun' : 'none',
+		recorded: !seenBefore,
+	};
 }
 
 /** Keeps what this attempt did, for the next attempt of this execution and for later executions. */
@@ -82,18 +86,23 @@ export async function settleAttempt<TResult extends ImResultBase, TState>(
 	recalled: Recalled,
 	result: AtMostOnceResult<TResult, TState>,
 ): Promise<void> {
-	if (result.outcome === 'sent') remember(context, attempt, { fate: 'sent', envelope: result.envelope });
+	if (result.outcome === 'sent')
+		remember(context, attempt, { fate: 'sent', envelope: result.envelope });
 	else if (result.outcome === 'alreadyDone') {
 		remember(context, attempt, { fate: 'sent', envelope: result.earlier ?? recalled.envelope });
-	}
-	else if (result.outcome === 'lost') remember(context, attempt, { fate: 'lost', lost: result.lost });
+	} else if (result.outcome === 'lost')
+		remember(context, attempt, { fate: 'lost', lost: result.lost });
 	if (recalled.recorded && leftUntouched(result.outcome)) {
 		// Proof that nothing of this request was carried out: a later run may send it.
 		await inStoreQueue(context, async () => await removeFromStore(context, attempt));
 	}
 }
 
-function remember(context: IExecuteFunctions, attempt: AttemptTarget, remembered: Remembered): void {
+function remember(
+	context: IExecuteFunctions,
+	attempt: AttemptTarget,
+	remembered: Remembered,
+): void {
 	const key = processKey(context, attempt);
 	thisProcess.delete(key);
 	thisProcess.set(key, remembered);
@@ -111,7 +120,11 @@ async function recordInStore(
 	const key = storeKey(attempt);
 	for (let tries = 1; ; tries++) {
 		try {
-			const answer = await context.helpers.checkProcessedAndRecord([key], STORE_SCOPE, STORE_OPTIONS);
+			const answer = await context.helpers.checkProcessedAndRecord(
+				[key],
+				STORE_SCOPE,
+				STORE_OPTIONS,
+			);
 			return answer.processed.includes(key);
 		} catch (error) {
 			// The first record of a node races another process's first record (a unique-key conflict):

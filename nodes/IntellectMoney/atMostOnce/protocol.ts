@@ -87,14 +87,21 @@ export function decide(policy: Policy, memory: Memory, history: readonly Observa
 	const sends = history.filter((seen) => seen.kind !== 'read' && seen.kind !== 'renewed').length;
 	const last = history[history.length - 1];
 	if (last === undefined) return start(policy, memory);
-	const lastSendIndex = findLastIndex(history, (seen) => seen.kind !== 'read' && seen.kind !== 'renewed');
+	const lastSendIndex = findLastIndex(
+		history,
+		(seen) => seen.kind !== 'read' && seen.kind !== 'renewed',
+	);
 	const lastSend = lastSendIndex < 0 ? undefined : history[lastSendIndex];
 
 	switch (last.kind) {
 		case 'answered':
 			return stop('sent');
 		case 'refused':
-			if (last.tokenRefused && policy.renewsToken && !history.some((seen) => seen.kind === 'renewed')) {
+			if (
+				last.tokenRefused &&
+				policy.renewsToken &&
+				!history.some((seen) => seen.kind === 'renewed')
+			) {
 				return { step: 'renewToken' };
 			}
 			// A refusal is no proof of "already done": the state may say it is.
@@ -107,7 +114,9 @@ export function decide(policy: Policy, memory: Memory, history: readonly Observa
 					? { step: 'send', afterMs: resendDelayMs(sends, last.retryAfterMs) }
 					: stop('notSent');
 			}
-			return policy.canRead ? { step: 'read', afterMs: Math.max(READ_DELAYS_MS[0], last.retryAfterMs) } : stop('lost');
+			return policy.canRead
+				? { step: 'read', afterMs: Math.max(READ_DELAYS_MS[0], last.retryAfterMs) }
+				: stop('lost');
 		case 'read': {
 			// The read before the first send.
 			if (lastSend === undefined) {
@@ -138,7 +147,9 @@ function start(policy: Policy, memory: Memory): Step {
 		case 'earlierRun':
 			return policy.canRead ? { step: 'read', afterMs: 0 } : stop('earlierRun');
 		case 'none':
-			return policy.readFirst && policy.canRead ? { step: 'read', afterMs: 0 } : { step: 'send', afterMs: 0 };
+			return policy.readFirst && policy.canRead
+				? { step: 'read', afterMs: 0 }
+				: { step: 'send', afterMs: 0 };
 	}
 }
 

@@ -128,10 +128,16 @@ async function observeSend<TResult extends ImResultBase, TState>(
 	} catch (error) {
 		const failure = asTransportFailure(error);
 		// Anything but the transport's own verdict is no proof that it never left.
-		if (failure === undefined) throw new NodeApiError(request.attempt.context.getNode(), error as JsonObject);
+		if (failure === undefined)
+			throw new NodeApiError(request.attempt.context.getNode(), error as JsonObject);
 		const neverLeft = !failure.mayHaveApplied && failure.error.httpCode !== '429';
 		record(neverLeft ? { notSent: failure } : { lost: { failure } });
-		return { kind: 'failed', neverLeft, retryable: failure.retryable, retryAfterMs: failure.retryAfterMs };
+		return {
+			kind: 'failed',
+			neverLeft,
+			retryable: failure.retryable,
+			retryAfterMs: failure.retryAfterMs,
+		};
 	}
 	if (isRefusal(answer)) {
 		record({ envelope: answer });

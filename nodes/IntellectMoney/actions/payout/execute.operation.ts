@@ -77,8 +77,14 @@ export async function prepare(item: ItemScope, run: RunScope) {
 	return { payoutOperationId, options, settings, wait, testMode };
 }
 
-export async function execute(_item: ItemScope, run: RunScope, prepared: unknown): Promise<IDataObject> {
-	const { payoutOperationId, options, settings, wait, testMode } = prepared as Awaited<ReturnType<typeof prepare>>;
+export async function execute(
+	_item: ItemScope,
+	run: RunScope,
+	prepared: unknown,
+): Promise<IDataObject> {
+	const { payoutOperationId, options, settings, wait, testMode } = prepared as Awaited<
+		ReturnType<typeof prepare>
+	>;
 	const flags = { includeRaw: options.includeRaw === true, testMode };
 	const node = run.node.getNode();
 
@@ -117,7 +123,10 @@ export async function execute(_item: ItemScope, run: RunScope, prepared: unknown
 	const check = PAYOUT_WORDS.checkPayout;
 	switch (outcome.outcome) {
 		case 'refused':
-			throw outcomeError('refused', refusalError(node, outcome.envelope, ENDPOINTS.executePayout, body()));
+			throw outcomeError(
+				'refused',
+				refusalError(node, outcome.envelope, ENDPOINTS.executePayout, body()),
+			);
 		case 'lost':
 			throw lostError(node, outcome.lost, `${payoutSeen(outcome.reading)} ${check}`);
 		case 'notSent':
@@ -136,7 +145,8 @@ export async function execute(_item: ItemScope, run: RunScope, prepared: unknown
 			});
 		default:
 	}
-	const envelope = outcome.outcome === 'sent' ? outcome.envelope : (outcome.state ?? outcome.earlier ?? {});
+	const envelope =
+		outcome.outcome === 'sent' ? outcome.envelope : (outcome.state ?? outcome.earlier ?? {});
 
 	const answered: ExecutePayoutOutput = {
 		...payoutOutput(envelope, payoutOperationId, {

@@ -27,6 +27,10 @@ export function payoutSeen(reading: StateReading<PayoutEnvelope> | undefined): s
 
 export function earlierRunDescription(reading: StateReading<PayoutEnvelope> | undefined): string {
 	const state = reading?.state?.Result?.PayoutOperationState;
-	const seen = state ? ` The payout now reads ${state}.` : reading?.why ? ` The node read: ${reading.why}.` : '';
+	const seen = state
+		? ` The payout now reads ${state}.`
+		: reading?.why
+			? ` The node read: ${reading.why}.`
+			: '';
 	return `Nothing was sent. An earlier execution of this node sent this execute and never learned whether IntellectMoney carried it out.${seen} Check the payout in the IntellectMoney cabinet: if it was not executed, turn on Options → Send Even If an Earlier Run May Have Sent It for one run.`;
 }

@@ -59,7 +59,11 @@ export async function prepare(item: ItemScope, run: RunScope) {
 	return { request, maxAmount };
 }
 
-export async function execute(_item: ItemScope, run: RunScope, prepared: unknown): Promise<IDataObject> {
+export async function execute(
+	_item: ItemScope,
+	run: RunScope,
+	prepared: unknown,
+): Promise<IDataObject> {
 	const { request, maxAmount } = prepared as Awaited<ReturnType<typeof prepare>>;
 	const { invoiceId } = request.target;
 	if (maxAmount !== undefined && invoiceId !== undefined) {
@@ -90,12 +94,14 @@ async function assertWithinMaxAmount(
 		throw new ItemError(
 			`Could not read the amount of invoice ${invoiceId}: not captured`,
 			`Maximum Amount is set, so the node reads the held amount before capturing, and it found ${lookup.why ?? 'no positive amount in the invoice'}. Check the Invoice ID and Login and Password in the credential, or clear Maximum Amount.`,
+			'notSent',
 		);
 	}
 	if (amount > maxAmount) {
 		throw new ItemError(
 			`Invoice ${invoiceId} holds ${amount.toFixed(2)}${money?.Currency ? ` ${money.Currency}` : ''}, more than the Maximum Amount ${maxAmount.toFixed(2)}: not captured`,
 			'Raise Options → Maximum Amount if this capture is intended, or capture it by hand in the IntellectMoney cabinet.',
+			'notSent',
 		);
 	}
 }

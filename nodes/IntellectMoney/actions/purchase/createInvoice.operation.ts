@@ -232,7 +232,19 @@ export async function prepare(item: ItemScope, run: RunScope) {
 	const body: Record<string, string> = {};
 	for (const [name, value] of Object.entries(fields)) if (value !== undefined) body[name] = value;
 
-	return { options, orderId, amount, holdMode, holdTime, expireDate, settings, eshopId, testMode, currency, body };
+	return {
+		options,
+		orderId,
+		amount,
+		holdMode,
+		holdTime,
+		expireDate,
+		settings,
+		eshopId,
+		testMode,
+		currency,
+		body,
+	};
 }
 
 type PreparedInvoice = Awaited<ReturnType<typeof prepare>>;
@@ -242,8 +254,19 @@ export async function execute(
 	run: RunScope,
 	prepared: unknown,
 ): Promise<IDataObject> {
-	const { options, orderId, amount, holdMode, holdTime, expireDate, settings, eshopId, testMode, currency, body } =
-		prepared as PreparedInvoice;
+	const {
+		options,
+		orderId,
+		amount,
+		holdMode,
+		holdTime,
+		expireDate,
+		settings,
+		eshopId,
+		testMode,
+		currency,
+		body,
+	} = prepared as PreparedInvoice;
 	const node = run.node.getNode();
 	// Creating an invoice moves no money, but a lost answer may still have created it, and a second
 	// invoice for the same order could be paid twice. IntellectMoney lists invoices by InvoiceId only,
@@ -251,7 +274,8 @@ export async function execute(
 	// run or a later one (atMostOnce/memory.ts).
 	const sent = await sendAtMostOnce<ImCreateInvoiceData, never>({
 		policy: { canRead: false, readFirst: false, renewsToken: false },
-		send: async () => await intellectMoneyApiRequest(run.node, ENDPOINTS.createInvoice, body, settings),
+		send: async () =>
+			await intellectMoneyApiRequest(run.node, ENDPOINTS.createInvoice, body, settings),
 		attempt: {
 			context: run.node,
 			operation: 'createInvoice',
@@ -265,10 +289,14 @@ export async function execute(
 			refusedParameter(sent.envelope)?.toLowerCase() === 'orderid'
 				? `If an invoice for Order ID ${orderId} was created before (an earlier run, or a lost answer), use it: its Invoice ID is in the IntellectMoney cabinet.`
 				: '';
-		throw outcomeError('refused', refusalError(node, sent.envelope, ENDPOINTS.createInvoice, body, note));
+		throw outcomeError(
+			'refused',
+			refusalError(node, sent.envelope, ENDPOINTS.createInvoice, body, note),
+		);
 	}
 	const lookInCabinet = `look for Order ID ${orderId} in the IntellectMoney cabinet before running this again (with the shop option "accept only a unique purchase number", a repeat is refused).`;
-	if (sent.outcome === 'lost') throw lostError(node, sent.lost, ` The invoice may exist already: ${lookInCabinet}`);
+	if (sent.outcome === 'lost')
+		throw lostError(node, sent.lost, ` The invoice may exist already: ${lookInCabinet}`);
 	if (sent.outcome === 'notSent') throw outcomeError('notSent', sent.failure.error);
 	// This execution's earlier attempt (n8n's Retry On Fail) created it: that invoice, found already done.
 	const earlier = sent.outcome === 'alreadyDone' ? sent.earlier : undefined;
@@ -279,7 +307,8 @@ export async function execute(
 			description: `Nothing was sent. An invoice for this order may exist already: ${lookInCabinet} If none exists, turn on Options → Send Even If an Earlier Run May Have Sent It for one run.`,
 		});
 	}
-	const envelope = sent.outcome === 'sent' ? sent.envelope : (earlier as ImEnvelope<ImCreateInvoiceData>);
+	const envelope =
+		sent.outcome === 'sent' ? sent.envelope : (earlier as ImEnvelope<ImCreateInvoiceData>);
 
 	const { queued, ...outcome } = operationOutcome(envelope, options.includeRaw === true);
 	const invoiceId = envelope.Result?.InvoiceId;

@@ -42,7 +42,9 @@ export async function lookUpInvoice(
 	}
 	const invoice = invoiceIn(envelope, invoiceId);
 	if (timesListed(envelope, invoiceId) > 1) {
-		return { why: `IntellectMoney lists invoice ${invoiceId} more than once, so its state is unknown` };
+		return {
+			why: `IntellectMoney lists invoice ${invoiceId} more than once, so its state is unknown`,
+		};
 	}
 	if (!invoice) {
 		return {

@@ -19,7 +19,8 @@ export const SEND_AFTER_EARLIER_RUN = 'Send Even If an Earlier Run May Have Sent
 export const PURCHASE_WORDS = {
 	capture: {
 		done: 'captured',
-		repeatRule: 'A second capture of a captured invoice is refused by IntellectMoney, never paid twice.',
+		repeatRule:
+			'A second capture of a captured invoice is refused by IntellectMoney, never paid twice.',
 		maybeRepeat:
 			'If an earlier run or attempt already captured this purchase, this refusal is expected and nothing was captured twice',
 		otherState: (state: string) =>
@@ -40,7 +41,11 @@ export const PURCHASE_WORDS = {
 } as const;
 
 /** The message of an invoice that could not be read before sending. */
-export function notReadFirst(action: PurchaseAction, invoiceId: string, why: string | undefined): string {
+export function notReadFirst(
+	action: PurchaseAction,
+	invoiceId: string,
+	why: string | undefined,
+): string {
 	const what = `Invoice ${invoiceId} was not ${PURCHASE_WORDS[action].done}: its state could not be read first`;
 	return why ? `${what} (${why})` : what;
 }
@@ -57,7 +62,11 @@ export function unreadableStateReason(target: PurchaseTarget, hasLogin: boolean)
 }
 
 /** What to check after an answer that may have been carried out. */
-export function lostAdvice(action: PurchaseAction, target: PurchaseTarget, hasLogin: boolean): string {
+export function lostAdvice(
+	action: PurchaseAction,
+	target: PurchaseTarget,
+	hasLogin: boolean,
+): string {
 	return `The node cannot tell whether it was carried out${unreadableStateReason(target, hasLogin)}: ${CHECK_IN_CABINET} before running this again. ${PURCHASE_WORDS[action].repeatRule}`;
 }
 
@@ -69,7 +78,10 @@ export function seenState(reading: StateReading<FoundInvoice> | undefined): stri
 
 /** The error of a request an earlier execution may have sent (nothing sent now). */
 export function earlierRunMessage(action: PurchaseAction, target: PurchaseTarget): string {
-	const which = target.invoiceId !== undefined ? `invoice ${target.invoiceId}` : `Order ID ${target.orderId ?? ''}`;
+	const which =
+		target.invoiceId !== undefined
+			? `invoice ${target.invoiceId}`
+			: `Order ID ${target.orderId ?? ''}`;
 	return `Not ${PURCHASE_WORDS[action].done} again: an earlier run may already have ${PURCHASE_WORDS[action].done} ${which}`;
 }
 

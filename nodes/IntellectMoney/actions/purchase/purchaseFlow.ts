@@ -142,7 +142,11 @@ export async function sendPurchaseAction(
 			);
 		}
 		case 'lost':
-			throw lostError(node, result.lost, `${seenState(result.reading)} ${lostAdvice(policy.action, target, shop.hasLogin)}`);
+			throw lostError(
+				node,
+				result.lost,
+				`${seenState(result.reading)} ${lostAdvice(policy.action, target, shop.hasLogin)}`,
+			);
 		case 'unreadableFirst':
 			throw outcomeError('unreadableFirst', {
 				node,

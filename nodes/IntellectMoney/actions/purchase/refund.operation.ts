@@ -60,7 +60,11 @@ export async function prepare(item: ItemScope, run: RunScope) {
 	return await readPurchaseRequest(item, run);
 }
 
-export async function execute(_item: ItemScope, run: RunScope, prepared: unknown): Promise<IDataObject> {
+export async function execute(
+	_item: ItemScope,
+	run: RunScope,
+	prepared: unknown,
+): Promise<IDataObject> {
 	const request = prepared as Awaited<ReturnType<typeof prepare>>;
 	const result = await sendPurchaseAction(run, request, policy);
 	return purchaseActionOutput('refunded', request, result);
