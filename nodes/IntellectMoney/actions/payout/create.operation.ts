@@ -113,12 +113,13 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(item: ItemScope, run: RunScope): Promise<IDataObject> {
+/** An item's payout, read and checked before any item is sent. */
+export async function prepare(item: ItemScope, run: RunScope) {
 	const options = item.param('options', {}) as CommonOptions & {
 		currency?: string;
 		maxAmount?: unknown;
 	};
-	const method = item.param('method') === 'card' ? 'card' : 'sbp';
+	const method: 'card' | 'sbp' = item.param('method') === 'card' ? 'card' : 'sbp';
 	const pan = method === 'card' ? validatePan(item.param('pan')) : undefined;
 	const phone = method === 'sbp' ? validatePhone(item.param('phone')) : undefined;
 	const bankId =
@@ -138,7 +139,39 @@ export async function execute(item: ItemScope, run: RunScope): Promise<IDataObje
 	const settings = requestSettings(options);
 	const { eshopId, testMode } = await run.shop();
 	refusePayoutInTestMode(testMode);
+	return {
+		options,
+		method,
+		pan,
+		phone,
+		bankId,
+		amount,
+		recipientName,
+		currency,
+		settings,
+		eshopId,
+		testMode,
+	};
+}
 
+export async function execute(
+	_item: ItemScope,
+	run: RunScope,
+	prepared: unknown,
+): Promise<IDataObject> {
+	const {
+		options,
+		method,
+		pan,
+		phone,
+		bankId,
+		amount,
+		recipientName,
+		currency,
+		settings,
+		eshopId,
+		testMode,
+	} = prepared as Awaited<ReturnType<typeof prepare>>;
 	const userToken = await run.userTokens.get(settings);
 	const body: Record<string, string> = {
 		UserToken: userToken,
