@@ -201,7 +201,9 @@ describe('after a lost answer, a state read can show it done, never prove it not
 			const item = onlyItem(await h.run(payout, byPayout));
 			expect(h.server.requestsTo(EXECUTE)).toHaveLength(1);
 			expect(item.error).toBeDefined();
-			expect(item.description).toContain('Check the payout in the IntellectMoney cabinet');
+			expect(item.description).toContain(
+				`Payout ${PAYOUT_ID}: check the payout in the IntellectMoney cabinet`,
+			);
 		},
 	);
 });

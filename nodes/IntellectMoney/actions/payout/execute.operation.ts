@@ -120,7 +120,7 @@ export async function execute(
 			ignoreEarlierRuns: options.sendAfterEarlierRun === true,
 		},
 	});
-	const check = PAYOUT_WORDS.checkPayout;
+	const check = PAYOUT_WORDS.checkPayout(payoutOperationId);
 	switch (outcome.outcome) {
 		case 'refused':
 			throw outcomeError(

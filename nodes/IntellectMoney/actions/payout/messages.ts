@@ -6,8 +6,8 @@ import type { StateReading } from '../../atMostOnce/send';
 import type { PayoutEnvelope } from './payoutState';
 
 export const PAYOUT_WORDS = {
-	checkPayout:
-		'Check the payout in the IntellectMoney cabinet (or with Payout → Get State) before running this again.',
+	checkPayout: (payoutOperationId: string) =>
+		`Payout ${payoutOperationId}: check the payout in the IntellectMoney cabinet (or with Payout → Get State) before running this again.`,
 	readFirst:
 		'Nothing was sent. The node reads the state before sending this request, so that a re-run never sends again what an earlier run carried out.',
 } as const;

@@ -61,13 +61,25 @@ export function unreadableStateReason(target: PurchaseTarget, hasLogin: boolean)
 	return hasLogin ? '' : ' (reading an invoice needs Login and Password in the credential)';
 }
 
+/** The invoice as the operator named it: "invoice 3000000001" or "the invoice of Order ID order-42". */
+export function invoiceNamed(target: PurchaseTarget): string {
+	return target.invoiceId !== undefined
+		? `invoice ${target.invoiceId}`
+		: `the invoice of Order ID ${target.orderId ?? ''}`;
+}
+
+const ACTION_NOUN: Record<PurchaseAction, string> = {
+	capture: 'capture',
+	refund: 'release or refund',
+};
+
 /** What to check after an answer that may have been carried out. */
 export function lostAdvice(
 	action: PurchaseAction,
 	target: PurchaseTarget,
 	hasLogin: boolean,
 ): string {
-	return `The node cannot tell whether it was carried out${unreadableStateReason(target, hasLogin)}: ${CHECK_IN_CABINET} before running this again. ${PURCHASE_WORDS[action].repeatRule}`;
+	return `The node cannot tell whether the ${ACTION_NOUN[action]} of ${invoiceNamed(target)} was carried out${unreadableStateReason(target, hasLogin)}: ${CHECK_IN_CABINET} before running this again. ${PURCHASE_WORDS[action].repeatRule}`;
 }
 
 /** What the node read after a lost answer, for its description. */
