@@ -46,6 +46,9 @@ function run(command, args) {
 	});
 }
 
+/** apt's own wait for the dpkg lock held by another apt process, in seconds (apt ≥ 1.9.11). */
+export const APT_LOCK_WAIT = ['-o', 'DPkg::Lock::Timeout=600'];
+
 /**
  * Makes sure /usr/bin/chromium is there: `apt-get update && apt-get install -y chromium` when it is
  * missing, which needs root; without root it fails with the command to run.
@@ -61,8 +64,9 @@ export async function ensureChromium(executable = CHROMIUM) {
 		);
 	}
 	progress('installing Debian’s chromium (apt-get update && apt-get install -y chromium)…');
-	await run('apt-get', ['update']);
-	await run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium']);
+	// Another apt or dpkg (unattended upgrades on a fresh machine) may hold the lock: wait for it, not fail at once.
+	await run('apt-get', [...APT_LOCK_WAIT, 'update']);
+	await run('apt-get', [...APT_LOCK_WAIT, 'install', '-y', '--no-install-recommends', 'chromium']);
 	if (!existsSync(CHROMIUM))
 		throw new Error(`apt-get installed chromium, but ${CHROMIUM} is missing`);
 	return CHROMIUM;
