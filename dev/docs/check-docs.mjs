@@ -13,7 +13,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-import { anchors, headings, links } from './markdown.mjs';
+import { anchors, headings, links, undefinedReferences } from './markdown.mjs';
 
 /** The README's hard length limit, in lines (issue 23: about 250 is the target). */
 export const README_LINE_BUDGET = 300;
@@ -97,15 +97,19 @@ export function linkProblem(root, from, target, repository) {
 	return missingTarget(root, file, anchor);
 }
 
-/** Every link of README.md and docs/ that does not resolve. @param {string} root */
+/** Every link of README.md and docs/ that does not resolve, and every undefined reference. @param {string} root */
 export function checkLinks(root) {
 	const repository = repositoryUrl(JSON.parse(read(path.join(root, 'package.json'))));
-	return docsFiles(root).flatMap((file) =>
-		links(read(path.join(root, file)))
-			.map(({ target, line }) => ({ target, line, problem: linkProblem(root, file, target, repository) }))
-			.filter(({ problem }) => problem !== null)
-			.map(({ target, line, problem }) => `${file}:${line} link ${target}: ${problem}`),
-	);
+	return docsFiles(root).flatMap((file) => {
+		const text = read(path.join(root, file));
+		return [
+			...links(text)
+				.map(({ target, line }) => ({ target, line, problem: linkProblem(root, file, target, repository) }))
+				.filter(({ problem }) => problem !== null)
+				.map(({ target, line, problem }) => `${file}:${line} link ${target}: ${problem}`),
+			...undefinedReferences(text).map(({ label, line }) => `${file}:${line} link [${label}]: no such reference`),
+		];
+	});
 }
 
 /** Every `npm run <x>`, `npm start` and `npm test` that names no script of package.json. @param {string} root */

@@ -83,7 +83,8 @@ export function anchors(text) {
 
 /**
  * Every link target outside code, with its line: Markdown links and images (an optional title after
- * the target is dropped), HTML `href`, `src` and each URL of `srcset`.
+ * the target is dropped), reference definitions (`[label]: target`), HTML `href`, `src` and each
+ * URL of `srcset`.
  * @param {string} text @returns {Array<{ target: string, line: number }>}
  */
 export function links(text) {
@@ -92,6 +93,8 @@ export function links(text) {
 	for (const { line, number, fenced } of markdownLines(text)) {
 		if (fenced) continue;
 		const prose = withoutCodeSpans(line);
+		const definition = /^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)>?/.exec(prose);
+		if (definition) found.push({ target: definition[1], line: number });
 		for (const match of prose.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g))
 			found.push({ target: match[1], line: number });
 		for (const match of prose.matchAll(/\b(?:href|src)="([^"]+)"/g))
@@ -101,4 +104,24 @@ export function links(text) {
 				found.push({ target: candidate.trim().split(/\s+/)[0], line: number });
 	}
 	return found;
+}
+
+/**
+ * Reference-style links (`[text][label]`, `[label][]`) whose label has no `[label]: target`
+ * definition: GitHub and npm would show them as plain text. Labels match case-insensitively.
+ * @param {string} text @returns {Array<{ label: string, line: number }>}
+ */
+export function undefinedReferences(text) {
+	const lines = markdownLines(text).filter(({ fenced }) => !fenced);
+	const defined = new Set(
+		lines
+			.map(({ line }) => /^ {0,3}\[([^\]]+)\]:/.exec(line)?.[1].toLowerCase())
+			.filter((label) => label !== undefined),
+	);
+	return lines.flatMap(({ line, number }) =>
+		[...withoutCodeSpans(line).matchAll(/\[([^\]]+)\]\[([^\]]*)\]/g)]
+			.map((match) => (match[2] || match[1]).toLowerCase())
+			.filter((label) => !defined.has(label))
+			.map((label) => ({ label, line: number })),
+	);
 }
