@@ -26,7 +26,8 @@ const read = (file) => readFileSync(file, 'utf8');
 
 /** This repository's GitHub URL, from package.json `repository`. @param {Record<string, any>} manifest */
 export function repositoryUrl(manifest) {
-	const url = typeof manifest.repository === 'string' ? manifest.repository : manifest.repository?.url;
+	const url =
+		typeof manifest.repository === 'string' ? manifest.repository : manifest.repository?.url;
 	return String(url ?? '')
 		.replace(/^git\+/, '')
 		.replace(/\.git$/, '');
@@ -42,7 +43,9 @@ export function repositoryTarget(url, repository) {
 	const name = repository.replace(/^https:\/\/github\.com\//, '');
 	if (address === repository || address === `${repository}/`) return { file: 'README.md', anchor };
 	const blob = new RegExp(`^${escape(repository)}/(?:blob|tree|raw)/[^/]+/(.+)$`).exec(address);
-	const raw = new RegExp(`^https://raw\\.githubusercontent\\.com/${escape(name)}/[^/]+/(.+)$`).exec(address);
+	const raw = new RegExp(`^https://raw\\.githubusercontent\\.com/${escape(name)}/[^/]+/(.+)$`).exec(
+		address,
+	);
 	const file = (blob ?? raw)?.[1];
 	return file ? { file: decodeURIComponent(file), anchor } : null;
 }
@@ -63,7 +66,9 @@ export function docsFiles(root) {
 		}
 	};
 	if (existsSync(path.join(root, 'docs'))) walk('docs');
-	return files.sort((a, b) => (a === 'README.md' ? -1 : b === 'README.md' ? 1 : a.localeCompare(b)));
+	return files.sort((a, b) =>
+		a === 'README.md' ? -1 : b === 'README.md' ? 1 : a.localeCompare(b),
+	);
 }
 
 /**
@@ -76,7 +81,8 @@ function missingTarget(root, file, anchor) {
 	if (path.relative(root, absolute).startsWith('..')) return 'points outside the repository';
 	if (!existsSync(absolute)) return `${file}: no such file`;
 	if (!anchor || (file === 'README.md' && anchor === 'readme')) return null;
-	if (statSync(absolute).isDirectory() || !file.endsWith('.md')) return `#${anchor}: ${file} is not Markdown`;
+	if (statSync(absolute).isDirectory() || !file.endsWith('.md'))
+		return `#${anchor}: ${file} is not Markdown`;
 	return anchors(read(absolute)).has(anchor) ? null : `${file} has no anchor #${anchor}`;
 }
 
@@ -104,10 +110,16 @@ export function checkLinks(root) {
 		const text = read(path.join(root, file));
 		return [
 			...links(text)
-				.map(({ target, line }) => ({ target, line, problem: linkProblem(root, file, target, repository) }))
+				.map(({ target, line }) => ({
+					target,
+					line,
+					problem: linkProblem(root, file, target, repository),
+				}))
 				.filter(({ problem }) => problem !== null)
 				.map(({ target, line, problem }) => `${file}:${line} link ${target}: ${problem}`),
-			...undefinedReferences(text).map(({ label, line }) => `${file}:${line} link [${label}]: no such reference`),
+			...undefinedReferences(text).map(
+				({ label, line }) => `${file}:${line} link [${label}]: no such reference`,
+			),
 		];
 	});
 }
@@ -122,7 +134,10 @@ export function checkScripts(root) {
 				[...line.matchAll(/\bnpm (?:run(?:-script)? ([\w:.-]+)|(start|test)\b)/g)]
 					.map((match) => match[1] ?? match[2])
 					.filter((script) => !(script in scripts))
-					.map((script) => `${file}:${index + 1} npm script "${script}" is not in package.json scripts`),
+					.map(
+						(script) =>
+							`${file}:${index + 1} npm script "${script}" is not in package.json scripts`,
+					),
 			),
 	);
 }
@@ -137,7 +152,10 @@ export function checkExamples(root) {
 		text
 			.split('\n')
 			.flatMap((line, index) =>
-				[...line.matchAll(/\bexamples\/([\w.-]+\.json)/g)].map((m) => ({ name: m[1], where: `${file}:${index + 1}` })),
+				[...line.matchAll(/\bexamples\/([\w.-]+\.json)/g)].map((m) => ({
+					name: m[1],
+					where: `${file}:${index + 1}`,
+				})),
 			),
 	);
 	const missing = named
@@ -146,9 +164,15 @@ export function checkExamples(root) {
 	const all = texts.map(({ text }) => text).join('\n');
 	const unnamed = readdirSync(path.join(root, 'examples'))
 		.filter((file) => file.endsWith('.workflow.json'))
-		.map((file) => ({ file, name: String(JSON.parse(read(path.join(root, 'examples', file))).name) }))
+		.map((file) => ({
+			file,
+			name: String(JSON.parse(read(path.join(root, 'examples', file))).name),
+		}))
 		.filter(({ name }) => !all.includes(name))
-		.map(({ file, name }) => `example workflow "${name}" (examples/${file}) is not named in README.md or docs/`);
+		.map(
+			({ file, name }) =>
+				`example workflow "${name}" (examples/${file}) is not named in README.md or docs/`,
+		);
 	return [...missing, ...unnamed];
 }
 
@@ -166,7 +190,9 @@ export function nodeOperations(root) {
 	const resources = properties.find((p) => p.name === 'resource')?.options ?? [];
 	return resources.flatMap((resource) =>
 		properties
-			.filter((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource.value))
+			.filter(
+				(p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource.value),
+			)
 			.flatMap((p) => (p.options ?? []).map((operation) => `${resource.name} → ${operation.name}`)),
 	);
 }
@@ -178,7 +204,10 @@ export function checkOperations(root) {
 		.flatMap((file) => headings(read(path.join(root, file))).map((h) => h.text));
 	return nodeOperations(root)
 		.filter((operation) => !documented.some((heading) => heading.includes(operation)))
-		.map((operation) => `operation "${operation}" has no heading in docs/ (e.g. "### ${operation}" in docs/operations.md)`);
+		.map(
+			(operation) =>
+				`operation "${operation}" has no heading in docs/ (e.g. "### ${operation}" in docs/operations.md)`,
+		);
 }
 
 /**
@@ -196,7 +225,9 @@ export function checkDocumentationUrls(root) {
 			const file = `${dir}/${entry.name}`;
 			if (entry.isDirectory()) walk(file);
 			else if (/\.(js|json)$/.test(entry.name))
-				for (const [url] of read(path.join(root, file)).matchAll(new RegExp(`${escape(repository)}[^'"\`\\s)]*`, 'g'))) {
+				for (const [url] of read(path.join(root, file)).matchAll(
+					new RegExp(`${escape(repository)}[^'"\`\\s)]*`, 'g'),
+				)) {
 					const problem = linkProblem(root, 'README.md', url, repository);
 					if (problem) problems.push(`${file} documentation link ${url}: ${problem}`);
 				}
@@ -218,13 +249,17 @@ export function checkAudience(root) {
 			const first = lines.slice(1).find((line) => line.trim() !== '') ?? '';
 			return !(/^#\s/.test(lines[0]) && /^[*_]?For /.test(first.trim()));
 		})
-		.map((file) => `${file} does not open with a title and whom it is for ("*For operators who …*")`);
+		.map(
+			(file) => `${file} does not open with a title and whom it is for ("*For operators who …*")`,
+		);
 }
 
 /** The README within its line budget. @param {string} root */
 export function checkReadmeLength(root) {
 	const lines = read(path.join(root, 'README.md')).replace(/\n$/, '').split('\n').length;
-	return lines > README_LINE_BUDGET ? [`README.md has ${lines} lines, over its budget of ${README_LINE_BUDGET}`] : [];
+	return lines > README_LINE_BUDGET
+		? [`README.md has ${lines} lines, over its budget of ${README_LINE_BUDGET}`]
+		: [];
 }
 
 /**
@@ -244,7 +279,10 @@ export function checkDocs(root) {
 }
 
 // `node dev/docs/check-docs.mjs [root]`: prints each check and its problems; exits 1 on any.
-if (process.argv[1] && import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href) {
+if (
+	process.argv[1] &&
+	import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href
+) {
 	const { PROJECT_ROOT } = await import('../paths.mjs');
 	const results = checkDocs(path.resolve(process.argv[2] ?? PROJECT_ROOT));
 	for (const { id, problems } of results) {
@@ -252,6 +290,10 @@ if (process.argv[1] && import.meta.url === new URL(`file://${path.resolve(proces
 		for (const problem of problems) console.log(`    ${problem}`);
 	}
 	const failed = results.filter((r) => r.problems.length > 0);
-	console.log(failed.length ? `docs: FAILED (${failed.map((r) => r.id).join(', ')})` : `docs: passed (${results.length} checks)`);
+	console.log(
+		failed.length
+			? `docs: FAILED (${failed.map((r) => r.id).join(', ')})`
+			: `docs: passed (${results.length} checks)`,
+	);
 	process.exitCode = failed.length ? 1 : 0;
 }
