@@ -149,14 +149,12 @@ export function checkScripts(root) {
 export function checkExamples(root) {
 	const texts = docsFiles(root).map((file) => ({ file, text: read(path.join(root, file)) }));
 	const named = texts.flatMap(({ file, text }) =>
-		text
-			.split('\n')
-			.flatMap((line, index) =>
-				[...line.matchAll(/\bexamples\/([\w.-]+\.json)/g)].map((m) => ({
-					name: m[1],
-					where: `${file}:${index + 1}`,
-				})),
-			),
+		text.split('\n').flatMap((line, index) =>
+			[...line.matchAll(/\bexamples\/([\w.-]+\.json)/g)].map((m) => ({
+				name: m[1],
+				where: `${file}:${index + 1}`,
+			})),
+		),
 	);
 	const missing = named
 		.filter(({ name }) => !existsSync(path.join(root, 'examples', name)))

@@ -109,6 +109,23 @@ describe('GitHub anchors', () => {
 		expect(slug('§2.1 Merchant API')).toBe('21-merchant-api');
 	});
 
+	test('links in code are not links; reference definitions and HTML sources are', () => {
+		const text = [
+			'See [a](a.md) and `[b](b.md)`.',
+			'```md',
+			'[c](c.md)',
+			'```',
+			'<img alt="x"',
+			'  src="d.png">',
+			'[e]: e.md',
+		].join('\n');
+		expect(links(text)).toEqual([
+			{ target: 'a.md', line: 1 },
+			{ target: 'd.png', line: 6 },
+			{ target: 'e.md', line: 7 },
+		]);
+	});
+
 	test('headings in code blocks are no anchors; repeated headings get -1', () => {
 		const found = anchors('# Title\n\n```bash\n# not a heading\n```\n\n## Notes\n\n## Notes\n');
 		expect([...found]).toEqual(['title', 'notes', 'notes-1']);
