@@ -30,20 +30,54 @@ export const CHROMIUM_ARGS = [
 /** @param {string} message */
 const progress = (message) => process.stderr.write(`[chromium] ${message}\n`);
 
-/** Runs a command with inherited output; rejects on a non-zero exit. @param {string} command @param {string[]} args */
+/**
+ * Runs a command with its output passed through; resolves with its exit code and what it wrote to stderr.
+ * @param {string} command @param {string[]} args @returns {Promise<{ code: number | null, stderr: string }>}
+ */
 function run(command, args) {
 	return new Promise((resolve, reject) => {
 		const child = spawn(command, args, {
 			env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-			stdio: ['ignore', 'inherit', 'inherit'],
+			stdio: ['ignore', 'inherit', 'pipe'],
+		});
+		let stderr = '';
+		child.stderr.on('data', (chunk) => {
+			process.stderr.write(chunk);
+			stderr += chunk;
 		});
 		child.on('error', reject);
-		child.on('close', (code) =>
-			code === 0
-				? resolve(undefined)
-				: reject(new Error(`${command} ${args.join(' ')}: exit ${code}`)),
-		);
+		child.on('close', (code) => resolve({ code, stderr }));
 	});
+}
+
+/** How long apt-get waits for a lock another apt process holds (a fresh machine's unattended upgrades), in seconds. */
+export const APT_LOCK_WAIT_SECONDS = 600;
+
+/** apt's own wait for the dpkg lock (apt ≥ 1.9.11); `apt-get update`'s lists lock does not honour it (apt 2.6.1). */
+export const APT_LOCK_WAIT = ['-o', `DPkg::Lock::Timeout=${APT_LOCK_WAIT_SECONDS}`];
+
+/**
+ * `apt-get <args>` that waits for apt's locks instead of failing at once: the dpkg lock through
+ * APT_LOCK_WAIT, and any lock apt still reports busy (`Could not get lock`, e.g. the lists lock of
+ * `apt-get update`) by trying again every 5 s until APT_LOCK_WAIT_SECONDS have passed.
+ * @param {string[]} args @param {{ command?: string, retryMs?: number, waitSeconds?: number }} [options]
+ *   another command and shorter waits only to try the waiting
+ */
+export async function aptGet(args, options = {}) {
+	const { command = 'apt-get', retryMs = 5000, waitSeconds = APT_LOCK_WAIT_SECONDS } = options;
+	const deadline = Date.now() + waitSeconds * 1000;
+	for (;;) {
+		const { code, stderr } = await run(command, [...APT_LOCK_WAIT, ...args]);
+		if (code === 0) return;
+		const locked =
+			/Could not get lock|Unable to lock|Unable to acquire the dpkg frontend lock/.test(stderr);
+		if (!locked || Date.now() + retryMs > deadline)
+			throw new Error(
+				`apt-get ${args.join(' ')}: exit ${code}${locked ? ` (a lock still held after ${waitSeconds} s)` : ''}`,
+			);
+		progress(`another apt process holds its lock; trying again in ${retryMs / 1000} s…`);
+		await new Promise((resolve) => setTimeout(resolve, retryMs));
+	}
 }
 
 /**
@@ -61,8 +95,9 @@ export async function ensureChromium(executable = CHROMIUM) {
 		);
 	}
 	progress('installing Debian’s chromium (apt-get update && apt-get install -y chromium)…');
-	await run('apt-get', ['update']);
-	await run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium']);
+	// Another apt or dpkg (unattended upgrades on a fresh machine) may hold a lock: wait for it, not fail at once.
+	await aptGet(['update']);
+	await aptGet(['install', '-y', '--no-install-recommends', 'chromium']);
 	if (!existsSync(CHROMIUM))
 		throw new Error(`apt-get installed chromium, but ${CHROMIUM} is missing`);
 	return CHROMIUM;

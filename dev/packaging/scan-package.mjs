@@ -19,6 +19,7 @@ import {
 	checkLifecycleScripts,
 	checkN8nAssets,
 	checkOverrides,
+	checkReadme,
 	checkSize,
 	lintLikeTheScanner,
 	listFiles,
@@ -128,6 +129,12 @@ export async function scanTarball(tarball, options) {
 				title: 'package.json n8n section: node and credential files, codex, light and dark icons',
 				detail: `${(n8n.nodes ?? []).length} nodes, ${(n8n.credentials ?? []).length} credentials`,
 				problems: checkN8nAssets(dir, manifest),
+			},
+			{
+				id: 'readme',
+				title: 'README.md shipped, its links absolute (they must work on the npm page)',
+				detail: '',
+				problems: checkReadme(dir),
 			},
 			{
 				id: 'leftovers',

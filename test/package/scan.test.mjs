@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+import { SIZE_BUDGET } from '../../dev/packaging/package-checks.mjs';
 import { packInto, scanTarball, unpack } from '../../dev/packaging/scan-package.mjs';
 import { PROJECT_ROOT } from '../../dev/paths.mjs';
 
@@ -95,6 +96,7 @@ test('the package as packed passes every check, lint included', async () => {
 		'overrides',
 		'files',
 		'n8n-assets',
+		'readme',
 		'leftovers',
 		'size',
 	]);
@@ -185,11 +187,22 @@ describe.each(
 			'leftovers',
 			/dist\/package\.json .* is a build leftover/,
 		],
+		['no README', (dir) => rmSync(path.join(dir, 'README.md')), 'readme', /^README\.md is missing/],
+		[
+			'a README linking into the repository relatively',
+			(dir) =>
+				appendFileSync(
+					path.join(dir, 'README.md'),
+					'\nSee [the operations](docs/operations.md).\n',
+				),
+			'readme',
+			/^README\.md:\d+ links docs\/operations\.md relatively/,
+		],
 		[
 			'a tarball over the size budget',
 			(dir) => writeFileSync(path.join(dir, 'dist', 'blob.bin'), randomBytes(200_000)),
 			'size',
-			/tarball is \d+ B, over the 120000 B budget/,
+			new RegExp(`tarball is \\d+ B, over the ${SIZE_BUDGET.packedBytes} B budget`),
 		],
 	]),
 )('a tarball with %s', (_name, plant, checkId, message) => {
