@@ -2,7 +2,7 @@
  * Every [I] inference (docs/intellectmoney-api.md, "How sure each fact is") the shipped code depends
  * on: what the package assumes, the operations that depend on it, the Account → Check Setup fact that
  * tests it, and what the operator can do when the live API shows it wrong. docs/intellectmoney-api.md
- * §10.1 is the same table for readers; test/unit/inferences.test.ts keeps the two in step.
+ * §10.1 is the same table for readers; test/unit/inferences.test.mjs keeps the two in step.
  */
 
 /**

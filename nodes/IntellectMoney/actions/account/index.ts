@@ -19,8 +19,7 @@ export const description: INodeProperties[] = [
 				name: 'Check Setup',
 				value: 'checkSetup',
 				action: 'Check the setup read only',
-				description:
-					'Read-only check of what the package infers about IntellectMoney’s API, one item per inference; moves no money',
+				description: 'Reads only, moves no money: which of the package’s inferences hold',
 			},
 			{
 				name: 'Get Balance',
