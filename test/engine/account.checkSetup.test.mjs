@@ -13,6 +13,7 @@ import { loadWorkflow, outputJson, useHarness } from '../support/harness.mjs';
 import { answer, envelope, HOSTILE_SECRETS, useHostileHarness } from '../support/hostile.mjs';
 
 const golden = loadWorkflow('account-check-setup');
+const executeWorkflow = loadWorkflow('payout-execute');
 const READS = new Set([
 	'personal/user/getUserToken',
 	'personal/payment/getAccountData',
@@ -180,6 +181,20 @@ describe('against the sandbox', () => {
 		expect(h.requestsTo('personal/user/getUserToken')).toHaveLength(1);
 		expect(h.sandbox.log).toHaveLength(1);
 	});
+
+	test.each(['noOperationState', 'operationStateNoMethod'])(
+		'%s: Payout → Execute stops before it executes, and Check Setup names the inference',
+		async (name) => {
+			h.sandbox.playLiveDiffers([name]);
+			const payout = h.sandbox.addPayoutOperation();
+			const result = await h.run(executeWorkflow, { items: [{ payoutOperationId: payout.id }] });
+			expect(result.nodeError('IntellectMoney')).toBeTruthy();
+			expect(h.requestsTo('personal/payout/executeOperation')).toHaveLength(0);
+			expect(h.sandbox.ledger().payoutExecutions[payout.id]).toBe(0);
+			const items = await check({ payoutOperationId: payout.id });
+			expect(resultsOf(items)['payout-state-endpoint']).toBe('not held');
+		},
+	);
 
 	test('bad input is refused before anything is sent, naming the field', async () => {
 		const result = await h.run(golden, { items: [{ ...input, invoiceId: '12345' }] });
