@@ -170,6 +170,15 @@ describe('against the sandbox', () => {
 		expect(JSON.stringify(items)).not.toContain('99999.99');
 	});
 
+	test('a notification without its hash (e.g. the trigger’s output item): not checked, saying what to paste', async () => {
+		const fields = Object.fromEntries(new URLSearchParams(input.notificationBody));
+		delete fields.hash;
+		const items = await check({ notificationBody: JSON.stringify(fields) });
+		const item = items.find((entry) => entry.fact === 'notification-hash-raw');
+		expect(item).toMatchObject({ result: 'not checked' });
+		expect(item?.seen).toMatch(/^the notification has no hash \(paste the raw body/);
+	});
+
 	test('a wrong Sign Secret Key: the user token not held, every Personal API fact not checked', async () => {
 		const items = await check({}, { signSecretKey: 'WRONG-SIGN-KEY-check-4471' });
 		expect(resultsOf(items)).toMatchObject({

@@ -146,7 +146,7 @@ export async function execute(item: ItemScope, run: RunScope): Promise<IDataObje
 	const invoiceIdText = optionalText(item, 'invoiceId');
 	const invoiceId = invoiceIdText === '' ? '' : validateInvoiceId(invoiceIdText);
 	const payoutText = optionalText(item, 'payoutOperationId');
-	const payoutId = payoutText === '' ? '' : validatePayoutOperationId(payoutText).toLowerCase();
+	const payoutId = payoutText === '' ? '' : validatePayoutOperationId(payoutText);
 	const notificationBody = String(item.param('notificationBody', '') ?? '');
 	const hours = windowHours(item.param('windowHours', 24));
 	const settings = requestSettings(item.param('options', {}) as CommonOptions);

@@ -51,6 +51,12 @@ export function judgeNotification(pasted: string, shopSecretKey: string): Verdic
 			seen: 'the Notification Body is neither a form body nor a JSON object of fields',
 		};
 	}
+	if (!indexPairs(pairs).has('hash')) {
+		const seen =
+			"the notification has no hash (paste the raw body IntellectMoney posted, not the trigger's " +
+			`output item); it has ${fieldsSeen(pairs)}`;
+		return { result: 'not checked', seen };
+	}
 	if (shopSecretKey === '') {
 		return {
 			result: 'not checked',
