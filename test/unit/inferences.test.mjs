@@ -9,11 +9,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { PROJECT_ROOT } from '../../dev/paths.mjs';
-import * as inferences from '../../dist/shared/inferences/index.js';
+import { endpointLooksWrong } from '../../dist/shared/inferences/endpointLooksWrong.js';
+import { inferenceError } from '../../dist/shared/inferences/error.js';
+import { describeShape, isShowableName } from '../../dist/shared/inferences/shape.js';
+import { INFERENCES } from '../../dist/shared/inferences/table.js';
 import { transportFailure } from '../../dist/shared/transport/answer.js';
 
-const { describeShape, endpointLooksWrong, inferenceError, INFERENCES, isShowableName } =
-	inferences;
 const NODE = {
 	id: '1',
 	name: 'IntellectMoney',
