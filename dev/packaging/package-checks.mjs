@@ -14,7 +14,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../paths.mjs';
 
 /** The size budget of the tarball (bytes, 1 kB = 1000 B); the README states the same figures. */
-export const SIZE_BUDGET = { packedBytes: 120_000, unpackedBytes: 500_000 };
+export const SIZE_BUDGET = { packedBytes: 130_000, unpackedBytes: 500_000 };
 
 /**
  * npm lifecycle scripts that run on install, pack or publish. n8n's lint rule
