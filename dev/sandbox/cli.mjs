@@ -1,10 +1,12 @@
 // @ts-check
 /**
- * `npm run sandbox` = `node dev/sandbox/cli.mjs [--port N] [--latency-ms N] [--result-url URL]`: a
- * seeded sandbox for demos; --result-url sets the shop's Result URL, where invoice notifications are
- * posted.
+ * `npm run sandbox` = `node dev/sandbox/cli.mjs [--port N] [--latency-ms N] [--result-url URL]
+ * [--live-differs a,b]`: a seeded sandbox for demos; --result-url sets the shop's Result URL, where
+ * invoice notifications are posted; --live-differs turns on switches that answer as a differing live
+ * API would (live-differs.mjs).
  */
 import { seedDemoData } from './demo-data.mjs';
+import { LIVE_DIFFERS } from './live-differs.mjs';
 import { startSandbox } from './start.mjs';
 
 /**
@@ -32,7 +34,21 @@ async function main(argv) {
 	if (resultUrlAt >= 0 && !/^https?:\/\//.test(resultUrl)) {
 		throw new Error(`--result-url needs an http(s) URL, got ${resultUrl}`);
 	}
+	const differsAt = argv.findIndex(
+		(a) => a === '--live-differs' || a.startsWith('--live-differs='),
+	);
+	const differsText =
+		differsAt < 0
+			? ''
+			: argv[differsAt].includes('=')
+				? argv[differsAt].slice('--live-differs='.length)
+				: (argv[differsAt + 1] ?? '');
+	const liveDiffers = differsText
+		.split(',')
+		.map((name) => name.trim())
+		.filter(Boolean);
 	const sandbox = await startSandbox({
+		liveDiffers,
 		port: numberArg('--port', 8085),
 		latencyMs: numberArg('--latency-ms', 0),
 		shop: { resultUrl },
@@ -68,6 +84,9 @@ async function main(argv) {
 		s.resultUrl
 			? `Notifications: POSTed to ${s.resultUrl} on every invoice state change`
 			: 'Notifications: none (no --result-url; an invoice created with a ResultUrl still gets them)',
+		liveDiffers.length > 0
+			? `Live API differs (live-differs.mjs): ${liveDiffers.join(', ')}`
+			: 'Live API differs: none (--live-differs a,b: ' + LIVE_DIFFERS.join(', ') + ')',
 		'Ctrl+C stops.',
 	];
 	process.stdout.write(lines.join('\n') + '\n');

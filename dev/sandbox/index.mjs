@@ -11,6 +11,7 @@ export {
 } from './constants.mjs';
 export { FAULT_KINDS, NOTIFICATION_FORGES } from './constants.mjs';
 export { credentialFor } from './credential.mjs';
+export { LIVE_DIFFERS } from './live-differs.mjs';
 export { seedDemoData } from './demo-data.mjs';
 export { startSandbox } from './start.mjs';
 

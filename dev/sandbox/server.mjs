@@ -3,7 +3,8 @@
  * The sandbox's HTTP server: reads each request, logs it (the request log), runs the checks and the
  * endpoint, and answers in IntellectMoney's envelope, or as an injected fault says. Every
  * IntellectMoney answer is HTTP 200 (docs/intellectmoney-api.md §4); an unknown path or a method
- * other than POST gets HTTP 404 {"error":"unknown endpoint"}.
+ * other than POST gets HTTP 404 {"error":"unknown endpoint"}. The live-differs switches
+ * (live-differs.mjs) may hide a path or change an answer.
  */
 import { createServer } from 'node:http';
 
@@ -12,6 +13,7 @@ import { payAsBuyer } from './buyer.mjs';
 import { authCheck, firstRefusal, hashCheck, signCheck } from './checks.mjs';
 import { BUYER_PAYS } from './constants.mjs';
 import { answerProcessed, blockingKind, sendFault, takeFault } from './faults.mjs';
+import { answerLive, envelopeLive, servedLive } from './live-differs.mjs';
 import { routeOf } from './routes.mjs';
 import { fieldReader, headerValue, parseBody, readBody, renderEnvelope } from './wire.mjs';
 
@@ -45,7 +47,8 @@ async function handle(state, req, res) {
 		payAsBuyer(state, res, f);
 		return;
 	}
-	const route = method === 'POST' ? routeOf(endpoint) : undefined;
+	const route =
+		method === 'POST' && servedLive(state.liveDiffers, endpoint) ? routeOf(endpoint) : undefined;
 	// TST createInvoice: a header left out is not checked (null); one sent must be right.
 	const credentialsOptional =
 		route !== undefined && fields !== null && (route.credentialsOptional?.(f) ?? false);
@@ -102,8 +105,13 @@ async function handle(state, req, res) {
 		hash,
 		namesPurchaseHash: route.namesPurchaseHash ?? false,
 	});
-	const answer = refusal ?? route.run(state, f);
-	const envelope = envelopeOf(endpoint, f, answer);
+	const answer = refusal ?? answerLive(state.liveDiffers, endpoint) ?? route.run(state, f);
+	const envelope = envelopeLive(
+		state.liveDiffers,
+		endpoint,
+		envelopeOf(endpoint, f, answer),
+		answer,
+	);
 	record(state, {
 		...base,
 		signValid,

@@ -15,6 +15,7 @@ import {
 	rejectNotificationWaiters,
 	waitForNotification,
 } from './notifications.mjs';
+import { liveDiffersOf } from './live-differs.mjs';
 import { listen } from './server.mjs';
 import {
 	addInvoice,
@@ -66,6 +67,9 @@ export async function startSandbox(options = {}) {
 		},
 		issuedUserTokens: () => [...state.userTokens.keys()],
 		ledger: () => ledger(state),
+		playLiveDiffers(switches) {
+			state.liveDiffers = liveDiffersOf(switches);
+		},
 		injectFaults: (spec) => injectFaults(state, spec),
 		pendingFaults: () => pendingFaults(state),
 		clearFaults() {

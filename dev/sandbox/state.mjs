@@ -9,6 +9,7 @@ import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 
 import { DEFAULT_SHOP } from './constants.mjs';
+import { liveDiffersOf } from './live-differs.mjs';
 
 /**
  * @typedef {import('./types.mjs').Invoice} Invoice
@@ -71,6 +72,7 @@ import { DEFAULT_SHOP } from './constants.mjs';
  * @property {((entry: import('./types.mjs').LogEntry) => void) | undefined} requestHook
  * @property {QueuedFault[]} faults  first in first out
  * @property {NotificationState} notifications
+ * @property {Set<import('./live-differs.mjs').LiveDiffer>} liveDiffers  live-differs.mjs
  * @property {AbortSignal} stopSignal  aborted by stop(): cuts waits short, so that a pending timer
  *   cannot keep the process (or jest) alive
  */
@@ -130,6 +132,7 @@ export function createState(options, stopSignal) {
 			queue: Promise.resolve(),
 			waiters: new Set(),
 		},
+		liveDiffers: liveDiffersOf(options.liveDiffers),
 		stopSignal,
 	};
 }

@@ -164,6 +164,7 @@
  * @property {string} OperationId
  * @property {number | null} EshopId
  * @property {Record<string, unknown> | null} Result
+ * @property {Array<Record<string, unknown>>} [Errors]  only with the `refusalShape` switch (live-differs.mjs)
  */
 
 /**
@@ -256,6 +257,8 @@
  * @property {number} [notificationRetries]  default 2: attempts after the first
  * @property {number} [notificationRetryDelayMs]  default 200
  * @property {number} [notificationTimeoutMs]  default 5000: a receiver silent that long is a failed attempt
+ * @property {string[]} [liveDiffers]  switches that answer as a differing live API would (live-differs.mjs);
+ *   default none
  */
 
 /**
@@ -287,6 +290,8 @@
  * @property {() => void} expireUserTokens
  * @property {() => string[]} issuedUserTokens
  * @property {() => Ledger} ledger
+ * @property {(switches: string[]) => void} playLiveDiffers  replaces the live-differs switches
+ *   (live-differs.mjs; [] = none); throws a TypeError on an unknown one
  * @property {(spec: FaultSpec) => void} injectFaults  queues faults (faults.mjs); throws a
  *   TypeError on an unknown kind or endpoint, a count that is not a positive integer, a bad latencyMs
  * @property {() => number} pendingFaults  faults still queued (sum of the remaining counts)

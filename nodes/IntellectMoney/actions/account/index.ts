@@ -1,10 +1,11 @@
-/** Account: the balance of the user's IntellectMoney account. */
+/** Account: the balance of the user's IntellectMoney account, and the read-only setup check. */
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { Operation } from '../operation';
+import * as checkSetup from './checkSetup.operation';
 import * as getBalance from './getBalance.operation';
 
-export const operations = { getBalance } satisfies Record<string, Operation>;
+export const operations = { getBalance, checkSetup } satisfies Record<string, Operation>;
 
 export const description: INodeProperties[] = [
 	{
@@ -15,6 +16,12 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['account'] } },
 		options: [
 			{
+				name: 'Check Setup',
+				value: 'checkSetup',
+				action: 'Check the setup read only',
+				description: 'Reads only, moves no money: which of the package’s inferences hold',
+			},
+			{
 				name: 'Get Balance',
 				value: 'getBalance',
 				action: 'Get the balance of an account',
@@ -24,4 +31,5 @@ export const description: INodeProperties[] = [
 		default: 'getBalance',
 	},
 	...getBalance.description,
+	...checkSetup.description,
 ];
