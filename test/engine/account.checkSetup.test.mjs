@@ -197,7 +197,13 @@ describe('against the sandbox', () => {
 			h.sandbox.playLiveDiffers([name]);
 			const payout = h.sandbox.addPayoutOperation();
 			const result = await h.run(executeWorkflow, { items: [{ payoutOperationId: payout.id }] });
-			expect(result.nodeError('IntellectMoney')).toBeTruthy();
+			const error = /** @type {any} */ (result.nodeError('IntellectMoney'));
+			// Its own error: the inference, the shape seen, the setup check and what to do (no dead end).
+			expect(error.message).toBe(
+				`Payout ${payout.id} was not executed: its state could not be read first: IntellectMoney's live answer does not fit the package's inference "payout-state-endpoint" [item 0]`,
+			);
+			expect(error.description).toContain('Account → Check Setup');
+			expect(error.description).toContain('The live answer was');
 			expect(h.requestsTo('personal/payout/executeOperation')).toHaveLength(0);
 			expect(h.sandbox.ledger().payoutExecutions[payout.id]).toBe(0);
 			const items = await check({ payoutOperationId: payout.id });

@@ -237,6 +237,28 @@ describe('a re-run or n8n Retry On Fail reads first where IntellectMoney publish
 		);
 	});
 
+	test.each([
+		[
+			'HTTP 404',
+			(/** @type {any} */ res) => answer(res, 404, 'Not Found', { 'content-type': 'text/plain' }),
+		],
+		['"no such method"', refusal(3, 'Метод не найден')],
+		['a success of another shape', envelope({ Items: [] })],
+	])(
+		'a refund whose invoice read looks like a wrong endpoint (%s): its own error, nothing sent',
+		async (_case, read) => {
+			h.server.on(REFUND, (_request, res) => answer(res, 200, envelope({})));
+			readsAnswer(HISTORY, [read]);
+			const item = onlyItem(await h.run(refundById, byInvoice));
+			expect(h.server.requestsTo(REFUND)).toHaveLength(0);
+			expect(item.outcome).toBe('unreadableFirst');
+			expect(item.error).toBe(
+				'Invoice 3000009001 was not refunded: its state could not be read first: IntellectMoney\'s live answer does not fit the package\'s inference "invoice-list-shape" [item 0]',
+			);
+			expect(item.description).toContain('Account → Check Setup');
+		},
+	);
+
 	test('a payout run twice: the second run reads InProcess → alreadyDone, executes nothing', async () => {
 		let state = 'Created';
 		h.server.on(EXECUTE, (_request, res) => {

@@ -12,6 +12,7 @@ import { isRefusal, refusedParameter } from '../../../shared/transport/refusal';
 import { NodeApiError } from 'n8n-workflow';
 import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
 
+import type { WrongEndpoint } from '../../../shared/inferences/endpointLooksWrong';
 import { ItemError } from '../errors';
 import { recallAttempt, settleAttempt, StoreUnavailable } from './memory';
 import type { AttemptTarget } from './memory';
@@ -26,6 +27,8 @@ export interface StateReading<TState> {
 	why?: string;
 	/** True when `why` is IntellectMoney's own answer (a state, or "not listed"), not a failed read. */
 	answered?: boolean;
+	/** The read's endpoint itself looks wrong on the live API (shared/inferences): which inference, what was seen. */
+	wrongEndpoint?: { inference: string; seen: WrongEndpoint };
 }
 
 export interface AtMostOnceRequest<TResult extends ImResultBase, TState> {

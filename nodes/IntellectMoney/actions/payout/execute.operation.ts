@@ -10,6 +10,7 @@ import { ENDPOINTS } from '../../../../shared/signature';
 import { refusalError } from '../../../../shared/transport/refusal';
 import { intellectMoneyApiRequest } from '../../../../shared/transport/request';
 import type { ExecutePayoutOutput } from '../../outputs';
+import { inferenceError } from '../../../../shared/inferences/error';
 import { lostError, outcomeError } from '../../atMostOnce/errors';
 import { sendAtMostOnce } from '../../atMostOnce/send';
 import { validatePayoutOperationId } from '../../validation/identifiers';
@@ -131,12 +132,22 @@ export async function execute(
 			throw lostError(node, outcome.lost, `${payoutSeen(outcome.reading)} ${check}`);
 		case 'notSent':
 			throw outcomeError('notSent', outcome.failure.error);
-		case 'unreadableFirst':
+		case 'unreadableFirst': {
+			const wrong = outcome.reading.wrongEndpoint;
+			// The read itself looks wrong on the live API: name the inference, never a dead end.
+			if (wrong !== undefined) {
+				const what = `Payout ${payoutOperationId} was not executed: its state could not be read first`;
+				throw outcomeError(
+					'unreadableFirst',
+					inferenceError(node, wrong.inference, what, wrong.seen),
+				);
+			}
 			throw outcomeError('unreadableFirst', {
 				node,
 				message: notExecutedUnread(payoutOperationId, outcome.reading.why),
 				description: `${PAYOUT_WORDS.readFirst} ${check}`,
 			});
+		}
 		case 'earlierRun':
 			throw outcomeError('earlierRun', {
 				node,

@@ -4,6 +4,8 @@
  * the state as evidence before and after an execute.
  */
 import type { ImEnvelope, ImPayoutOperationData } from '../../../../shared/api';
+import { endpointLooksWrong } from '../../../../shared/inferences/endpointLooksWrong';
+import { ENDPOINTS } from '../../../../shared/signature';
 import { requestPayoutState } from '../../../../shared/transport/reads';
 import { isRefusal, refusalSummary } from '../../../../shared/transport/refusal';
 import type { RequestSettings } from '../../../../shared/transport/request';
@@ -90,20 +92,39 @@ export async function readPayoutState(
 			async (userToken) =>
 				await requestPayoutState(run.node, userToken, payoutOperationId, settings),
 		);
-	} catch {
-		return { verdict: 'unknown', why: 'the read of the payout got no usable answer' };
+	} catch (error) {
+		return {
+			verdict: 'unknown',
+			why: 'the read of the payout got no usable answer',
+			...wrongPayoutStateEndpoint(error),
+		};
 	}
 	if (isRefusal(envelope)) {
 		const why = `IntellectMoney refused the read of the payout (${refusalSummary(envelope)})`;
-		return { verdict: 'unknown', why };
+		return { verdict: 'unknown', why, ...wrongPayoutStateEndpoint(envelope) };
 	}
 	const state = envelope.Result?.PayoutOperationState;
 	const answeredId = envelope.Result?.PayoutOperationId;
 	if (typeof state !== 'string' || state === '') {
-		return { verdict: 'unknown', why: 'IntellectMoney answered without a PayoutOperationState' };
+		return {
+			verdict: 'unknown',
+			why: 'IntellectMoney answered without a PayoutOperationState',
+			...wrongPayoutStateEndpoint(envelope),
+		};
 	}
 	if (typeof answeredId === 'string' && answeredId.toLowerCase() !== payoutOperationId) {
 		return { verdict: 'unknown', why: 'IntellectMoney answered about another payout operation' };
 	}
 	return { verdict: state.toLowerCase() === 'created' ? 'pending' : 'done', state: envelope };
+}
+
+/**
+ * getOperationState's path, fields and Sign are inferred (docs/intellectmoney-api.md §2.3, §10.1
+ * `payout-state-endpoint`): an answer that shows the endpoint itself is wrong is said so.
+ */
+function wrongPayoutStateEndpoint(
+	answerOrFailure: unknown,
+): Pick<StateReading<never>, 'wrongEndpoint'> {
+	const seen = endpointLooksWrong(ENDPOINTS.payoutState, answerOrFailure);
+	return seen ? { wrongEndpoint: { inference: 'payout-state-endpoint', seen } } : {};
 }

@@ -7,6 +7,8 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { ENDPOINTS } from '../../../../shared/signature';
 import type { RequestSettings } from '../../../../shared/transport/request';
+import { inferenceError } from '../../../../shared/inferences/error';
+import { outcomeError } from '../../atMostOnce/errors';
 import { ItemError } from '../../errors';
 import { validateMaxAmount } from '../../validation/money';
 import { maxAmountOption, merchantReceiptOption, optionsCollection } from '../common/descriptions';
@@ -88,6 +90,11 @@ async function assertWithinMaxAmount(
 	settings: RequestSettings,
 ): Promise<void> {
 	const lookup = await lookUpInvoice(run, eshopId, invoiceId, settings);
+	if (lookup.wrongEndpoint !== undefined) {
+		const { inference, seen } = lookup.wrongEndpoint;
+		const what = `Could not read the amount of invoice ${invoiceId}: not captured`;
+		throw outcomeError('notSent', inferenceError(run.node.getNode(), inference, what, seen));
+	}
 	const money = lookup.found?.invoice.CurrentAmount ?? lookup.found?.invoice.Amount;
 	const amount = positiveAmount(money?.Amount);
 	if (amount === undefined) {

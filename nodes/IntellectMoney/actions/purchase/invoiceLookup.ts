@@ -4,6 +4,9 @@
  * Maximum Amount check. Never throws: a read that cannot be done says why.
  */
 import type { ImEnvelope, ImInvoiceData, ImInvoicesHistoryData } from '../../../../shared/api';
+import { endpointLooksWrong } from '../../../../shared/inferences/endpointLooksWrong';
+import type { WrongEndpoint } from '../../../../shared/inferences/endpointLooksWrong';
+import { ENDPOINTS } from '../../../../shared/signature';
 import { invoiceIn, requestInvoice, timesListed } from '../../../../shared/transport/reads';
 import { isRefusal, refusalSummary } from '../../../../shared/transport/refusal';
 import type { RequestSettings } from '../../../../shared/transport/request';
@@ -13,8 +16,16 @@ export type FoundInvoice = { invoice: ImInvoiceData; envelope: ImEnvelope<ImInvo
 
 /** The invoice as IntellectMoney lists it, or why it could not be read (for error descriptions). */
 export type InvoiceLookup =
-	| { found: FoundInvoice; why?: undefined; notListed?: undefined }
-	| { found?: undefined; why: string; notListed?: boolean };
+	| { found: FoundInvoice; why?: undefined; notListed?: undefined; wrongEndpoint?: undefined }
+	| { found?: undefined; why: string; notListed?: boolean; wrongEndpoint?: WrongInvoiceList };
+
+/** getInvoicesHistory's shape is inferred (docs/intellectmoney-api.md §10.1 `invoice-list-shape`). */
+export type WrongInvoiceList = { inference: 'invoice-list-shape'; seen: WrongEndpoint };
+
+function wrongInvoiceList(answerOrFailure: unknown): { wrongEndpoint?: WrongInvoiceList } {
+	const seen = endpointLooksWrong(ENDPOINTS.invoiceHistory, answerOrFailure);
+	return seen ? { wrongEndpoint: { inference: 'invoice-list-shape', seen } } : {};
+}
 
 /**
  * Reads one invoice of the shop; a refused user token is renewed once. Also checks that the invoice
@@ -32,13 +43,24 @@ export async function lookUpInvoice(
 			settings,
 			async (userToken) => await requestInvoice(run.node, userToken, eshopId, invoiceId, settings),
 		);
-	} catch {
+	} catch (error) {
 		return {
 			why: 'the read of the invoice got no usable answer (or no user token: check Login and Password)',
+			...wrongInvoiceList(error),
 		};
 	}
 	if (isRefusal(envelope)) {
-		return { why: `IntellectMoney refused the read of the invoice (${refusalSummary(envelope)})` };
+		return {
+			why: `IntellectMoney refused the read of the invoice (${refusalSummary(envelope)})`,
+			...wrongInvoiceList(envelope),
+		};
+	}
+	const wrongShape = wrongInvoiceList(envelope);
+	if (wrongShape.wrongEndpoint !== undefined) {
+		return {
+			why: 'IntellectMoney answered the read of the invoice without an invoice list',
+			...wrongShape,
+		};
 	}
 	const invoice = invoiceIn(envelope, invoiceId);
 	if (timesListed(envelope, invoiceId) > 1) {

@@ -12,6 +12,7 @@ import { intellectMoneyApiRequest } from '../../../../shared/transport/request';
 import type { RequestSettings } from '../../../../shared/transport/request';
 import { sendAtMostOnce } from '../../atMostOnce/send';
 import type { StateReading } from '../../atMostOnce/send';
+import { inferenceError } from '../../../../shared/inferences/error';
 import { lostError, outcomeError } from '../../atMostOnce/errors';
 import { validateMerchantReceipt } from '../../validation/receipt';
 import { requestSettings } from '../common/options';
@@ -147,12 +148,22 @@ export async function sendPurchaseAction(
 				result.lost,
 				`${seenState(result.reading)} ${lostAdvice(policy.action, target, shop.hasLogin)}`,
 			);
-		case 'unreadableFirst':
+		case 'unreadableFirst': {
+			const wrong = result.reading.wrongEndpoint;
+			// The read itself looks wrong on the live API: name the inference, never a dead end.
+			if (wrong !== undefined) {
+				const what = notReadFirst(policy.action, invoiceId ?? '', undefined);
+				throw outcomeError(
+					'unreadableFirst',
+					inferenceError(node, wrong.inference, what, wrong.seen),
+				);
+			}
 			throw outcomeError('unreadableFirst', {
 				node,
 				message: notReadFirst(policy.action, invoiceId ?? '', result.reading.why),
 				description: `${NOT_READ_FIRST_DESCRIPTION} ${lostAdvice(policy.action, target, shop.hasLogin)}`,
 			});
+		}
 		case 'notSent':
 			throw outcomeError('notSent', result.failure.error);
 		case 'earlierRun':
@@ -174,7 +185,12 @@ async function readInvoiceState(
 ): Promise<StateReading<FoundInvoice>> {
 	const lookup = await lookUpInvoice(run, eshopId, invoiceId, settings);
 	if (!lookup.found) {
-		return { verdict: 'unknown', why: lookup.why, answered: lookup.notListed === true };
+		return {
+			verdict: 'unknown',
+			why: lookup.why,
+			answered: lookup.notListed === true,
+			...(lookup.wrongEndpoint ? { wrongEndpoint: lookup.wrongEndpoint } : {}),
+		};
 	}
 	const shown = lookup.found.invoice.State ?? '';
 	const verdict = policy.classify(shown.toLowerCase());
