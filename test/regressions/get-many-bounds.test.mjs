@@ -31,7 +31,10 @@ const invoice = (n) => ({
 	ChangeDate: '2026-11-20 10:05:00',
 });
 
-/** Serves pages of `size` invoices from Skip on, whatever Take says, while `more(skip)` says so. @param {number} size @param {(skip: number) => boolean} more */
+/**
+ * Serves pages of `size` invoices from Skip on, whatever Take says, while `more(skip)` says so.
+ * @param {number} size @param {(skip: number) => boolean} more
+ */
 function servePages(size, more) {
 	h.server.on(HISTORY, (request, res) => {
 		const skip = Number(request.fields.Skip);
