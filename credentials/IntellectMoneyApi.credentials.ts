@@ -10,6 +10,7 @@ import type {
 import { checkBaseUrl, DEFAULT_BASE_URL } from '../shared/baseUrl';
 import type { IntellectMoneyCredentialData } from '../shared/credential';
 import { computeHash, computeSign, findSignedEndpoint, SIGNED_FIELDS } from '../shared/signature';
+import type { IntellectMoneyEndpoint } from '../shared/signature';
 
 /**
  * Why the credential refused to sign a request: it was never sent. The code lets the node's transport
@@ -43,18 +44,7 @@ export async function signIntellectMoneyRequest(
 			`The IntellectMoney credential's Base URL is refused: ${baseUrl.refused}`,
 		);
 	}
-	const endpoint = findSignedEndpoint(requestOptions.url);
-	if (endpoint === undefined) {
-		// Never send an unsigned request to a payment API. Another node's request (n8n 1.x's HTTP
-		// Request node passes `uri`, not `url`) lands here too: only the node sends at most once.
-		// Named without its query, which another node's URL may carry keys of its own in.
-		const asked = String(requestOptions.url ?? (requestOptions as { uri?: unknown }).uri).split(
-			'?',
-		)[0];
-		throw new UnsignedRequestError(
-			`The IntellectMoney credential signs only the IntellectMoney node's own requests; nothing was sent (no signature recipe for "${asked}"). Use the IntellectMoney node's operations.`,
-		);
-	}
+	const endpoint = signedEndpointOf(requestOptions, baseUrl.url);
 	const recipe = SIGNED_FIELDS[endpoint];
 
 	const body: Record<string, string> = {};
@@ -93,15 +83,76 @@ export async function signIntellectMoneyRequest(
 		headers.Sign = computeSign(endpoint, body, signSecretKey);
 	}
 
+	// The address sent is rebuilt from what was checked: the Base URL and the endpoint, nothing of the
+	// caller's (its proxy, or an unchecked TLS certificate, would reach another host too).
+	const options: IHttpRequestOptions & { uri?: unknown } = { ...requestOptions };
+	delete options.uri;
 	return {
-		...requestOptions,
+		...options,
+		url: endpoint,
 		baseURL: baseUrl.url,
+		proxy: undefined,
+		skipSslCertificateValidation: false,
 		headers: { ...requestOptions.headers, ...headers },
 		body: new URLSearchParams(body).toString(),
 		disableFollowRedirect: true,
 		sendCredentialsOnCrossOriginRedirect: false,
 		abortSignal: withDeadline(requestOptions),
 	};
+}
+
+/**
+ * The endpoint a request is for, or the refusal (nothing signed, nothing sent): the credential signs
+ * only a request to its Base URL's origin and path followed by an endpoint it has a recipe for
+ * (findSignedEndpoint). A `uri` is refused wherever it points: only other nodes send one (n8n 1.x's
+ * HTTP Request node, through the legacy request helper), and only the node's operations send at most
+ * once. A query (`qs`) is refused too: the node sends none, and a signed request carries only its body.
+ */
+function signedEndpointOf(
+	requestOptions: IHttpRequestOptions,
+	baseUrl: string,
+): IntellectMoneyEndpoint {
+	const { url, qs } = requestOptions;
+	const uri = (requestOptions as { uri?: unknown }).uri;
+	const endpoint = uri === undefined ? findSignedEndpoint(url, baseUrl) : undefined;
+	const hasQuery = typeof qs === 'object' && qs !== null && Object.keys(qs).length > 0;
+	if (endpoint !== undefined && !hasQuery) return endpoint;
+	const asked = describeAddress(uri ?? url, baseUrl);
+	const why =
+		uri !== undefined
+			? `a \`uri\` request for "${asked}", which only other nodes send`
+			: hasQuery
+				? `"${asked}" with a query`
+				: endpointNamedBy(asked) !== undefined
+					? `"${asked}" is not at the Base URL ${baseUrl}`
+					: `no signature recipe for "${asked}"`;
+	const refused = "The IntellectMoney credential signs only the IntellectMoney node's own requests";
+	throw new UnsignedRequestError(
+		`${refused}; nothing was sent (${why}). Use the IntellectMoney node's operations.`,
+	);
+}
+
+/** The endpoint an address names by its end (`…/personal/payout/executeOperation`), if any. */
+function endpointNamedBy(address: string): string | undefined {
+	return Object.keys(SIGNED_FIELDS).find(
+		(endpoint) => address === endpoint || address.endsWith(`/${endpoint}`),
+	);
+}
+
+/**
+ * An address as the refusal names it: origin and path, without user info, query or fragment, which
+ * another node's address may carry keys of its own in; at most 200 characters.
+ */
+function describeAddress(address: unknown, baseUrl: string): string {
+	const text = String(address);
+	let shown = text.split(/[?#]/)[0];
+	try {
+		const parsed = new URL(text, baseUrl);
+		if (/^([a-z][a-z\d+\-.]*:|\/\/)/i.test(text)) shown = `${parsed.origin}${parsed.pathname}`;
+	} catch {
+		// Not an address at all: named as given, without its query.
+	}
+	return shown.length > 200 ? `${shown.slice(0, 200)}…` : shown;
 }
 
 /**

@@ -232,17 +232,40 @@ export function computeHash(
 	return md5Hex(buildSignatureString(segmentValues(segments, body), shopSecretKey));
 }
 
-/** The signed endpoint a request URL points at, or `undefined` when it is not in the table. */
-export function findSignedEndpoint(url: string | undefined): IntellectMoneyEndpoint | undefined {
-	if (typeof url !== 'string') return undefined;
-	let path = url;
-	const schemeEnd = path.indexOf('://');
-	if (schemeEnd !== -1) {
-		const pathStart = path.indexOf('/', schemeEnd + 3);
-		path = pathStart === -1 ? '' : path.slice(pathStart);
+/** Characters a request address may have: no query, fragment, user info, escapes, spaces or backslashes. */
+const PLAIN_ADDRESS = /^[A-Za-z0-9\-._~:/[\]]*$/;
+
+/** An address with a scheme (`https:`) or a host (`//host`): resolved on its own, not under the Base URL. */
+const HAS_SCHEME_OR_HOST = /^([a-z][a-z\d+\-.]*:|\/\/)/i;
+
+/**
+ * The signed endpoint a request is for, when it goes to the Base URL and nowhere else; otherwise
+ * undefined. `url` is relative to the Base URL (as the node sends it: `merchant/purchaseToPaid`, a
+ * leading `/` is dropped as the HTTP client drops it), or absolute or protocol-relative, and then must
+ * resolve to exactly the Base URL's origin, its path, then an endpoint of the table. Matching by the
+ * path's end alone would sign `https://elsewhere/merchant/purchaseToPaid`, which n8n then sends there:
+ * a caller's absolute `url` overrides the `baseURL` the credential sets.
+ */
+export function findSignedEndpoint(
+	url: unknown,
+	baseUrl: string,
+): IntellectMoneyEndpoint | undefined {
+	if (typeof url !== 'string' || !PLAIN_ADDRESS.test(url)) return undefined;
+	let base: URL;
+	let target: URL;
+	try {
+		base = new URL(baseUrl);
+		target = HAS_SCHEME_OR_HOST.test(url)
+			? new URL(url, base)
+			: new URL(url.replace(/^\/+/, ''), base);
+	} catch {
+		return undefined;
 	}
-	path = path.split('?')[0].replace(/^\/+|\/+$/g, '');
+	if (target.origin !== base.origin || target.search !== '' || target.hash !== '') return undefined;
+	if (target.username !== '' || target.password !== '') return undefined;
+	if (!target.pathname.startsWith(base.pathname)) return undefined;
+	const path = target.pathname.slice(base.pathname.length);
 	return (Object.keys(SIGNED_FIELDS) as IntellectMoneyEndpoint[]).find(
-		(endpoint) => path === endpoint || path.endsWith(`/${endpoint}`),
+		(endpoint) => path === endpoint,
 	);
 }

@@ -1,8 +1,9 @@
 /**
  * The one way this package talks to IntellectMoney. Every request goes through
  * `httpRequestWithAuthentication`, so n8n's proxy, SSRF, timeout and cancel handling apply, and the
- * credential's `authenticate` signs it; this file never sees a key. It returns IntellectMoney's
- * envelope, refusals included (refusal.ts reads them); every other outcome is a classified transport
+ * credential's `authenticate` signs it. It returns IntellectMoney's envelope, refusals included
+ * (refusal.ts reads them), with the request's own secret values hidden (redact.ts): it reads the
+ * credential's values only for that, never to send them. Every other outcome is a classified transport
  * failure (answer.ts). It knows nothing of items.
  */
 import type {
@@ -14,7 +15,11 @@ import type {
 
 import type { ImEnvelope, ImResultBase } from '../api';
 import { CREDENTIAL_TYPE } from '../credential';
+import type { IntellectMoneyCredentialData } from '../credential';
 import type { IntellectMoneyEndpoint } from '../signature';
+import { redactAnswer, redactorFor } from './redact';
+import type { SecretValue } from './redact';
+import { isRefusal } from './refusal';
 import {
 	describeAnswer,
 	errorCode,
@@ -142,12 +147,89 @@ export async function intellectMoneyApiRequest<TResult extends ImResultBase>(
 			retryable,
 		});
 	}
-	const envelope = parseEnvelope<TResult>(response.body);
-	if (envelope === undefined) {
+	const parsed = parseEnvelope<TResult>(response.body);
+	if (parsed === undefined) {
 		throw transportFailure(node, true, "IntellectMoney's answer is not its JSON envelope", {
 			description: `${afterThat} The answer was cut off, or came from something else than the IntellectMoney API (a proxy page?), so it may have been carried out. The answer: ${describeAnswer(response)}.`,
 			httpCode: String(status),
 		});
 	}
-	return envelope;
+	return await withoutSecrets(context, parsed, body);
+}
+
+/** Body fields that are secrets of the request (shared/signature.ts masks the same in signed strings). */
+const SECRET_BODY_FIELDS = ['UserToken', 'Login', 'Password', 'Pan'];
+
+/** The credential's secret values, read once per n8n context (one node run, one notification). */
+const credentialSecrets = new WeakMap<object, Promise<SecretValue[] | undefined>>();
+
+function secretsOfCredential(context: ApiContext): Promise<SecretValue[] | undefined> {
+	let secrets = credentialSecrets.get(context);
+	if (secrets === undefined) {
+		// A context that cannot hand out the credential (a failure of its own) hides a refusal's words.
+		secrets = Promise.resolve()
+			.then(async () => await context.getCredentials(CREDENTIAL_TYPE))
+			.then(
+				(credentials) => {
+					const data = credentials as unknown as IntellectMoneyCredentialData;
+					return [
+						{ name: 'Bearer Token', value: data.bearerToken },
+						{ name: 'Sign Secret Key', value: data.signSecretKey },
+						{ name: 'Shop Secret Key', value: data.shopSecretKey ?? '' },
+						{ name: 'Password', value: data.password ?? '' },
+						{ name: 'Login', value: data.login ?? '' },
+					];
+				},
+				() => undefined,
+			);
+		credentialSecrets.set(context, secrets);
+	}
+	return secrets;
+}
+
+/** What shows when the credential could not be read to hide its values from a refusal's words. */
+const WORDS_NOT_SHOWN =
+	"IntellectMoney's words are not shown: the credential could not be read to hide its values";
+
+/**
+ * The envelope with the request's own values hidden: the credential's keys, token and password, and
+ * the body's UserToken, Login, Password and card number. The Login is hidden only in a refusal: in an
+ * answer that carries data (an invoice's owner e-mail) it is data, not an echo.
+ */
+async function withoutSecrets<TResult extends ImResultBase>(
+	context: ApiContext,
+	envelope: ImEnvelope<TResult>,
+	body: Record<string, string>,
+): Promise<ImEnvelope<TResult>> {
+	const refused = isRefusal(envelope);
+	const fromBody = SECRET_BODY_FIELDS.map((name) => ({ name, value: body[name] ?? '' }));
+	const fromCredential = await secretsOfCredential(context);
+	if (fromCredential === undefined && refused) {
+		return redactAnswer(hideWords(envelope), redactorFor(fromBody));
+	}
+	const secrets = [...fromBody, ...(fromCredential ?? [])].filter(
+		(secret) => refused || secret.name !== 'Login',
+	);
+	return redactAnswer(envelope, redactorFor(secrets));
+}
+
+function hideWords<TResult extends ImResultBase>(
+	envelope: ImEnvelope<TResult>,
+): ImEnvelope<TResult> {
+	const state = envelope.Result?.State;
+	return {
+		...envelope,
+		OperationState: envelope.OperationState && {
+			...envelope.OperationState,
+			Desc: WORDS_NOT_SHOWN,
+		},
+		...(envelope.Result
+			? {
+					Result: {
+						...envelope.Result,
+						...(state ? { State: { ...state, Desc: WORDS_NOT_SHOWN } } : {}),
+					},
+				}
+			: {}),
+	};
 }

@@ -253,21 +253,39 @@ describe('endpoint table', () => {
 		).toBe('UserToken::PayoutOperationId::<Sign Secret Key>');
 	});
 
+	const im = 'https://api.intellectmoney.ru/';
+	const proxy = 'http://127.0.0.1:8085/proxy/im/';
 	test.each([
-		['merchant/purchaseToPaid', 'merchant/purchaseToPaid'],
-		['/merchant/purchaseToPaid', 'merchant/purchaseToPaid'],
-		['https://api.intellectmoney.ru/merchant/purchaseToPaid', 'merchant/purchaseToPaid'],
-		[
-			'http://127.0.0.1:8085/proxy/im/personal/payout/executeOperation?x=1',
-			'personal/payout/executeOperation',
-		],
-		['personal/user/getUserToken/', 'personal/user/getUserToken'],
-		['merchant/purchaseToRefund', 'merchant/purchaseToRefund'],
-		['merchant/purchaseToRefundX', undefined],
-		['https://api.intellectmoney.ru/', undefined],
-		['evil/merchant/purchaseToPaidX', undefined],
-	])('findSignedEndpoint(%s) = %s', (url, expected) => {
-		expect(findSignedEndpoint(url)).toBe(expected);
+		['merchant/purchaseToPaid', im, 'merchant/purchaseToPaid'],
+		['/merchant/purchaseToPaid', im, 'merchant/purchaseToPaid'],
+		['https://api.intellectmoney.ru/merchant/purchaseToPaid', im, 'merchant/purchaseToPaid'],
+		['//api.intellectmoney.ru/merchant/purchaseToPaid', im, 'merchant/purchaseToPaid'],
+		['personal/payout/executeOperation', proxy, 'personal/payout/executeOperation'],
+		[`${proxy}personal/payout/executeOperation`, proxy, 'personal/payout/executeOperation'],
+		['merchant/purchaseToRefund', im, 'merchant/purchaseToRefund'],
+		// Another host, port, scheme or path: refused, however the path ends.
+		['https://evil.example/merchant/purchaseToPaid', im, undefined],
+		['//evil.example/merchant/purchaseToPaid', im, undefined],
+		['http://api.intellectmoney.ru/merchant/purchaseToPaid', im, undefined],
+		['https://api.intellectmoney.ru:8443/merchant/purchaseToPaid', im, undefined],
+		['https://api.intellectmoney.ru/evil/merchant/purchaseToPaid', im, undefined],
+		['http://127.0.0.1:8085/personal/payout/executeOperation', proxy, undefined],
+		['../personal/payout/executeOperation', proxy, undefined],
+		['https://api.intellectmoney.ru@evil.example/merchant/purchaseToPaid', im, undefined],
+		['https://x:y@api.intellectmoney.ru/merchant/purchaseToPaid', im, undefined],
+		// Only the endpoint itself: no query, fragment, escape, backslash or trailing slash.
+		[`${proxy}personal/payout/executeOperation?x=1`, proxy, undefined],
+		['merchant/purchaseToPaid#x', im, undefined],
+		['merchant/purchaseToPaid%2F', im, undefined],
+		['\\\\evil.example/merchant/purchaseToPaid', im, undefined],
+		[' //evil.example/merchant/purchaseToPaid', im, undefined],
+		['personal/user/getUserToken/', im, undefined],
+		['merchant/purchaseToRefundX', im, undefined],
+		['https://api.intellectmoney.ru/', im, undefined],
+		['evil/merchant/purchaseToPaidX', im, undefined],
+		[undefined, im, undefined],
+	])('findSignedEndpoint(%s, %s) = %s', (url, baseUrl, expected) => {
+		expect(findSignedEndpoint(url, baseUrl)).toBe(expected);
 	});
 });
 
@@ -427,7 +445,7 @@ describe('credential authenticate', () => {
 			uri: 'http://127.0.0.1:8085/merchant/purchaseToPaid',
 		} as unknown as IHttpRequestOptions;
 		await expect(signIntellectMoneyRequest(credentials, legacy)).rejects.toThrow(
-			'no signature recipe for "http://127.0.0.1:8085/merchant/purchaseToPaid"',
+			'nothing was sent (a `uri` request for "http://127.0.0.1:8085/merchant/purchaseToPaid", which only other nodes send)',
 		);
 	});
 
@@ -438,11 +456,55 @@ describe('credential authenticate', () => {
 		} as unknown as IHttpRequestOptions;
 		const refused = signIntellectMoneyRequest(credentials, legacy);
 		await expect(refused).rejects.toThrow(
-			'no signature recipe for "https://example.org/merchant/purchaseToPaid"',
+			'a `uri` request for "https://example.org/merchant/purchaseToPaid"',
 		);
 		await expect(signIntellectMoneyRequest(credentials, legacy)).rejects.not.toThrow(
 			'other-service-key',
 		);
+	});
+
+	test.each([
+		[
+			'https://evil.example/merchant/purchaseToPaid',
+			'"https://evil.example/merchant/purchaseToPaid" is not at the Base URL',
+		],
+		[
+			'//evil.example/merchant/purchaseToPaid',
+			'"http://evil.example/merchant/purchaseToPaid" is not at the Base URL',
+		],
+		[
+			'http://127.0.0.1:9999/merchant/purchaseToPaid',
+			'is not at the Base URL http://127.0.0.1:8085/',
+		],
+		[
+			'https://user:pw@evil.example/merchant/purchaseToPaid?key=k',
+			'"https://evil.example/merchant/purchaseToPaid" is not',
+		],
+	])('an absolute url elsewhere (%s) is refused before anything is signed', async (url, reason) => {
+		const attempt = signIntellectMoneyRequest(credentials, { ...capture, url });
+		await expect(attempt).rejects.toMatchObject({ code: 'EIM_NOT_SIGNED' });
+		await expect(attempt).rejects.toThrow(reason);
+		const message = await attempt.catch((error: Error) => error.message);
+		for (const hidden of ['BEARER', 'SIGNSECRET', 'pw@', 'key=k'])
+			expect(message).not.toContain(hidden);
+	});
+
+	test('what is sent is rebuilt from what was checked: Base URL + endpoint, no caller proxy, TLS checked', async () => {
+		const signed = await signIntellectMoneyRequest(credentials, {
+			...capture,
+			url: 'http://127.0.0.1:8085/merchant/purchaseToPaid',
+			proxy: { host: 'evil.example', port: 8080 },
+			skipSslCertificateValidation: true,
+		});
+		expect(signed).toMatchObject({
+			url: 'merchant/purchaseToPaid',
+			baseURL: 'http://127.0.0.1:8085/',
+			proxy: undefined,
+			skipSslCertificateValidation: false,
+		});
+		await expect(
+			signIntellectMoneyRequest(credentials, { ...capture, qs: { x: '1' } }),
+		).rejects.toThrow('"merchant/purchaseToPaid" with a query');
 	});
 
 	test('every signed request goes nowhere else: redirects off, credentials never sent on a cross-origin redirect', async () => {

@@ -77,3 +77,52 @@ export function validateCeiling(value: unknown, amount: string, what: string): v
 		);
 	}
 }
+
+/**
+ * The most significant digits a decimal read from IntellectMoney may have: every decimal of up to 15
+ * digits survives a JSON number (an IEEE double) exactly, and any reader downstream can hold it too.
+ */
+export const MAX_EXACT_DIGITS = 15;
+
+/** A decimal as IntellectMoney's JSON may carry it: digits, a dot and digits; no sign but `-`. */
+const PLAIN_DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
+
+/** An exact decimal as text (`-12.5` → `-12.50`, more decimals kept), or the shape of what was read. */
+export type ExactDecimal = { text: string; shape?: undefined } | { shape: string };
+
+/**
+ * Reads a decimal without changing it: a JSON number or a text of digits with `.` as the only
+ * separator, at most MAX_EXACT_DIGITS significant digits, at least two decimals written out, never
+ * rounded. Anything else is refused with its shape (digits as 9, letters as x), never its value:
+ * `12345678901234567891` arrives as the double 12345678901234567000 and cannot be told from it, and
+ * `"1,500"` may be 1.5 (a decimal comma) or 1500 (a thousands separator).
+ */
+export function readExactDecimal(value: unknown): ExactDecimal {
+	let text: string;
+	if (typeof value === 'number') {
+		if (!Number.isFinite(value)) return { shape: 'a number that is not finite' };
+		text = String(value);
+		if (/e/i.test(text)) return { shape: 'a number in exponent form' };
+	} else if (typeof value === 'string') {
+		text = value.trim();
+	} else {
+		return { shape: value === null ? 'null' : `a value of type ${typeof value}` };
+	}
+	const match = PLAIN_DECIMAL.exec(text);
+	const kind = typeof value === 'number' ? 'a number' : 'the text';
+	if (!match) {
+		const shape = text.slice(0, 24).replace(/\d/g, '9').replace(/\p{L}/gu, 'x');
+		const comma = text.includes(',')
+			? ' (a comma may be a decimal comma or a thousands separator)'
+			: '';
+		return { shape: `${kind} "${shape}${text.length > 24 ? '…' : ''}"${comma}` };
+	}
+	const [, sign, whole, decimals = ''] = match;
+	const digits = `${whole}${decimals}`.replace(/^0+/, '').length;
+	if (digits > MAX_EXACT_DIGITS) {
+		return {
+			shape: `${kind} of ${digits} significant digits, more than the ${MAX_EXACT_DIGITS} this node carries exactly`,
+		};
+	}
+	return { text: `${sign}${whole}.${decimals.padEnd(2, '0')}` };
+}

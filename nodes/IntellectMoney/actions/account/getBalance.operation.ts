@@ -17,6 +17,7 @@ import { repeatableRequest } from '../../../../shared/transport/retry';
 import { ItemError } from '../../errors';
 import type { AccountBalanceOutput } from '../../outputs';
 import { readDateInput } from '../../validation/dates';
+import { MAX_EXACT_DIGITS, readExactDecimal } from '../../validation/money';
 import { requireSignedText } from '../../validation/text';
 import { optionsCollection } from '../common/descriptions';
 import { requestSettings } from '../common/options';
@@ -50,34 +51,24 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-/** A decimal as text: `-12.5` → `-12.50`; more decimals are kept, never rounded. */
-const DECIMAL = /^(-?\d+)(?:[.,](\d+))?$/;
-
-function decimalText(value: unknown): string | undefined {
-	let text: string;
-	if (typeof value === 'number') {
-		if (!Number.isFinite(value)) return undefined;
-		text = String(value);
-	} else if (typeof value === 'string') {
-		text = value.trim();
-	} else {
-		return undefined;
-	}
-	const match = DECIMAL.exec(text);
-	if (!match) return undefined;
-	return `${match[1]}.${(match[2] ?? '').padEnd(2, '0')}`;
-}
-
-/** The balance and its currency as this package reads AccountInfoData (inference), or undefined. */
+/**
+ * The balance and its currency as this package reads AccountInfoData (inference), or the shape of a
+ * balance it cannot carry exactly (validation/money.ts readExactDecimal), or undefined when there is none.
+ */
 function readBalance(
 	result: ImAccountInfoData,
-): { balance: string; currency: string | null } | undefined {
+): { balance: string; currency: string | null } | { unreadable: string } | undefined {
 	const { Balance } = result;
 	const money = Balance !== null && typeof Balance === 'object' ? Balance : undefined;
-	const balance = decimalText(money ? money.Amount : Balance);
-	if (balance === undefined) return undefined;
+	const amount = money ? money.Amount : Balance;
+	if (amount === undefined || amount === null || amount === '') return undefined;
+	const read = readExactDecimal(amount);
+	if (read.shape !== undefined) return { unreadable: read.shape };
 	const currency = money?.Currency ?? result.Currency;
-	return { balance, currency: typeof currency === 'string' && currency !== '' ? currency : null };
+	return {
+		balance: read.text,
+		currency: typeof currency === 'string' && currency !== '' ? currency : null,
+	};
 }
 
 /** The names (never the values) of the answer's fields, to say what came instead of a balance. */
@@ -86,6 +77,11 @@ function fieldNames(result: unknown): string {
 	const names = Object.keys(result).filter((name) => /^[A-Za-z0-9_]{1,40}$/.test(name));
 	return names.length === 0 ? 'no fields' : `fields ${names.slice(0, 12).join(', ')}`;
 }
+
+const BALANCE_RULE =
+	"IntellectMoney does not publish AccountInfoData's fields; this node reads Balance (an amount, or { Amount, Currency }) " +
+	`as digits with a dot, at most ${MAX_EXACT_DIGITS} significant digits, and never takes a missing balance as 0. ` +
+	'Nothing is passed on.';
 
 export async function execute(item: ItemScope, run: RunScope): Promise<IDataObject> {
 	const accountId = requireSignedText(item.param('accountId'), 'Account ID', 50);
@@ -123,10 +119,11 @@ export async function execute(item: ItemScope, run: RunScope): Promise<IDataObje
 		);
 	}
 	const read = readBalance(result);
-	if (read === undefined) {
+	if (read === undefined || 'unreadable' in read) {
+		const shape = read === undefined ? '' : ` The balance read is ${read.unreadable}.`;
 		throw new ItemError(
 			`IntellectMoney's answer has no balance this node can read for account ${accountId}`,
-			`getAccountData answered with ${fieldNames(envelope.Result)}. IntellectMoney does not publish AccountInfoData's fields; this node reads Balance (an amount, or { Amount, Currency }) and never takes a missing balance as 0. Nothing is passed on.`,
+			`getAccountData answered with ${fieldNames(envelope.Result)}.${shape} ${BALANCE_RULE}`,
 		);
 	}
 	const output: AccountBalanceOutput = {

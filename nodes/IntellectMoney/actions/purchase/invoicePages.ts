@@ -5,8 +5,13 @@
  * shorter than asked might be IntellectMoney's own cap, so Skip moves on by what was received. A page
  * that fails (a refusal, or a transport failure after the read's retries) fails the whole read:
  * nothing read before it is passed on as if it were the whole list. An invoice listed twice means the
- * list moved while it was read (an invoice may have been skipped), so that fails too.
+ * list moved while it was read (an invoice may have been skipped), so that fails too. Bounded twice:
+ * at most MAX_INVOICES invoices received (counted within a page too) and MAX_PAGE_REQUESTS pages asked
+ * for, and a page longer than asked is refused: an answer that breaks the paging rules is not a list.
  */
+import { NodeApiError } from 'n8n-workflow';
+import type { JsonObject } from 'n8n-workflow';
+
 import type { ImEnvelope, ImInvoiceData, ImInvoicesHistoryData } from '../../../../shared/api';
 import { ENDPOINTS } from '../../../../shared/signature';
 import { throwIfRefused } from '../../../../shared/transport/refusal';
@@ -23,6 +28,16 @@ export const PAGE_SIZE = 100;
 export const MAX_INVOICES = 100_000;
 
 /**
+ * The most pages one item asks for: what MAX_INVOICES takes in full pages, and the empty page that
+ * ends the list. A server whose pages are shorter than asked (a cap of its own) can list fewer
+ * invoices within it, and is told so, instead of being asked up to 100,000 times, one invoice each.
+ */
+export const MAX_PAGE_REQUESTS = MAX_INVOICES / PAGE_SIZE + 1;
+
+const NARROW =
+	'Narrow the search with Created From / To or Changed From / To (Filters), then read the rest in another run.';
+
+/**
  * Reads the pages in order and hands each page's invoices of this shop to `take`, until the list is
  * over or `take` answers false (it has enough). `query` holds the search fields (EshopId, dates).
  */
@@ -33,18 +48,32 @@ export async function readInvoicePages(
 	take: (invoices: ImInvoiceData[]) => boolean,
 ): Promise<void> {
 	const seen = new Set<string>();
-	for (let skip = 0; ; ) {
+	const node = run.node.getNode();
+	for (let skip = 0, requests = 0; ; requests++) {
+		if (requests >= MAX_PAGE_REQUESTS) {
+			throw new NodeApiError(node, { message: 'too many pages' } as JsonObject, {
+				message: `IntellectMoney's invoice list did not end within ${MAX_PAGE_REQUESTS} pages`,
+				description:
+					`Its pages were shorter than the ${PAGE_SIZE} invoices asked for: ${skip} invoices in ${requests} requests, ` +
+					`and the list went on, so nothing was passed on. ${NARROW}`,
+			});
+		}
 		const page = await readPage(
 			run,
 			{ ...query, Skip: String(skip), Take: String(PAGE_SIZE) },
 			settings,
 		);
 		if (page.length === 0) return;
-		if (skip >= MAX_INVOICES) {
-			throw new ItemError(
-				`More than ${MAX_INVOICES} invoices match`,
-				'Narrow the search with Created From / To or Changed From / To (Filters), then read the rest in another run.',
-			);
+		if (page.length > PAGE_SIZE) {
+			throw new NodeApiError(node, { message: 'page longer than asked' } as JsonObject, {
+				message: `IntellectMoney sent ${page.length} invoices for a page of ${PAGE_SIZE}`,
+				description:
+					`The page from Skip ${skip} is longer than asked (Take ${PAGE_SIZE}), so the paging cannot be trusted ` +
+					"and nothing was passed on. Run it again later; if it stays so, tell IntellectMoney's support.",
+			});
+		}
+		if (skip + page.length > MAX_INVOICES) {
+			throw new ItemError(`More than ${MAX_INVOICES} invoices match`, NARROW);
 		}
 		for (const invoice of page) {
 			const id = invoiceIdOf(invoice);
