@@ -8,15 +8,26 @@
  *
  * What n8n does, as these runs show it: Retry On Fail runs the node again in the same process and the
  * same execution (the expression `$execution.id` evaluates to the same id on every try), and each
- * `n8n execute` is a new execution whose records in n8n's deduplication store (its database in the
- * user folder) the next process reads.
+ * `n8n execute`, and the editor's Retry of a failed execution (REST, in `n8n start`), is a new
+ * execution whose records in n8n's deduplication store (its database in the user folder) the next
+ * process reads. With Continue On Fail, n8n also retries the node when its first item is an error item.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { ensureN8n, installPackage, n8nCommand } from '../../dev/n8n/index.mjs';
+import {
+	DEMO_OWNER,
+	ensureN8n,
+	ensureOwner,
+	freePort,
+	installPackage,
+	login,
+	n8nCommand,
+	startN8nServer,
+} from '../../dev/n8n/index.mjs';
 import { credentialFor, startSandbox } from '../../dev/sandbox/index.mjs';
 import { findLeaks, secretsOf } from '../support/harness.mjs';
 import { importIntoN8n, parseRawOutput } from '../support/n8n-rest.mjs';
@@ -37,6 +48,11 @@ const ORDER_INVOICE = { invoiceId: '3000009002', orderId: 'att-refund-by-order' 
 const TAKEN_ORDER = { invoiceId: '3000009003', orderId: 'att-order-taken' };
 const NEW_ORDER = 'att-new-order';
 const PAYOUT_ID = 'cccccccc-dddd-4eee-8fff-000000000001';
+const RETRIED_INVOICE = { invoiceId: '3000009004', orderId: 'att-refund-retried' };
+const CONTINUE_INVOICES = [
+	{ invoiceId: '3000009005', orderId: 'att-continue-lost' },
+	{ invoiceId: '3000009006', orderId: 'att-continue-ok' },
+];
 
 /** Env of a run: n8n 2.x blocks `$env` in nodes by default; the workflows read the operator's switch from it. */
 const runEnv = (/** @type {{ sendAnyway?: boolean }} */ { sendAnyway = false } = {}) => ({
@@ -69,6 +85,8 @@ describe.each(LINES)('memory across attempts in n8n %s', (lineName) => {
 		};
 		sandbox.addInvoice({ ...REFUND_INVOICE, ...held });
 		sandbox.addInvoice({ ...ORDER_INVOICE, ...held });
+		sandbox.addInvoice({ ...RETRIED_INVOICE, ...held });
+		for (const invoice of CONTINUE_INVOICES) sandbox.addInvoice({ ...invoice, ...held });
 		sandbox.addInvoice({ ...TAKEN_ORDER, state: 'Created' });
 		sandbox.addPayoutOperation({ id: PAYOUT_ID, amount: '1500.00' });
 		await importIntoN8n(runtime, userFolder, {
@@ -86,6 +104,8 @@ describe.each(LINES)('memory across attempts in n8n %s', (lineName) => {
 				newOrderId: NEW_ORDER,
 				takenOrderId: TAKEN_ORDER.orderId,
 				payoutOperationId: PAYOUT_ID,
+				retriedInvoiceId: RETRIED_INVOICE.invoiceId,
+				continueInvoiceIds: CONTINUE_INVOICES.map((invoice) => invoice.invoiceId),
 			}),
 		});
 	}, 30 * 60_000);
@@ -132,6 +152,19 @@ describe.each(LINES)('memory across attempts in n8n %s', (lineName) => {
 	/** The log's requests to these endpoints: [endpoint, fault]. @param {string[]} endpoints */
 	const sent = (endpoints) =>
 		sandbox.log.filter((e) => endpoints.includes(e.endpoint)).map((e) => [e.endpoint, e.fault]);
+
+	/** The refund of this invoice is carried out and its answer lost; its first read is answered, every later one fails. */
+	const loseRefundThenReads = (/** @type {string} */ invoiceId) => {
+		const match = { InvoiceId: invoiceId };
+		sandbox.injectFaults({ endpoint: REFUND, kind: 'applyThenDrop', match });
+		sandbox.injectFaults({ endpoint: HISTORY, kind: 'latency', latencyMs: 0, match });
+		sandbox.injectFaults({ endpoint: HISTORY, kind: 'redirect307', count: 50, match });
+	};
+	/** [endpoint, InvoiceId, fault] of the log's refunds and invoice reads. */
+	const refundsAndReads = () =>
+		sandbox.log
+			.filter((e) => e.endpoint === REFUND || e.endpoint === HISTORY)
+			.map((e) => [e.endpoint, e.fields.InvoiceId, e.fault]);
 
 	describe('Release/Refund by Invoice ID: the refund is carried out, its answer lost, the invoice unreadable after', () => {
 		test('Retry On Fail (3 tries): one refund request, one refund; tries 2 and 3 only read; outcome lost', async () => {
@@ -323,4 +356,94 @@ describe.each(LINES)('memory across attempts in n8n %s', (lineName) => {
 			expect(sandbox.ledger().payoutExecutions[PAYOUT_ID]).toBe(1);
 		});
 	});
+	describe("the editor's Retry of a failed execution (REST POST /rest/executions/:id/retry, n8n start)", () => {
+		test('while the reads fail: a new execution (retryOf the first), nothing sent, earlierRun; once healthy: alreadyDone', async () => {
+			sandbox.clearLog();
+			loseRefundThenReads(RETRIED_INVOICE.invoiceId);
+			const first = await execute(FLOWS.refundRetried);
+			expect(first.error?.context?.outcome).toBe('lost');
+			const server = await startN8nServer(runtime, userFolder, {
+				port: await freePort(),
+				env: runEnv(),
+			});
+			try {
+				await ensureOwner(server.url, DEMO_OWNER);
+				const cookie = await login(server.url, DEMO_OWNER);
+				const retry = async () => {
+					const answer = await fetch(`${server.url}/rest/executions/${first.executionId}/retry`, {
+						method: 'POST',
+						headers: { cookie, 'content-type': 'application/json' },
+						body: JSON.stringify({ loadWorkflow: false }),
+					});
+					const retried = /** @type {any} */ (await answer.json()).data;
+					return { retried, task: await lastTask(server.url, cookie, retried.id, runtime.n8nBin) };
+				};
+				sandbox.clearLog();
+				const failing = await retry();
+				expect(failing.retried).toMatchObject({ retryOf: first.executionId, status: 'error' });
+				expect(String(failing.retried.id)).not.toBe(first.executionId);
+				expect(failing.task.error?.context?.outcome).toBe('earlierRun');
+				// The retry starts at the failed node with its saved input; its 3 tries each read once.
+				expect(refundsAndReads()).toEqual(
+					[1, 2, 3].map(() => [HISTORY, RETRIED_INVOICE.invoiceId, 'redirect307']),
+				);
+				sandbox.clearFaults();
+				sandbox.clearLog();
+				const healthy = await retry();
+				expect(healthy.retried).toMatchObject({ retryOf: first.executionId, status: 'success' });
+				expect(healthy.task.data.main[0].map((/** @type {any} */ i) => i.json)).toEqual([
+					expect.objectContaining({
+						invoiceId: RETRIED_INVOICE.invoiceId,
+						refunded: true,
+						alreadyDone: true,
+					}),
+				]);
+				expect(refundsAndReads()).toEqual([[HISTORY, RETRIED_INVOICE.invoiceId, null]]);
+				expect(findLeaks([server.output()], secretsOf(sandbox))).toEqual([]);
+			} finally {
+				await server.stop();
+			}
+			expect(sandbox.ledger().refunds[RETRIED_INVOICE.invoiceId]).toBe(1);
+		}, 240_000);
+	});
+
+	describe('Continue On Fail with Retry On Fail: n8n runs the node again when item 0 comes out as an error item', () => {
+		test("item 0's refund lost, item 1's refunded: one refund each; item 1 comes out alreadyDone from the last try", async () => {
+			sandbox.clearLog();
+			const [lost, ok] = CONTINUE_INVOICES.map((invoice) => invoice.invoiceId);
+			loseRefundThenReads(lost);
+			const run = await execute(FLOWS.refundContinue);
+			expect(run.code).toBe(0);
+			expect(run.items).toEqual([
+				expect.objectContaining({ outcome: 'lost' }),
+				expect.objectContaining({ invoiceId: ok, refunded: true, alreadyDone: true }),
+			]);
+			// Try 1: both read and refunded (item 0's answer lost, then read again); tries 2 and 3 read
+			// item 0 once each and answer item 1 from this execution's memory, sending nothing.
+			expect(refundsAndReads()).toEqual([
+				[HISTORY, lost, 'latency'],
+				[REFUND, lost, 'applyThenDrop'],
+				[HISTORY, lost, 'redirect307'],
+				[HISTORY, ok, null],
+				[REFUND, ok, null],
+				[HISTORY, lost, 'redirect307'],
+				[HISTORY, lost, 'redirect307'],
+			]);
+			expect([lost, ok].map((id) => sandbox.ledger().refunds[id])).toEqual([1, 1]);
+			sandbox.clearFaults();
+		});
+	});
 });
+
+/**
+ * The last run of the IntellectMoney node in a stored execution (n8n stores it "flatted"; read with
+ * the n8n install's own copy).
+ * @param {string} url @param {string} cookie @param {string | number} executionId @param {string} n8nBin
+ */
+async function lastTask(url, cookie, executionId, n8nBin) {
+	const answer = await fetch(`${url}/rest/executions/${executionId}`, { headers: { cookie } });
+	const detail = /** @type {any} */ (await answer.json()).data;
+	const { parse } = createRequire(`${path.dirname(path.dirname(n8nBin))}/`)('flatted');
+	const runs = parse(detail.data).resultData.runData[IM_NODE] ?? [];
+	return runs[runs.length - 1];
+}

@@ -16,6 +16,8 @@ export const FLOWS = {
 	createTwo: 'imAttCreateTwo01',
 	createBadInput: 'imAttCreateBad01',
 	payout: 'imAttPayoutExe01',
+	refundRetried: 'imAttRefundRet01',
+	refundContinue: 'imAttRefundCof01',
 };
 
 /** n8n reads 0 as "not set" and waits 1000 ms (`waitBetweenTries || 1000`); 10 ms is the least wait. */
@@ -24,9 +26,16 @@ const SEND_ANYWAY = "={{ $env.IM_ATT_SEND_ANYWAY === 'yes' }}";
 
 /**
  * @param {{ refundInvoiceId: string, refundOrderId: string, newOrderId: string, takenOrderId: string,
- *   payoutOperationId: string }} targets
+ *   payoutOperationId: string, retriedInvoiceId: string, continueInvoiceIds: string[] }} targets
  */
 export function attemptWorkflows(targets) {
+	const refundByInvoice = {
+		resource: 'purchase',
+		operation: 'refund',
+		identifyBy: 'invoiceId',
+		invoiceId: '={{ $json.invoiceId }}',
+		options: { sendAfterEarlierRun: SEND_ANYWAY },
+	};
 	const expireDate = '={{ $now.plus({ days: 3 }).toISO() }}';
 	/** @param {string} orderId */
 	const invoice = (orderId) => ({ orderId, total: '500.00' });
@@ -47,13 +56,21 @@ export function attemptWorkflows(targets) {
 			FLOWS.refundByInvoice,
 			'Attempts: refund by Invoice ID',
 			[{ invoiceId: targets.refundInvoiceId }],
-			{
-				resource: 'purchase',
-				operation: 'refund',
-				identifyBy: 'invoiceId',
-				invoiceId: '={{ $json.invoiceId }}',
-				options: { sendAfterEarlierRun: SEND_ANYWAY },
-			},
+			refundByInvoice,
+		),
+		flow(
+			FLOWS.refundRetried,
+			'Attempts: refund by Invoice ID, retried from the executions list',
+			[{ invoiceId: targets.retriedInvoiceId }],
+			refundByInvoice,
+		),
+		// On Error → Continue: n8n runs the node again (Retry On Fail) when its first item is an error item.
+		flow(
+			FLOWS.refundContinue,
+			'Attempts: refund 2 invoices, Continue On Fail',
+			targets.continueInvoiceIds.map((invoiceId) => ({ invoiceId })),
+			refundByInvoice,
+			{ onError: 'continueRegularOutput' },
 		),
 		flow(
 			FLOWS.refundByOrder,
@@ -96,8 +113,9 @@ export function attemptWorkflows(targets) {
 /**
  * @param {string} id @param {string} name @param {Array<Record<string, string>>} items
  * @param {Record<string, unknown>} parameters  of the IntellectMoney node
+ * @param {Record<string, unknown>} [settings]  of the IntellectMoney node (e.g. onError)
  */
-function flow(id, name, items, parameters) {
+function flow(id, name, items, parameters, settings = {}) {
 	const nodeId = (/** @type {number} */ n) =>
 		`${id.slice(-8).toLowerCase()}-0000-4000-8000-00000000000${n}`;
 	const itemsJson = JSON.stringify({ items }).replace(
@@ -147,6 +165,7 @@ function flow(id, name, items, parameters) {
 				typeVersion: 1,
 				position: [660, 0],
 				...RETRY,
+				...settings,
 				parameters,
 				credentials: {
 					intellectMoneyApi: { id: 'imSandboxCred01', name: 'IntellectMoney sandbox' },
