@@ -572,6 +572,7 @@ describe('npm start (main job)', () => {
 						'Capture when IntellectMoney reports a held payment',
 						'Capture when IntellectMoney reports a held payment (queue mode: answer after the capture)',
 						'Check an invoice and a payout before acting',
+						'Check my IntellectMoney setup (read-only)',
 						'Create held invoices for new orders',
 						'Execute approved payout',
 						'Pay out to sellers at month end',
