@@ -17,8 +17,8 @@
  */
 import type { IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
-import { withinLimits } from './repeats';
-import type { RememberedNotification, RepeatLimits } from './repeats';
+import { withinLimits } from './repeatKeys';
+import type { RememberedNotification, RepeatLimits } from './repeatKeys';
 
 /** Trigger nodes remembered at most in one process; the least recently used goes first. */
 export const MAX_TRIGGERS = 100;
