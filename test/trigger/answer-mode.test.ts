@@ -1,6 +1,7 @@
 /**
  * Options → Answer OK, its pure parts: the option's reading, which workflows can answer `OK` after
- * they have run (a Respond to Webhook node of version 1 answering the text OK), and its default.
+ * they have run (a Respond to Webhook node of version 1 answering the text OK), and its default. The
+ * webhook and activation through n8n-core are in
  * trigger.answer.test.mjs; what n8n answers is proven in real n8n by test/e2e/trigger.e2e.mjs and
  * test/queue/.
  */
