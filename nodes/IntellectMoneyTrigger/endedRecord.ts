@@ -8,8 +8,8 @@
  * `saveStaticDataById`, regular mode and queue-mode workers, 1.x and 2.x); an execution whose
  * process died saves nothing. So the trigger writes the hash key into the execution's static data:
  * a later execution that finds it there knows the first one ended. n8n saves static data whole (the
- * last writer wins), so each save also carries every key this process wrote (its memory): a key
- * another process's save dropped is back with this process's next one.
+ * last writer wins), so each save also carries every key this process has read in saved static data
+ * (its memory): a key another process's save dropped is back with this process's next one.
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
@@ -25,25 +25,40 @@ function storedKeys(context: IExecuteFunctions): string[] {
 		: [];
 }
 
+/**
+ * The keys this process has READ in saved static data (never its own unsaved ones: an execution
+ * still running here must not be vouched for by another one's save). Every key once read stays in
+ * each save of this process, so a key another process's save dropped is back with the next one.
+ */
+function witnessedHere(context: IExecuteFunctions, now: number, limits: RepeatLimits) {
+	const workflowId = String(context.getWorkflow().id ?? '');
+	const memory = triggerMemory(workflowId, context.getNode().id, `${context.getMode()}:ended`);
+	for (const key of storedKeys(context)) memory.add({ keys: [key], seenAt: now }, now, limits);
+	return memory.all(now, limits).map((record) => record.keys[0]);
+}
+
 /** Whether an execution of the notification with this hash key ended (as far as static data tells). */
-export function executionEnded(context: IExecuteFunctions, hashKey: string): boolean {
-	return storedKeys(context).includes(hashKey);
+export function executionEnded(
+	context: IExecuteFunctions,
+	hashKey: string,
+	now: number,
+	limits: RepeatLimits,
+): boolean {
+	return witnessedHere(context, now, limits).includes(hashKey);
 }
 
 /** Writes the hash key into this execution's static data, saved by n8n when the execution ends. */
 export function recordWhenEnded(
 	context: IExecuteFunctions,
-	keys: readonly string[],
+	hashKey: string,
 	now: number,
 	limits: RepeatLimits,
 ): void {
-	const workflowId = String(context.getWorkflow().id ?? '');
-	// Apart from the webhook's memory of arrivals: these are executions that started here.
-	const memory = triggerMemory(workflowId, context.getNode().id, `${context.getMode()}:ended`);
-	memory.add({ keys: [keys[1]], seenAt: now }, now, limits);
-	const merged = new Set(storedKeys(context));
-	for (const record of memory.all(now, limits)) merged.add(record.keys[0]);
-	const kept = [...merged].slice(-limits.maxNotifications);
+	const keys = new Set(witnessedHere(context, now, limits));
+	keys.delete(hashKey);
+	keys.add(hashKey);
 	// Replaced as a whole, so n8n sees the change (static data is observed at its top level only).
-	context.getWorkflowStaticData('node')[STATIC_DATA_KEY] = kept;
+	context.getWorkflowStaticData('node')[STATIC_DATA_KEY] = [...keys].slice(
+		-limits.maxNotifications,
+	);
 }

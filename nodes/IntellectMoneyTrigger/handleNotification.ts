@@ -15,6 +15,8 @@ import { openArrival } from './repeatGuard';
 import { readPairs, senderAllowed } from './request';
 import { ambiguousField, verifyNotification } from './verification';
 
+const AMBIGUOUS = 'starts or ends with ":" (or holds "::"), so its hash is ambiguous';
+
 export async function handleNotification(
 	context: IWebhookFunctions,
 ): Promise<IWebhookResponseData> {
@@ -36,13 +38,7 @@ export async function handleNotification(
 		return refuse(context, 403, 'it is for another shop (eshopId)');
 	}
 	const ambiguous = ambiguousField(pairs);
-	if (ambiguous !== undefined) {
-		return refuse(
-			context,
-			403,
-			`its ${ambiguous} starts or ends with ":" (or holds "::"), so its hash is ambiguous`,
-		);
-	}
+	if (ambiguous) return refuse(context, 403, `its ${ambiguous} ${AMBIGUOUS}`);
 	const verification = verifyNotification(pairs, shopSecretKey);
 	if (!verification.verified) return refuse(context, 403, 'the hash does not match');
 
@@ -54,29 +50,19 @@ export async function handleNotification(
 	// Answered OK all the same, or IntellectMoney would keep repeating it; not remembered.
 	if (!events.includes(ANY_STATUS) && !events.includes(event)) return acknowledge(context);
 
-	const identity = {
-		eshopId,
-		orderId: field('orderId'),
-		paymentStatus,
-		paymentId: field('paymentId'),
-	};
-	const arrival = await openArrival(
-		context,
-		{ ...identity, hash: field('hash'), paymentData: field('paymentData') },
-		options,
-	);
+	const [orderId, paymentId, hash, paymentData] = [
+		'orderId',
+		'paymentId',
+		'hash',
+		'paymentData',
+	].map(field);
+	const identity = { eshopId, orderId, paymentStatus, paymentId, hash, paymentData };
+	const arrival = await openArrival(context, identity, options);
 	try {
 		if (arrival.startsNothing) return acknowledge(context);
 		let confirmedInvoiceId: string | null = null;
 		if (options.confirmInvoiceId) {
-			if (!hasPersonalLogin) {
-				return refuse(
-					context,
-					503,
-					'Confirm Invoice ID needs Login and Password in the credential',
-				);
-			}
-			const claim = { eshopId, orderId: identity.orderId, invoiceId: identity.paymentId, event };
+			const claim = { eshopId, orderId, invoiceId: paymentId, event, hasPersonalLogin };
 			const step = await confirmationStep(context, claim);
 			if ('answer' in step) return step.answer;
 			confirmedInvoiceId = step.invoiceId;

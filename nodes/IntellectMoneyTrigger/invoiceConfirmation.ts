@@ -107,8 +107,18 @@ const AFTER_HOLD = new Set(['Paid', 'ToPaid', 'Refund']);
  */
 export async function confirmationStep(
 	context: IWebhookFunctions,
-	claim: { eshopId: string; orderId: string; invoiceId: string | null; event: string },
+	claim: {
+		eshopId: string;
+		orderId: string;
+		invoiceId: string;
+		event: string;
+		hasPersonalLogin: boolean;
+	},
 ): Promise<{ invoiceId: string } | { answer: IWebhookResponseData }> {
+	if (!claim.hasPersonalLogin) {
+		const reason = 'Confirm Invoice ID needs Login and Password in the credential';
+		return { answer: refuse(context, 503, reason) };
+	}
 	const confirmation = await confirmInvoice(context, claim);
 	if (confirmation.outcome === 'confirmed') {
 		if (claim.event !== 'held' || !AFTER_HOLD.has(confirmation.state)) {

@@ -106,13 +106,13 @@ async function isNew(context: IExecuteFunctions, keys: string[], options: Trigge
 	try {
 		const verdict = await recordInSharedStore(context, keys, maxEntries);
 		if (!answersAfter(options)) return verdict === 'new';
-		if (verdict === 'repeat' && executionEnded(context, keys[1])) return false;
+		if (verdict === 'repeat' && executionEnded(context, keys[1], now, options.limits)) return false;
 		if (verdict === 'repeat') {
 			context.logger.info(
 				'IntellectMoney Trigger: a repeat whose first execution did not end runs again (Answer OK → When Respond to Webhook Answers)',
 			);
 		}
-		recordWhenEnded(context, keys, now, options.limits);
+		recordWhenEnded(context, keys[1], now, options.limits);
 		return true;
 	} catch (error) {
 		// Never lose a notification for want of a record: it runs on, and the log says why.
@@ -139,5 +139,26 @@ export async function guardExecution(context: IExecuteFunctions): Promise<INodeE
 		}
 		output.push({ json: json as IDataObject, pairedItem: { item: index } });
 	}
+	if (output.length === 0 && answersAfter(options)) await answerOkForRepeat(context);
 	return output;
+}
+
+/**
+ * With Answer OK → When Respond to Webhook Answers, the Respond to Webhook node of a repeat never runs:
+ * the trigger answers `OK` itself, the way that node does (`sendResponse`; from a queue-mode worker
+ * n8n relays it to the process holding the request). Without it IntellectMoney would repeat forever.
+ */
+async function answerOkForRepeat(context: IExecuteFunctions): Promise<void> {
+	try {
+		await context.sendResponse({
+			body: 'OK',
+			headers: { 'content-type': 'text/plain; charset=utf-8' },
+			statusCode: 200,
+		});
+	} catch (error) {
+		// Not answered: IntellectMoney sends it again, and the next repeat is answered the same way.
+		context.logger.warn(
+			`IntellectMoney Trigger could not answer OK to a repeat: ${(error as Error).message}`,
+		);
+	}
 }

@@ -21,8 +21,15 @@ import { clock } from '../../shared/clock';
 
 export type StoreVerdict = 'new' | 'repeat';
 
+/** Logged when the read-back finds a record gone (the queue suite counts these lines). */
+export const LOST_RECORD =
+	"IntellectMoney Trigger: a repeat record was lost to another process's write in n8n's deduplication store";
+
 /** Longer than the store's read-then-write (a few ms measured, README "Running at scale"). */
 export const RACE_SETTLE_MS = 100;
+
+/** Read-backs at most: each writes the row too, so one that finds a loss is checked once more. */
+const READ_BACKS = 3;
 
 async function checkAndRecord(
 	context: IExecuteFunctions,
@@ -53,8 +60,13 @@ export async function recordInSharedStore(
 	const [eventKey, hashKey] = keys;
 	if ((await checkAndRecord(context, [hashKey], maxEntries)).new.length === 0) return 'repeat';
 	if ((await checkAndRecord(context, [eventKey], maxEntries)).new.length === 0) return 'repeat';
-	await clock.wait(RACE_SETTLE_MS);
-	// A key reported new again was erased by another process's write, and is now written again.
-	await checkAndRecord(context, [hashKey, eventKey], maxEntries);
+	for (let readBack = 1; readBack <= READ_BACKS; readBack++) {
+		// Spread out, so that two processes' read-backs do not meet in the same window again.
+		await clock.wait(RACE_SETTLE_MS * (0.5 + Math.random()));
+		// A key reported new again was erased by another process's write, and is now written again.
+		const lost = (await checkAndRecord(context, [hashKey, eventKey], maxEntries)).new.length;
+		if (lost === 0) break;
+		context.logger.warn(`${LOST_RECORD}, so it was written again (read-back ${readBack})`);
+	}
 	return 'new';
 }
