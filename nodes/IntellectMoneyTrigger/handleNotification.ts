@@ -61,15 +61,18 @@ export async function handleNotification(
 	try {
 		if (arrival.startsNothing) return acknowledge(context);
 		let confirmedInvoiceId: string | null = null;
+		let stale = arrival.stale;
 		if (options.confirmInvoiceId) {
 			const claim = { eshopId, orderId, invoiceId: paymentId, event, hasPersonalLogin };
 			const step = await confirmationStep(context, claim);
 			if ('answer' in step) return step.answer;
-			confirmedInvoiceId = step.invoiceId;
+			if (step.noLongerHeld && options.repeatedNotifications === 'drop')
+				return acknowledge(context);
+			[confirmedInvoiceId, stale] = [step.invoiceId, stale || step.noLongerHeld];
 		}
 		const item = buildOutput(verification, {
 			duplicate: arrival.duplicate,
-			stale: arrival.stale,
+			stale,
 			receivedAt,
 			includeRaw: options.includeRawFields,
 			confirmedInvoiceId,

@@ -16,7 +16,7 @@ import { ENDPOINTS } from '../../shared/signature';
 import { invoiceIn, requestInvoice } from '../../shared/transport/reads';
 import { isRefusal } from '../../shared/transport/refusal';
 import { intellectMoneyApiRequest } from '../../shared/transport/request';
-import { acknowledge, refuse } from './answers';
+import { refuse } from './answers';
 
 /** Per request: IntellectMoney is waiting for the trigger's answer meanwhile. */
 export const CONFIRMATION_TIMEOUT_MS = 10_000;
@@ -102,8 +102,9 @@ const AFTER_HOLD = new Set(['Paid', 'ToPaid', 'Refund']);
 /**
  * Confirm Invoice ID as a step of a notification: the confirmed invoice number, or the answer to give
  * instead. IntellectMoney's state is the witness for a *held* notification: one for an invoice that
- * is no longer held (captured, refunded, released) is stale and starts nothing (answered `OK`, so
- * it is not sent again). A repeated *paid* reads the same as the first: there only the records tell.
+ * is no longer held (captured, refunded, released) is stale (`noLongerHeld`): under Repeated
+ * Notifications → Drop it starts nothing. A repeated *paid* reads the same as the first: there only
+ * the records tell.
  */
 export async function confirmationStep(
 	context: IWebhookFunctions,
@@ -114,20 +115,20 @@ export async function confirmationStep(
 		event: string;
 		hasPersonalLogin: boolean;
 	},
-): Promise<{ invoiceId: string } | { answer: IWebhookResponseData }> {
+): Promise<{ invoiceId: string; noLongerHeld: boolean } | { answer: IWebhookResponseData }> {
 	if (!claim.hasPersonalLogin) {
 		const reason = 'Confirm Invoice ID needs Login and Password in the credential';
 		return { answer: refuse(context, 503, reason) };
 	}
 	const confirmation = await confirmInvoice(context, claim);
 	if (confirmation.outcome === 'confirmed') {
-		if (claim.event !== 'held' || !AFTER_HOLD.has(confirmation.state)) {
-			return { invoiceId: confirmation.invoiceId };
+		const noLongerHeld = claim.event === 'held' && AFTER_HOLD.has(confirmation.state);
+		if (noLongerHeld) {
+			context.logger.info(
+				`IntellectMoney Trigger: a held notification is stale: IntellectMoney lists the invoice as ${confirmation.state}, no longer held`,
+			);
 		}
-		context.logger.info(
-			`IntellectMoney Trigger: a held notification starts nothing: IntellectMoney lists the invoice as ${confirmation.state}, no longer held`,
-		);
-		return { answer: acknowledge(context) };
+		return { invoiceId: confirmation.invoiceId, noLongerHeld };
 	}
 	context.logger.warn(
 		`IntellectMoney Trigger: a verified notification was not passed on: ${confirmation.reason}`,

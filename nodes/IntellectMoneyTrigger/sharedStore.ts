@@ -28,8 +28,8 @@ export const LOST_RECORD =
 /** Longer than the store's read-then-write (a few ms measured, README "Running at scale"). */
 export const RACE_SETTLE_MS = 100;
 
-/** Read-backs at most: each writes the row too, so one that finds a loss is checked once more. */
-const READ_BACKS = 3;
+/** Read-backs at most: each writes the row too, so they go on until one finds nothing lost. */
+const READ_BACKS = 10;
 
 async function checkAndRecord(
 	context: IExecuteFunctions,
