@@ -6,7 +6,7 @@
  * recovery. n8n saves an execution's static data only when the execution ends (hook
  * `workflowExecuteAfter`, n8n/dist/execution-lifecycle/execution-lifecycle-hooks.js
  * `saveStaticDataById`, regular mode and queue-mode workers, 1.x and 2.x); an execution whose
- * process died saves nothing. So the trigger writes the hash key into the execution's static data:
+ * process died saves nothing. So the trigger writes the notification's keys into its static data:
  * a later execution that finds it there knows the first one ended. n8n saves static data whole (the
  * last writer wins), so each save also carries every key this process has read in saved static data
  * (its memory): a key another process's save dropped is back with this process's next one.
@@ -33,32 +33,34 @@ function storedKeys(context: IExecuteFunctions): string[] {
 function witnessedHere(context: IExecuteFunctions, now: number, limits: RepeatLimits) {
 	const workflowId = String(context.getWorkflow().id ?? '');
 	const memory = triggerMemory(workflowId, context.getNode().id, `${context.getMode()}:ended`);
-	for (const key of storedKeys(context)) memory.add({ keys: [key], seenAt: now }, now, limits);
-	return memory.all(now, limits).map((record) => record.keys[0]);
+	// Two keys per notification, one record each.
+	const bounds = { ...limits, maxNotifications: 2 * limits.maxNotifications };
+	for (const key of storedKeys(context)) memory.add({ keys: [key], seenAt: now }, now, bounds);
+	return memory.all(now, bounds).map((record) => record.keys[0]);
 }
 
-/** Whether an execution of the notification with this hash key ended (as far as static data tells). */
+/** Whether an execution of a notification with either of these keys ended (as static data tells). */
 export function executionEnded(
 	context: IExecuteFunctions,
-	hashKey: string,
+	keys: readonly string[],
 	now: number,
 	limits: RepeatLimits,
 ): boolean {
-	return witnessedHere(context, now, limits).includes(hashKey);
+	return witnessedHere(context, now, limits).some((key) => keys.includes(key));
 }
 
-/** Writes the hash key into this execution's static data, saved by n8n when the execution ends. */
+/** Writes the keys into this execution's static data, saved by n8n when the execution ends. */
 export function recordWhenEnded(
 	context: IExecuteFunctions,
-	hashKey: string,
+	notificationKeys: readonly string[],
 	now: number,
 	limits: RepeatLimits,
 ): void {
 	const keys = new Set(witnessedHere(context, now, limits));
-	keys.delete(hashKey);
-	keys.add(hashKey);
+	for (const key of notificationKeys) keys.delete(key);
+	for (const key of notificationKeys) keys.add(key);
 	// Replaced as a whole, so n8n sees the change (static data is observed at its top level only).
 	context.getWorkflowStaticData('node')[STATIC_DATA_KEY] = [...keys].slice(
-		-limits.maxNotifications,
+		-2 * limits.maxNotifications,
 	);
 }

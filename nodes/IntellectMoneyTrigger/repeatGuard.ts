@@ -106,13 +106,13 @@ async function isNew(context: IExecuteFunctions, keys: string[], options: Trigge
 	try {
 		const verdict = await recordInSharedStore(context, keys, maxEntries);
 		if (!answersAfter(options)) return verdict === 'new';
-		if (verdict === 'repeat' && executionEnded(context, keys[1], now, options.limits)) return false;
+		if (verdict === 'repeat' && executionEnded(context, keys, now, options.limits)) return false;
 		if (verdict === 'repeat') {
 			context.logger.info(
 				'IntellectMoney Trigger: a repeat whose first execution did not end runs again (Answer OK → When Respond to Webhook Answers)',
 			);
 		}
-		recordWhenEnded(context, keys[1], now, options.limits);
+		recordWhenEnded(context, keys, now, options.limits);
 		return true;
 	} catch (error) {
 		// Never lose a notification for want of a record: it runs on, and the log says why.

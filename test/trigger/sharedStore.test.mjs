@@ -14,11 +14,10 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../../dev/paths.mjs';
 
 const require = createRequire(path.join(PROJECT_ROOT, 'package.json'));
-/** @type {typeof import('../../nodes/IntellectMoneyTrigger/sharedStore')} */
-const {
-	recordInSharedStore,
-	LOST_RECORD,
-} = require('./dist/nodes/IntellectMoneyTrigger/sharedStore.js');
+/** @type {{ recordInSharedStore: (context: any, keys: string[], maxEntries: number) => Promise<string>, LOST_RECORD: string }} */
+const { recordInSharedStore, LOST_RECORD } = require(
+	path.join(PROJECT_ROOT, 'dist/nodes/IntellectMoneyTrigger/sharedStore.js'),
+);
 
 const hash = (/** @type {string} */ value) => createHash('md5').update(value).digest('base64');
 

@@ -255,7 +255,10 @@ describe('a hash that cannot be verified unambiguously: 403, nothing started', (
 	});
 
 	test('"::" inside a hashed value, or ":" at the edge of another hashed field, is refused the same way', async () => {
-		for (const overrides of [{ userName: 'a::b' }, { userEmail: ':x@example.com' }]) {
+		for (const overrides of /** @type {Record<string, string>[]} */ ([
+			{ userName: 'a::b' },
+			{ userEmail: ':x@example.com' },
+		])) {
 			const answer = await harness.post(formBody(signed(notificationFields(overrides))));
 			expect(answer.status).toBe(403);
 		}
