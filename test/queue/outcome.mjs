@@ -81,6 +81,8 @@ export function phaseOutcome(input) {
 
 	/** @type {string[]} orders whose execution was lost and a later one, started by a repeat, succeeded */
 	const recoveredByRepeat = [];
+	/** @type {string[]} orders whose lost execution had captured; the repeat started nothing (state: Paid) */
+	const answeredByState = [];
 	/** @type {string[]} of those, orders the lost execution had captured (the repeat found alreadyDone) */
 	const capturedBeforeDying = [];
 	let capturing = 0;
@@ -98,6 +100,10 @@ export function phaseOutcome(input) {
 		const hadLost =
 			runs.some((e) => lost.has(e.id)) ||
 			notAnsweredOk.some((n) => n.fields.orderId === inv.orderId);
+		if (runs.some((e) => lost.has(e.id)) && kept.length === 0 && captures === 1) {
+			// The lost execution had captured: its repeat found the invoice no longer held (Paid).
+			answeredByState.push(inv.orderId);
+		}
 		if (runs.some((e) => lost.has(e.id)) && kept.some((e) => e.status === 'success')) {
 			recoveredByRepeat.push(inv.orderId);
 			// No surviving execution made the first capture (an `alreadyDone` item says captured too).
@@ -217,6 +223,7 @@ export function phaseOutcome(input) {
 		lost: [...lost],
 		recoveredByRepeat,
 		capturedBeforeDying,
+		answeredByState,
 		downstreamRepeats,
 		figures: {
 			downstreamRepeats,
@@ -231,6 +238,7 @@ export function phaseOutcome(input) {
 				lostWithKilledWorker: lost.size,
 				lostThenRecoveredByRepeat: recoveredByRepeat.length,
 				lostAfterCapturing: capturedBeforeDying.length,
+				lostAfterCapturingThenStaleByState: answeredByState.length,
 				lostBeforeStarting: lost.size - startedByKilled.length,
 			},
 			captures: {

@@ -40,7 +40,7 @@ async function drain(psql, workflowId) {
 
 /**
  * @param {any} stack  the queue stack (stack.mjs startStack)
- * @param {import('./workflows.mjs').PublishedFlow} flow  a flow answering OK when the execution is created
+ * @param {import('./workflows.mjs').PublishedFlow} flow  answering OK when the execution is created (storeOnlyFlow)
  * @param {number} count
  */
 export async function racePhase(stack, flow, count) {

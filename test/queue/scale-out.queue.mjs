@@ -34,7 +34,12 @@ import { phaseOutcome } from './outcome.mjs';
 import { racePhase } from './race.mjs';
 import { listening, say, startStack } from './stack.mjs';
 import { processesMentioning } from './teardown.mjs';
-import { answersAfterWorkflow, exampleFlow, withStaticDataWriter } from './workflows.mjs';
+import {
+	answersAfterWorkflow,
+	exampleFlow,
+	storeOnlyFlow,
+	withStaticDataWriter,
+} from './workflows.mjs';
 
 const INVOICES = Number(process.env.IM_QUEUE_INVOICES ?? 1000);
 const SIDE_INVOICES = Number(process.env.IM_QUEUE_SIDE_INVOICES ?? 200);
@@ -66,6 +71,7 @@ const atOnceWriter = withStaticDataWriter(
 	'imQueueWriter01',
 	'9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b',
 );
+const storeOnly = storeOnlyFlow(atOnce, 'imQueueRace0001', '5b4a3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d');
 const suiteStarted = Date.now();
 
 /** @type {Awaited<ReturnType<typeof startStack>>} */
@@ -75,7 +81,7 @@ const ports = [];
 
 beforeAll(async () => {
 	stack = await startStack({
-		flows: [queueExample, atOnce, atOnceWriter],
+		flows: [queueExample, atOnce, atOnceWriter, storeOnly],
 		sandboxOptions: RETRY_POLICY,
 	});
 	const { n8n, postgres, redis } = stack;
@@ -251,11 +257,16 @@ describe('1. scale-out: the held-payment example for queue mode, a worker killed
 		expect(outcome?.lost.length).toBeGreaterThan(0);
 		expect(outcome?.violations.lostNotRecovered).toEqual([]);
 	});
-	test('a repeat recovered an invoice whose execution died with the worker (it was not answered OK)', () => {
-		expect(outcome?.recoveredByRepeat.length).toBeGreaterThan(0);
+	test('an invoice whose execution died with the worker (not answered OK) is settled by its repeat', () => {
+		// Run again (not captured yet), or found no longer held by IntellectMoney's state (captured).
+		expect(
+			(outcome?.recoveredByRepeat.length ?? 0) + (outcome?.answeredByState.length ?? 0),
+		).toBeGreaterThan(0);
 	});
-	test('an invoice the dead execution had captured before answering: its repeat ends alreadyDone, one capture', () => {
-		expect(outcome?.capturedBeforeDying.length).toBeGreaterThan(0);
+	test('an invoice the dead execution had captured before answering: its repeat starts nothing (Paid) or ends alreadyDone', () => {
+		expect(
+			(outcome?.capturedBeforeDying.length ?? 0) + (outcome?.answeredByState.length ?? 0),
+		).toBeGreaterThan(0);
 	});
 });
 
@@ -327,7 +338,7 @@ describe("5. n8n's deduplication store when both workers record at the same mome
 	test(
 		'notifications sent at once to both processes, then each exact repeat to the other: no record lost, no repeat ran a step after the trigger',
 		async () => {
-			const race = await racePhase(stack, atOnce, RACE_INVOICES);
+			const race = await racePhase(stack, storeOnly, RACE_INVOICES);
 			process.stderr.write(
 				`\n── race in n8n's deduplication store (${RACE_INVOICES} at once, then their repeats)\n` +
 					`downstream repeats: ${race.repeatsRanDownstream} of ${race.sent} repeats ran a step after the trigger (0 simultaneous, ${race.repeatsRanDownstream} later)\n` +
@@ -339,7 +350,6 @@ describe("5. n8n's deduplication store when both workers record at the same mome
 				firstRanDownstream: RACE_INVOICES,
 				repeatsRanDownstream: 0,
 				repeatsStoppedByGuard: RACE_INVOICES,
-				capturedOnce: RACE_INVOICES,
 			});
 		},
 		10 * 60_000,
