@@ -77,8 +77,6 @@ export async function racePhase(stack, flow, count) {
 		repeatExecutions: ofRepeats.length,
 		repeatsRanDownstream: ofRepeats.filter((e) => e.ranDownstream).length,
 		repeatsStoppedByGuard: ofRepeats.filter((e) => e.guarded).length,
-		capturedOnce: invoices.filter((inv) => (sandbox.ledger().captures[inv.invoiceId] ?? 0) === 1)
-			.length,
 		recordsLostAndWrittenAgain: lostRecordLines(run.runDir) - lostBefore,
 		storeEntries: Number(row.trim() || 0),
 	};
