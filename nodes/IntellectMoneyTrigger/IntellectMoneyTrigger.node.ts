@@ -11,9 +11,10 @@ import type {
 
 import { assertReadyToVerify } from './activation';
 import { RESPONSE_MODE } from './answerMode';
+import { refuse } from './answers';
 import { triggerProperties } from './description';
-import { rememberInExecution } from './executionRecord';
-import { handleNotification, refuse } from './handleNotification';
+import { handleNotification } from './handleNotification';
+import { guardExecution } from './repeatGuard';
 
 export class IntellectMoneyTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -85,10 +86,11 @@ export class IntellectMoneyTrigger implements INodeType {
 	}
 
 	/**
-	 * Runs as the first node of the execution a notification started: passes the items on and saves
-	 * the notification's record in the static data n8n saves with the execution (executionRecord.ts).
+	 * Runs as the first node of the execution a notification started (on a queue-mode worker too):
+	 * a repeat recognised in n8n's deduplication store puts out no items, so nothing after it runs
+	 * (repeatGuard.ts).
 	 */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return [rememberInExecution(this)];
+		return [await guardExecution(this)];
 	}
 }

@@ -7,7 +7,7 @@ import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, eshopIdOf } from '../../shared/credential';
 import { assertAnswerOkReady } from './answerMode';
-import { optionProblems, readTriggerOptions } from './description';
+import { optionProblems, readTriggerOptions } from './options';
 import { parseAllowList } from './senderAddress';
 
 const shopSecretKeyPlace =

@@ -40,34 +40,16 @@ export const answerOkOption: INodeProperties = {
 			name: 'When the Execution Is Created',
 			value: 'executionCreated',
 			description:
-				'The fastest answer, and repeats are remembered; a notification whose execution fails or is lost afterwards is not sent again, so watch the executions list',
+				'The fastest answer; a repeat runs nothing after the trigger. A notification whose execution fails or is lost afterwards is not sent again, so watch the executions list.',
 		},
 		{
 			name: 'When Respond to Webhook Answers',
 			value: 'respondToWebhook',
 			description:
-				'End the workflow with a Respond to Webhook node (version 1, Respond With: Text, OK). A failed or lost execution is not answered OK, so IntellectMoney sends the notification again. Repeats are then not remembered: each runs the workflow again, so make its steps safe to repeat (Capture by Invoice ID with Login and Password reports alreadyDone).',
+				'End the workflow with a Respond to Webhook node (version 1, Respond With: Text, OK). A failed or lost execution is not answered OK, so IntellectMoney sends the notification again and it runs again; a repeat of one whose execution ended runs nothing after the trigger.',
 		},
 	],
 };
-
-/**
- * Whether the trigger keeps its record of repeats (in the process memory and in static data). Not
- * when it answers after the workflow, for two reasons seen in n8n 2.41.1:
- * - a record is kept whatever becomes of the execution: the memory at once, the execution's static
- *   data when it ends, failed or not (`workflowExecuteAfter` saves changed static data whatever the
- *   status, `dist/execution-lifecycle/execution-lifecycle-hooks.js`), the webhook's when it answers,
- *   an error too (`dist/webhooks/live-webhooks.js`); so it would drop the very repeat that recovers
- *   a failed or lost execution;
- * - answering from a Respond to Webhook node, n8n ends the response before writing its body whenever
- *   it has changed static data to save (`setupResponseNodePromise`: `process.nextTick(() =>
- *   res.end())` while the save is awaited), so IntellectMoney would get an empty 200 instead of `OK`.
- * IntellectMoney then repeats only what was not answered `OK`, and each repeat runs the workflow again:
- * its steps must be safe to repeat (Capture by Invoice ID with Login/Password reports alreadyDone).
- */
-export function remembersRepeats(options: { answerOk: AnswerOk }): boolean {
-	return options.answerOk !== 'respondToWebhook';
-}
 
 /** Why the workflow cannot answer `OK` with Respond to Webhook, or null when it can. */
 export function respondToWebhookProblem(downstream: NodeTypeAndVersion[]): string | null {

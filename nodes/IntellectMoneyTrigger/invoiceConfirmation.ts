@@ -9,13 +9,14 @@
  * something other than `OK`, and IntellectMoney sends the notification again later. The token lives
  * only in this call and is never logged, answered or put into an item; no byte of an answer is either.
  */
-import type { IWebhookFunctions } from 'n8n-workflow';
+import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import type { ImInvoiceData, ImUserTokenData } from '../../shared/api';
 import { ENDPOINTS } from '../../shared/signature';
 import { invoiceIn, requestInvoice } from '../../shared/transport/reads';
 import { isRefusal } from '../../shared/transport/refusal';
 import { intellectMoneyApiRequest } from '../../shared/transport/request';
+import { refuse } from './answers';
 
 /** Per request: IntellectMoney is waiting for the trigger's answer meanwhile. */
 export const CONFIRMATION_TIMEOUT_MS = 10_000;
@@ -24,7 +25,8 @@ export const CONFIRMATION_TIMEOUT_MS = 10_000;
 const INVOICE_NUMBER = /^\d{1,19}$/;
 
 export type InvoiceConfirmation =
-	| { outcome: 'confirmed'; invoiceId: string }
+	/** `state`: the invoice's State as IntellectMoney lists it (`Held`, `Paid`, `Refund`, …). */
+	| { outcome: 'confirmed'; invoiceId: string; state: string }
 	/** IntellectMoney says the number is not this order's invoice: someone changed it. */
 	| { outcome: 'mismatch'; reason: string }
 	/** Nothing could be learnt now (no answer, a refusal, not listed yet): ask to be sent again. */
@@ -88,5 +90,59 @@ export async function confirmInvoice(
 	if (order !== claim.orderId) {
 		return { outcome: 'mismatch', reason: 'IntellectMoney lists the invoice for another order' };
 	}
-	return { outcome: 'confirmed', invoiceId };
+	return { outcome: 'confirmed', invoiceId, state: String(listed.State ?? '') };
+}
+
+/**
+ * Invoice States that come after a hold (docs/intellectmoney-api.md §4.1: `Paid` captured, `Refund`
+ * released or refunded). `Created` is not among them: the Personal API may list a fresh hold late.
+ */
+const AFTER_HOLD = new Set(['Paid', 'ToPaid', 'Refund']);
+
+/**
+ * Confirm Invoice ID as a step of a notification: the confirmed invoice number, or the answer to give
+ * instead. IntellectMoney's state is the witness for a *held* notification: one for an invoice that
+ * is no longer held (captured, refunded, released) is stale (`noLongerHeld`): under Repeated
+ * Notifications → Drop it starts nothing. A repeated *paid* reads the same as the first: there only
+ * the records tell.
+ */
+export async function confirmationStep(
+	context: IWebhookFunctions,
+	claim: {
+		eshopId: string;
+		orderId: string;
+		invoiceId: string;
+		event: string;
+		hasPersonalLogin: boolean;
+	},
+): Promise<{ invoiceId: string; noLongerHeld: boolean } | { answer: IWebhookResponseData }> {
+	if (!claim.hasPersonalLogin) {
+		const reason = 'Confirm Invoice ID needs Login and Password in the credential';
+		return { answer: refuse(context, 503, reason) };
+	}
+	const confirmation = await confirmInvoice(context, claim);
+	if (confirmation.outcome === 'confirmed') {
+		const noLongerHeld = claim.event === 'held' && AFTER_HOLD.has(confirmation.state);
+		if (noLongerHeld) {
+			context.logger.info(
+				`IntellectMoney Trigger: a held notification is stale: IntellectMoney lists the invoice as ${confirmation.state}, no longer held`,
+			);
+		}
+		return { invoiceId: confirmation.invoiceId, noLongerHeld };
+	}
+	context.logger.warn(
+		`IntellectMoney Trigger: a verified notification was not passed on: ${confirmation.reason}`,
+	);
+	// Not remembered either way, so the genuine notification still passes when it comes.
+	const reason = confirmation.reason;
+	return {
+		answer:
+			confirmation.outcome === 'mismatch'
+				? refuse(context, 403, `the invoice number is not this order's (${reason})`)
+				: refuse(
+						context,
+						503,
+						`the invoice number could not be confirmed now (${reason}); send it again later`,
+					),
+	};
 }

@@ -5,8 +5,8 @@
  * apart under `unverified`. Pure, never throws.
  */
 import { imDateToIso } from '../../shared/moscowTime';
-import { fieldValue, indexPairs } from './notification';
-import type { NotificationEncoding, Verification } from './notification';
+import { fieldValue, indexPairs } from './formBody';
+import type { NotificationEncoding, Verification } from './verification';
 
 export type NotificationEvent =
 	| 'created'

@@ -1,24 +1,18 @@
 /**
- * The trigger's in-process memory of recent notifications, in front of the workflow's static data.
- *
- * Why: n8n 2.41.1 does not save static data that a webhook trigger changed when the request starts an
- * execution, once the workflow's static data is not empty. `LiveWebhooks.executeWebhook`
- * (n8n/dist/webhooks/live-webhooks.js) saves it in the response callback only if `__dataChanged`,
- * but before that `WorkflowRunner.run` → `establishContextForPersistence` (n8n/dist/workflow-runner.js)
- * builds a second `Workflow` on the same object, and `ObservableObject.create`
- * (n8n-workflow/dist/cjs/observable-object.js) resets `__dataChanged` to false. n8n 1.123 has no second
- * Workflow there and saves it. This memory holds the records whatever n8n does with static data, for
- * as long as the process lives (README "Repeated notifications" says what holds where).
+ * The trigger's in-process memory of recent notifications, in front of n8n's deduplication store
+ * (repeatGuard.ts). A repeat this process has seen is answered `OK` on arrival and starts no
+ * execution at all; the store, shared by every process, decides in the execution. Also used on a
+ * worker for the keys it has read in saved static data (endedRecord.ts, Answer OK after the workflow).
  *
  * One memory per workflow, trigger node and mode (a Test URL event never hides a production one),
- * bounded like the static data store, and at most MAX_TRIGGERS of them. It is a cache of what this
- * process received, never shared between workflows. It also serialises deliveries of the same
- * notification that arrive at once: the second waits until the first is recorded or given up.
+ * bounded by count and age, and at most MAX_TRIGGERS of them. It is a cache of what this process
+ * received, never shared between workflows. It also serialises deliveries of the same notification
+ * that arrive at once: the second waits until the first is recorded or given up.
  */
 import type { IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
-import { withinLimits } from './repeats';
-import type { RememberedNotification, RepeatLimits } from './repeats';
+import { withinLimits } from './repeatKeys';
+import type { RememberedNotification, RepeatLimits } from './repeatKeys';
 
 /** Trigger nodes remembered at most in one process; the least recently used goes first. */
 export const MAX_TRIGGERS = 100;

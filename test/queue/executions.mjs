@@ -15,6 +15,8 @@ import path from 'node:path';
  * @property {Record<string, any> | null} trigger  the trigger's first output item (or, for an
  *   execution that never ran, the item it was given)
  * @property {Record<string, any> | null} capture  Capture's first output item (absent when it failed)
+ * @property {boolean} guarded  the trigger ran and put out no item: its repeat guard stopped it there
+ * @property {boolean} ranDownstream  a node after the trigger ran (Capture, or any other)
  * @property {string | null} error  the execution's error message
  */
 
@@ -53,6 +55,10 @@ export function readExecutions(psql, n8nBin, flow, which = {}) {
 			stoppedAt: row.stoppedAt,
 			trigger: firstItem(flow.triggerNode) ?? input ?? null,
 			capture: firstItem(flow.captureNode),
+			guarded:
+				Array.isArray(runData[flow.triggerNode]?.[0]?.data?.main?.[0]) &&
+				runData[flow.triggerNode][0].data.main[0].length === 0,
+			ranDownstream: Object.keys(runData).some((node) => node !== flow.triggerNode),
 			error: data?.resultData?.error?.message ?? null,
 		};
 	});

@@ -18,6 +18,11 @@ const list = (counts) =>
 export function printPhase(title, f) {
 	const { sandboxRetries, ...kinds } = f.notificationsSent;
 	print(`\n── ${title}`);
+	const d = f.downstreamRepeats;
+	print(
+		`downstream repeats: ${d.ran} of ${d.of} repeats ran a step after the trigger (${d.simultaneous} simultaneous, ${d.later} later)` +
+			`; later ones sent after the first execution ended: ${d.laterAfterFirstEnded} of ${d.laterAfterFirstEndedSent}`,
+	);
 	print(`notifications sent: ${list(kinds)}; sandbox retries ${sandboxRetries}`);
 	print(
 		`genuine notifications received (retries included): ${f.genuinePostsReceived}; executions started: ${f.executions.total} (${list(f.executions.byStatus)}), lost with the killed worker: ${f.executions.lostWithKilledWorker} (${f.executions.lostBeforeStarting} of them taken but not started; invoices whose repeat then ran to success: ${f.executions.lostThenRecoveredByRepeat}, ${f.executions.lostAfterCapturing} of them captured by the lost execution)`,
@@ -26,7 +31,9 @@ export function printPhase(title, f) {
 		`captures: ${f.captures.captured} of ${f.captures.invoices} invoices, ${f.captures.ledgerTotal} in the ledger; ${f.capturesPerSecond} per second (${f.executionsPerSecond} executions per second); sending took ${f.sendingSeconds} s; the queue drained ${f.drainSeconds} s after the last notification`,
 	);
 	print(
-		`duplicates: caught by the trigger ${f.duplicates.caughtByTrigger}, by the capture (alreadyDone) ${f.duplicates.caughtByCaptureAlreadyDone}, refused by IntellectMoney (error executions) ${f.duplicates.refusedByIntellectMoneyAsErrors}, other errors ${f.duplicates.otherErrors}`,
+		`duplicates: caught by the trigger ${f.duplicates.caughtByTrigger} ` +
+			`(${f.duplicates.stoppedInExecutionByTrigger} of them in an execution it started, by n8n's deduplication store), ` +
+			`executions that ran a step after the trigger ${f.duplicates.executionsThatRanDownstream}, by the capture (alreadyDone) ${f.duplicates.caughtByCaptureAlreadyDone}, refused by IntellectMoney (error executions) ${f.duplicates.refusedByIntellectMoneyAsErrors}, other errors ${f.duplicates.otherErrors}`,
 	);
 	const { retriesThatStartedAnExecution, ...repeatKinds } = f.duplicates.byKind;
 	print(

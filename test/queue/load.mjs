@@ -5,7 +5,9 @@
  * - each held invoice's "held" notification, delivered with the sandbox's retry policy, to main or to
  *   the webhook processor in turn;
  * - for some invoices the same delivery to both processes at the same moment (an exact repeat);
- * - for some, the same bytes again a few seconds later (an exact repeat, not retried);
+ * - for some, the same bytes again a few seconds later (an exact repeat, delivered with the same
+ *   retries: IntellectMoney repeats whatever it did not get `OK` for, and a repeat whose execution dies
+ *   with a killed worker gets no answer);
  * - for some, the same notification with only the unhashed `paymentId` changed, to a decoy invoice
  *   that is held but that no genuine notification names (if it were ever captured, the unhashed
  *   field was trusted);
@@ -179,7 +181,7 @@ export async function sendPhase(phase) {
 		}
 		lastFirstDeliveryAt = Math.max(lastFirstDeliveryAt, Date.now());
 		if (oneOf(i, plan.laterEvery, 2)) {
-			later.push(delay(LATER_REPEAT_MS).then(() => sendOnce('later', other, fields)));
+			later.push(delay(LATER_REPEAT_MS).then(() => deliver('later', other, fields)));
 		}
 		if (oneOf(i, plan.paymentIdEvery, 3) && decoys.length > 0) {
 			const decoy = decoys[i % decoys.length];

@@ -57,8 +57,11 @@ export function phaseOutcome(input) {
 	const byOrder = new Map();
 	/** @type {ExecutionRecord[]} executions whose trigger item names no genuine order */
 	const stray = [];
+	/** Executions the trigger's repeat guard stopped: no item, so no step after it ran. */
+	const guarded = executions.filter((e) => e.guarded && !e.ranDownstream);
 	for (const e of executions) {
 		const orderId = e.trigger?.orderId;
+		if (guarded.includes(e)) continue;
 		if (typeof orderId === 'string' && genuineOrders.has(orderId)) {
 			byOrder.set(orderId, [...(byOrder.get(orderId) ?? []), e]);
 		} else if (!stalledWithoutItem.includes(e)) {
@@ -78,6 +81,8 @@ export function phaseOutcome(input) {
 
 	/** @type {string[]} orders whose execution was lost and a later one, started by a repeat, succeeded */
 	const recoveredByRepeat = [];
+	/** @type {string[]} orders whose lost execution had captured; the repeat started nothing (state: Paid) */
+	const answeredByState = [];
 	/** @type {string[]} of those, orders the lost execution had captured (the repeat found alreadyDone) */
 	const capturedBeforeDying = [];
 	let capturing = 0;
@@ -95,6 +100,10 @@ export function phaseOutcome(input) {
 		const hadLost =
 			runs.some((e) => lost.has(e.id)) ||
 			notAnsweredOk.some((n) => n.fields.orderId === inv.orderId);
+		if (runs.some((e) => lost.has(e.id)) && kept.length === 0 && captures === 1) {
+			// The lost execution had captured: its repeat found the invoice no longer held (Paid).
+			answeredByState.push(inv.orderId);
+		}
 		if (runs.some((e) => lost.has(e.id)) && kept.some((e) => e.status === 'success')) {
 			recoveredByRepeat.push(inv.orderId);
 			// No surviving execution made the first capture (an `alreadyDone` item says captured too).
@@ -167,6 +176,7 @@ export function phaseOutcome(input) {
 	const genuinePosts = genuineSent.reduce((n, s) => n + s.attempts, 0);
 	const genuineExecutions =
 		[...byOrder.values()].reduce((n, runs) => n + runs.length, 0) + stalledWithoutItem.length;
+	const downstreamRuns = executions.filter((e) => e.ranDownstream && !guarded.includes(e)).length;
 	const finishedTimes = executions
 		.filter((e) => !lost.has(e.id) && e.stoppedAt)
 		.map((e) => time(e.stoppedAt));
@@ -193,13 +203,30 @@ export function phaseOutcome(input) {
 	const byKind = {};
 	for (const s of sent) byKind[s.kind] = (byKind[s.kind] ?? 0) + 1;
 	const repeats = repeatsByKind(sent, byOrder, lost);
+	const later =
+		repeats.laterFirstEnded.startedExecution + repeats.laterFirstRunning.startedExecution;
+	const downstreamRepeats = {
+		ran: repeats.simultaneous.startedExecution + later + repeats.paymentIdChanged.startedExecution,
+		of:
+			repeats.simultaneous.sent +
+			repeats.laterFirstEnded.sent +
+			repeats.laterFirstRunning.sent +
+			repeats.paymentIdChanged.sent,
+		simultaneous: repeats.simultaneous.startedExecution,
+		later,
+		laterAfterFirstEnded: repeats.laterFirstEnded.startedExecution,
+		laterAfterFirstEndedSent: repeats.laterFirstEnded.sent,
+	};
 
 	return {
 		violations,
 		lost: [...lost],
 		recoveredByRepeat,
 		capturedBeforeDying,
+		answeredByState,
+		downstreamRepeats,
 		figures: {
+			downstreamRepeats,
 			notificationsSent: {
 				...byKind,
 				sandboxRetries: sent.reduce((n, s) => n + s.attempts - 1, 0),
@@ -211,6 +238,7 @@ export function phaseOutcome(input) {
 				lostWithKilledWorker: lost.size,
 				lostThenRecoveredByRepeat: recoveredByRepeat.length,
 				lostAfterCapturing: capturedBeforeDying.length,
+				lostAfterCapturingThenStaleByState: answeredByState.length,
 				lostBeforeStarting: lost.size - startedByKilled.length,
 			},
 			captures: {
@@ -220,6 +248,8 @@ export function phaseOutcome(input) {
 			},
 			duplicates: {
 				caughtByTrigger: genuinePosts - genuineExecutions,
+				stoppedInExecutionByTrigger: guarded.length,
+				executionsThatRanDownstream: downstreamRuns,
 				byKind: repeats,
 				caughtByCaptureAlreadyDone: alreadyDone,
 				refusedByIntellectMoneyAsErrors: refused,
@@ -248,7 +278,8 @@ export function phaseOutcome(input) {
  */
 
 /**
- * What became of each kind of repeat, from the executions of its order beyond the first (load.mjs
+ * What became of each kind of repeat, from the executions of its order beyond the first that ran a
+ * step after the trigger (an execution the trigger's guard stopped has no item, so no order) (load.mjs
  * gives an invoice at most one kind of repeat). A sandbox retry of the order's own delivery (its
  * first attempt not answered OK in time) can start one too: those are counted apart. Repeats sent
  * "later" are split by whether the first execution of their order had ended when they were sent.
@@ -257,7 +288,7 @@ export function phaseOutcome(input) {
 function repeatsByKind(sent, byOrder, lost) {
 	/** @returns {RepeatFigures} */
 	const zero = () => ({ sent: 0, startedExecution: 0, startedNothing: 0, refused: 0 });
-	/** @type {Record<string, RepeatFigures>} */
+	/** @type {Record<'simultaneous' | 'laterFirstEnded' | 'laterFirstRunning' | 'paymentIdChanged', RepeatFigures>} */
 	const kinds = {
 		simultaneous: zero(),
 		laterFirstEnded: zero(),
@@ -279,10 +310,10 @@ function repeatsByKind(sent, byOrder, lost) {
 		const repeat = ofOrder.find((s) => REPEAT_KINDS.includes(s.kind));
 		if (!repeat) continue;
 		const firstEnded = time(runs[0]?.stoppedAt ?? null) < repeat.startedAt;
-		const entry =
-			kinds[
-				repeat.kind !== 'later' ? repeat.kind : firstEnded ? 'laterFirstEnded' : 'laterFirstRunning'
-			];
+		const kind = /** @type {keyof typeof kinds} */ (
+			repeat.kind !== 'later' ? repeat.kind : firstEnded ? 'laterFirstEnded' : 'laterFirstRunning'
+		);
+		const entry = kinds[kind];
 		const started = extra - byRetry > 0;
 		entry.sent++;
 		if (started) entry.startedExecution++;

@@ -88,3 +88,42 @@ export function answersAfterWorkflow(/** @type {PublishedFlow} */ flow) {
 	const trigger = flow.json.nodes.find((/** @type {any} */ n) => n.name === flow.triggerNode);
 	return trigger.parameters.options?.answerOk === 'respondToWebhook';
 }
+
+/**
+ * For the race phase: the trigger without Confirm Invoice ID (so IntellectMoney's state, which already
+ * tells a held notification for a captured invoice apart, does not decide first), followed by a Code
+ * node that counts its runs in static data: only n8n's deduplication store can stop a repeat here.
+ * @param {PublishedFlow} flow @param {string} id @param {string} webhookId @returns {PublishedFlow}
+ */
+export function storeOnlyFlow(flow, id, webhookId) {
+	const json = structuredClone(flow.json);
+	json.id = id;
+	json.name = `${json.name} (no Confirm Invoice ID, a counting step)`;
+	const trigger = json.nodes.find((/** @type {any} */ n) => n.name === flow.triggerNode);
+	trigger.webhookId = webhookId;
+	trigger.parameters.options = { ...trigger.parameters.options, confirmInvoiceId: false };
+	const counter = {
+		id: 'e7000000-0000-4000-8000-0000000000b2',
+		name: 'Count the run',
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position: [220, 0],
+		parameters: {
+			jsCode:
+				"const data = $getWorkflowStaticData('global');\ndata.runs = (data.runs ?? 0) + 1;\nreturn $input.all();",
+		},
+	};
+	json.nodes = json.nodes
+		.filter((/** @type {any} */ n) => n.name !== flow.captureNode)
+		.concat(counter);
+	json.connections = {
+		[flow.triggerNode]: { main: [[{ node: counter.name, type: 'main', index: 0 }]] },
+	};
+	return {
+		id,
+		json,
+		webhookPath: `webhook/${webhookId}/webhook`,
+		triggerNode: flow.triggerNode,
+		captureNode: counter.name,
+	};
+}

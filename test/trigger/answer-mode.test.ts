@@ -1,18 +1,17 @@
 /**
  * Options → Answer OK, its pure parts: the option's reading, which workflows can answer `OK` after
- * they have run (a Respond to Webhook node of version 1 answering the text OK), and that the trigger
- * then keeps no record of repeats. The webhook and activation through n8n-core are in
+ * they have run (a Respond to Webhook node of version 1 answering the text OK), and its default. The
+ * webhook and activation through n8n-core are in
  * trigger.answer.test.mjs; what n8n answers is proven in real n8n by test/e2e/trigger.e2e.mjs and
  * test/queue/.
  */
 import type { NodeTypeAndVersion } from 'n8n-workflow';
 
 import {
-	remembersRepeats,
 	respondToWebhookProblem,
 	RESPONSE_MODE,
 } from '../../nodes/IntellectMoneyTrigger/answerMode';
-import { readTriggerOptions } from '../../nodes/IntellectMoneyTrigger/description';
+import { readTriggerOptions } from '../../nodes/IntellectMoneyTrigger/options';
 
 const respond = (overrides: Partial<NodeTypeAndVersion> = {}): NodeTypeAndVersion => ({
 	name: 'Answer OK to IntellectMoney',
@@ -75,9 +74,8 @@ describe('Answer OK', () => {
 		}
 	});
 
-	test('the repeat record is kept by default and not when answering after the workflow', () => {
-		expect(remembersRepeats(readTriggerOptions({}))).toBe(true);
-		expect(remembersRepeats({ answerOk: 'executionCreated' })).toBe(true);
-		expect(remembersRepeats({ answerOk: 'respondToWebhook' })).toBe(false);
+	test('Answer OK reads as "When the Execution Is Created" unless set', () => {
+		expect(readTriggerOptions({}).answerOk).toBe('executionCreated');
+		expect(readTriggerOptions({ answerOk: 'respondToWebhook' }).answerOk).toBe('respondToWebhook');
 	});
 });

@@ -1,10 +1,8 @@
 /**
- * The repeat memory's pure parts: the two keys, the stored format, the bounds, "a repeat adds
- * nothing", the in-process memory (bounds, one per trigger, deliveries at once), and the freshness
- * of `paymentData` (Moscow time).
+ * The repeat guard's pure parts: the two keys, the bounds, the in-process memory (bounds, one per
+ * trigger, deliveries at once), and the freshness of `paymentData` (Moscow time). The shared store:
+ * sharedStore.test.mjs.
  */
-import type { IDataObject } from 'n8n-workflow';
-
 import {
 	FUTURE_ALLOWANCE_MS,
 	judgeFreshness,
@@ -18,20 +16,14 @@ import {
 import {
 	DAY_MS,
 	DEFAULT_LIMITS,
-	isKnown,
-	mergeRecords,
 	notificationKeys,
-	parseRecord,
-	readRemembered,
 	retentionMs,
-	serializeRecord,
 	withinLimits,
-	writeRemembered,
-} from '../../nodes/IntellectMoneyTrigger/repeats';
+} from '../../nodes/IntellectMoneyTrigger/repeatKeys';
 import type {
 	RememberedNotification,
 	RepeatLimits,
-} from '../../nodes/IntellectMoneyTrigger/repeats';
+} from '../../nodes/IntellectMoneyTrigger/repeatKeys';
 
 const START = Date.UTC(2026, 10, 1, 12, 0, 0);
 const SMALL: RepeatLimits = { windowMs: 10 * DAY_MS, maxNotifications: 5 };
@@ -49,7 +41,7 @@ const recordOf = (i: number, seenAt = START + i * 1000): RememberedNotification 
 	seenAt,
 });
 
-describe('the keys and the stored format', () => {
+describe('the keys', () => {
 	test('two 16-hex keys; only the event key depends on the unhashed paymentId', () => {
 		const [eventKey, hashKey] = keysOf(1);
 		expect(eventKey).toMatch(/^[0-9a-f]{16}$/);
@@ -57,50 +49,6 @@ describe('the keys and the stored format', () => {
 		const [otherEventKey, sameHashKey] = keysOf(1, '3000009999');
 		expect(otherEventKey).not.toBe(eventKey);
 		expect(sameHashKey).toBe(hashKey);
-	});
-
-	test('a record is stored as "key.key.seconds" (about 40 bytes) and read back', () => {
-		const record = recordOf(1);
-		const text = serializeRecord(record);
-		expect(text).toMatch(/^[0-9a-f]{16}\.[0-9a-f]{16}\.[0-9a-z]+$/);
-		expect(text.length).toBeLessThanOrEqual(40);
-		expect(parseRecord(text)).toEqual(record);
-	});
-
-	test('reads the first format ([32-hex digest, ms]) by its first 16 characters', () => {
-		expect(parseRecord(['a'.repeat(16) + 'b'.repeat(16), START])).toEqual({
-			keys: ['a'.repeat(16)],
-			seenAt: START,
-		});
-	});
-
-	test('a damaged store reads as empty entries, never fails', () => {
-		const damaged = [
-			null,
-			'text',
-			'zz.zz.1',
-			'0123456789abcdef.-1',
-			['k', 'x'],
-			[1, 2],
-			{ a: 1 },
-			serializeRecord(recordOf(2)),
-		];
-		for (const value of [null, 'text', 42, { a: 'x' }]) {
-			expect(
-				readRemembered({ rememberedNotifications: value as IDataObject }, START, SMALL),
-			).toEqual([]);
-		}
-		const data: IDataObject = { rememberedNotifications: damaged as unknown as IDataObject[] };
-		expect(readRemembered(data, START + 5000, SMALL)).toEqual([recordOf(2)]);
-	});
-
-	test('written as one new list (n8n observes static data at its top level only)', () => {
-		const data: IDataObject = {};
-		writeRemembered(data, [recordOf(1), recordOf(2)]);
-		expect(data.rememberedNotifications).toEqual([
-			serializeRecord(recordOf(1)),
-			serializeRecord(recordOf(2)),
-		]);
 	});
 });
 
@@ -119,44 +67,8 @@ describe('bounds', () => {
 		expect(withinLimits([record], START + retentionMs(SMALL) + 1, SMALL)).toEqual([]);
 	});
 
-	test('defaults: 30 days, 10,000 notifications (43 bytes each in JSON, about 430 KB)', () => {
+	test('defaults: 30 days, 10,000 notifications', () => {
 		expect(DEFAULT_LIMITS).toEqual({ windowMs: 30 * DAY_MS, maxNotifications: 10_000 });
-		const full = Array.from({ length: 10_000 }, (_, i) => recordOf(i));
-		const data: IDataObject = {};
-		writeRemembered(data, full);
-		expect(JSON.stringify(data).length).toBeLessThanOrEqual(10_000 * 43 + 100);
-	});
-});
-
-describe('a repeat adds nothing', () => {
-	test('a record with either key known is not added', () => {
-		const [eventKey, hashKey] = keysOf(1);
-		const stored = [recordOf(1)];
-		expect(isKnown(stored, [eventKey, 'f'.repeat(16)])).toBe(true);
-		expect(isKnown(stored, ['f'.repeat(16), hashKey])).toBe(true);
-		const merged = mergeRecords(
-			stored,
-			[{ keys: ['f'.repeat(16), hashKey], seenAt: START + 5000 }],
-			START + 6000,
-			SMALL,
-		);
-		expect(merged).toEqual({ records: stored, added: false });
-	});
-
-	test('2,000 replays with a new paymentId each cannot push the original out', () => {
-		let stored = [recordOf(1)];
-		for (let i = 0; i < 2000; i++) {
-			const replay = { keys: keysOf(1, `39${String(i).padStart(8, '0')}`), seenAt: START + i };
-			expect(isKnown(stored, replay.keys)).toBe(true);
-			stored = mergeRecords(stored, [replay], START + i, SMALL).records;
-		}
-		expect(stored).toEqual([recordOf(1)]);
-		expect(isKnown(stored, keysOf(1))).toBe(true);
-	});
-
-	test('a new notification is added', () => {
-		const merged = mergeRecords([recordOf(1)], [recordOf(2)], START + 5000, SMALL);
-		expect(merged).toEqual({ records: [recordOf(1), recordOf(2)], added: true });
 	});
 });
 

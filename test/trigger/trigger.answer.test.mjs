@@ -2,10 +2,10 @@
 /**
  * Options → Answer OK → When Respond to Webhook Answers, through n8n-core's WebhookContext,
  * WorkflowExecute and HookContext (support/webhook-harness.mjs): publishing needs a Respond to Webhook
- * node of version 1 answering the text OK; the trigger then keeps no record of repeats anywhere (not
- * in its process memory, not in the static data the webhook or the execution saves), so every repeat
- * runs the workflow again, on n8n 2.x's and 1.x's static-data handling alike. What n8n answers in
- * that mode is proven in real n8n: test/e2e/trigger.e2e.mjs, and test/queue/ in queue mode.
+ * node of version 1 answering the text OK; a repeat of a notification whose execution ended runs
+ * nothing after the trigger, one whose execution died runs again (the recovery), on n8n 2.x's and
+ * 1.x's static-data handling alike. What n8n answers in that mode is proven in real n8n:
+ * test/e2e/trigger.e2e.mjs, and test/queue/ in queue mode.
  */
 import { beforeEach, describe, expect, test } from '@jest/globals';
 
@@ -35,7 +35,7 @@ const held = (n) =>
 		),
 	);
 
-const executedOrders = () => harness.executions.map((e) => e.items[0].orderId);
+const executedOrders = () => harness.ranDownstream().map((e) => e.items[0].orderId);
 
 beforeEach(() => {
 	harness.setN8nLine('2.x');
@@ -77,31 +77,49 @@ describe('activation', () => {
 });
 
 describe.each(/** @type {const} */ (['2.x', '1.x']))(
-	'no record of repeats, static data kept as n8n %s keeps it',
+	'repeats, static data kept as n8n %s keeps it',
 	(line) => {
 		beforeEach(() => harness.setN8nLine(line));
 
-		test('the same notification three times runs the workflow three times; nothing is saved or remembered', async () => {
+		test('a repeat of a notification whose execution ended runs nothing after the trigger, after a restart too', async () => {
 			const body = held(1);
 			for (let i = 0; i < 3; i++) expect((await harness.post(body)).status).toBe(200);
-			expect(executedOrders()).toEqual(['order-1', 'order-1', 'order-1']);
-			expect(harness.executions.every((e) => e.items[0].duplicate === false)).toBe(true);
-			expect(harness.staticData()).toEqual({});
-			expect(JSON.stringify(harness.executions)).not.toContain('__intellectMoneyRepeatRecord');
-
-			// Back to the default answer: the process memory holds nothing of them either, so the
-			// notification is new once, then its repeat is dropped (remembered from now on).
-			harness.setParameters({ events: ['held'] });
-			await harness.post(body);
-			await harness.post(body);
-			expect(executedOrders()).toEqual(['order-1', 'order-1', 'order-1', 'order-1']);
+			harness.restart();
+			expect((await harness.post(body)).status).toBe(200);
+			expect(harness.executions).toHaveLength(4);
+			expect(executedOrders()).toEqual(['order-1']);
+			expect(harness.executions[0].items[0].duplicate).toBe(false);
+			// Only digests: the two keys of the one execution that ended, and the two store entries.
+			expect(harness.staticData()).toEqual({
+				'node:IntellectMoney Trigger': {
+					endedNotifications: Array(2).fill(expect.stringMatching(/^[0-9a-f]{16}$/)),
+				},
+			});
+			expect(Object.values(harness.deduplicationEntries()).flat()).toHaveLength(2);
+			expect(JSON.stringify(harness.executions)).not.toContain('__intellectMoneyRepeat');
 		});
 
-		test('deliveries at the same moment each run the workflow', async () => {
+		test('a repeat of a notification whose execution died runs again (the recovery), then no more', async () => {
+			const body = held(3);
+			harness.killNextExecution();
+			expect(await harness.post(body).catch(() => null)).toBeNull();
+			expect(harness.executions.map((e) => e.status)).toEqual(['crashed']);
+			// IntellectMoney got no OK and sends it again: it runs, and it ends this time.
+			expect((await harness.post(body)).status).toBe(200);
+			expect((await harness.post(body)).status).toBe(200);
+			expect(executedOrders()).toEqual(['order-3', 'order-3']);
+			expect(harness.logs.join('\n')).toContain('did not end runs again');
+		});
+
+		test('deliveries at the same moment: none has ended yet, so each runs (README "Repeated notifications")', async () => {
 			const answers = await harness.postAtOnce(held(2), 3);
 			expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
-			expect(executedOrders()).toEqual(['order-2', 'order-2', 'order-2']);
-			expect(harness.staticData()).toEqual({});
+			const ran = executedOrders().length;
+			expect(ran).toBeGreaterThanOrEqual(1);
+			// Once they have ended, the next repeat runs nothing after the trigger.
+			await harness.post(held(2));
+			expect(harness.executions).toHaveLength(4);
+			expect(executedOrders()).toHaveLength(ran);
 		});
 	},
 );
@@ -119,4 +137,5 @@ test('freshness still holds: a notification too old to tell (vector 8 of 2025) i
 	await harness.post(old);
 	expect(harness.executions.map((e) => e.items[0].stale)).toEqual([true]);
 	expect(harness.staticData()).toEqual({});
+	expect(harness.deduplicationEntries()).toEqual({});
 });

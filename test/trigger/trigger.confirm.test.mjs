@@ -242,3 +242,41 @@ describe('secrets', () => {
 		expect(seen).not.toMatch(/"hash"/);
 	});
 });
+
+describe('IntellectMoney’s state as the witness of a held notification', () => {
+	test.each([['Paid'], ['Refund']])(
+		'the invoice is listed as %s (captured, or released/refunded): OK, nothing started, nothing recorded; Pass On Marked passes it stale',
+		async (state) => {
+			const orderId = `order-s-${state}`;
+			const invoice = sandbox.addInvoice({ orderId, state: /** @type {any} */ (state) });
+			const body = formBody(heldNotification(orderId, invoice.invoiceId));
+			expect(await harness.post(body)).toEqual(OK);
+			expect(harness.executions).toHaveLength(0);
+			expect(harness.deduplicationEntries()).toEqual({});
+			expect(harness.logs.join('\n')).toContain(`lists the invoice as ${state}, no longer held`);
+
+			harness.setParameters({
+				events: ['held'],
+				options: { confirmInvoiceId: true, repeatedNotifications: 'passOnMarked' },
+			});
+			expect(await harness.post(body)).toEqual(OK);
+			expect(harness.executions.map((e) => [e.items[0].stale, e.items[0].invoiceId])).toEqual([
+				[true, invoice.invoiceId],
+			]);
+		},
+	);
+
+	test.each([['Held'], ['Created']])(
+		'listed as %s (Created: the Personal API may list a fresh hold late): passed on as new',
+		async (state) => {
+			const orderId = `order-h-${state}`;
+			const invoice = sandbox.addInvoice({ orderId, state: /** @type {any} */ (state) });
+			expect(await harness.post(formBody(heldNotification(orderId, invoice.invoiceId)))).toEqual(
+				OK,
+			);
+			expect(harness.executions.map((e) => [e.items[0].stale, e.items[0].invoiceId])).toEqual([
+				[false, invoice.invoiceId],
+			]);
+		},
+	);
+});

@@ -1,9 +1,10 @@
 // @ts-check
 /**
- * The repeat memory through n8n-core's WebhookContext and WorkflowExecute, with static data kept the
- * way n8n 2.41.1 and 1.123.81 keep it (support/webhook-harness.mjs): repeats of later notifications,
- * after a restart too; deliveries at once; replays that must not grow the store; old and future
- * payment dates. The real-n8n proof is test/e2e/trigger.e2e.mjs.
+ * The repeat guard through n8n-core's WebhookContext and WorkflowExecute, with n8n's deduplication
+ * store in memory (n8n's semantics, dev/n8n/deduplication.mjs) and static data kept the way n8n 2.41.1
+ * and 1.123.81 keep it (support/webhook-harness.mjs): repeats of later notifications, after a restart
+ * too; deliveries at once; replays that must not grow the store; old and future payment dates. The
+ * real-n8n proof is test/e2e/trigger.e2e.mjs (and test/queue/ for several processes).
  */
 import { beforeEach, describe, expect, test } from '@jest/globals';
 
@@ -18,8 +19,6 @@ import { harnessForThisFile, OK_ANSWER as OK } from './support/webhook-harness.m
 
 const harness = harnessForThisFile();
 
-const STORE = 'node:IntellectMoney Trigger';
-
 /** The n-th distinct "held" notification, as one fixed body. @param {number} n */
 const held = (n) =>
 	formBody(
@@ -28,11 +27,13 @@ const held = (n) =>
 		),
 	);
 
-/** The orderIds of the executions so far. */
-const executedOrders = () => harness.executions.map((e) => e.items[0].orderId);
+/** The orderIds of the executions whose steps after the trigger ran. */
+const executedOrders = () => harness.ranDownstream().map((e) => e.items[0].orderId);
 
-/** How many notifications the saved static data remembers. */
-const storedCount = () => harness.staticData()[STORE]?.rememberedNotifications?.length ?? 0;
+/** How many entries n8n's deduplication store holds for the trigger (two per notification). */
+const storedEntries = () => Object.values(harness.deduplicationEntries()).flat().length;
+/** How many notifications it remembers. */
+const storedCount = () => storedEntries() / 2;
 
 beforeEach(() => {
 	harness.setN8nLine('2.x');
@@ -57,13 +58,20 @@ describe.each(/** @type {const} */ (['2.x', '1.x']))(
 			for (const n of [1, 2, 10, 100]) expect(await harness.post(bodies[n - 1])).toEqual(OK);
 			expect(harness.executions).toHaveLength(100);
 
-			// A restart forgets the in-process memory; the static data saved with each execution remains.
+			// A restart forgets the in-process memory; n8n's deduplication store (its database) remains:
+			// each repeat starts an execution whose trigger puts out nothing, so no step after it runs.
 			harness.restart();
 			for (const n of [1, 2, 10, 100]) expect(await harness.post(bodies[n - 1])).toEqual(OK);
-			expect(harness.executions).toHaveLength(100);
-
-			// The record never reaches the workflow's own item.
-			expect(JSON.stringify(harness.executions)).not.toContain('__intellectMoneyRepeatRecord');
+			expect(harness.executions).toHaveLength(104);
+			expect(harness.ranDownstream()).toHaveLength(100);
+			expect(harness.executions.slice(100).map((e) => [e.status, e.items.length])).toEqual(
+				Array(4).fill(['success', 0]),
+			);
+			expect(harness.logs.join('\n')).toContain('nothing after the trigger runs');
+			// Repeats grow no store; the keys never reach the workflow's own item.
+			expect(storedCount()).toBe(100);
+			expect(harness.staticData()).toEqual({});
+			expect(JSON.stringify(harness.executions)).not.toContain('__intellectMoneyRepeat');
 		});
 
 		test('a new notification after a restart still starts its execution', async () => {
@@ -88,12 +96,12 @@ describe('a repeat adds no record', () => {
 	test('2,000 replays, each with a new unhashed paymentId, then the original: all dropped, one record', async () => {
 		const original = signed(notificationFields({ orderId: 'order-9', paymentStatus: '6' }));
 		expect(await harness.post(formBody(original))).toEqual(OK);
-		const before = JSON.stringify(harness.staticData());
+		const before = JSON.stringify(harness.deduplicationEntries());
 		for (let i = 0; i < 2000; i++) {
 			const paymentId = `39${String(i).padStart(8, '0')}`;
 			expect(await harness.post(formBody({ ...original, paymentId }))).toEqual(OK);
 		}
-		expect(JSON.stringify(harness.staticData())).toBe(before);
+		expect(JSON.stringify(harness.deduplicationEntries())).toBe(before);
 		expect(storedCount()).toBe(1);
 		expect(await harness.post(formBody(original))).toEqual(OK);
 		harness.restart();
@@ -107,6 +115,11 @@ describe('a repeat adds no record', () => {
 		await harness.post(body);
 		await harness.post(body);
 		expect(harness.executions.map((e) => e.items[0].duplicate)).toEqual([false, true]);
+		expect(storedCount()).toBe(1);
+		// After a restart the shared store recognises it: passed on marked as well.
+		harness.restart();
+		await harness.post(body);
+		expect(harness.executions.map((e) => e.items[0].duplicate)).toEqual([false, true, true]);
 		expect(storedCount()).toBe(1);
 	});
 });
@@ -129,7 +142,7 @@ describe('freshness: a notification too old or too new to tell is never passed o
 			harness.logs.length = 0;
 			expect(await harness.post(datedBody(date))).toEqual(OK);
 			expect(harness.executions).toHaveLength(0);
-			expect(harness.staticData()).toEqual({});
+			expect(storedEntries()).toBe(0);
 			expect(harness.logs.join('\n')).toContain(`its paymentData is ${reason}`);
 		},
 	);
@@ -179,6 +192,6 @@ describe('freshness: a notification too old or too new to tell is never passed o
 		// Evicted by count, not by age: this is the limit the README states in numbers.
 		await harness.post(held(1));
 		await harness.post(held(105));
-		expect(harness.executions).toHaveLength(106);
+		expect(harness.ranDownstream()).toHaveLength(106);
 	});
 });

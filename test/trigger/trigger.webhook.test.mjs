@@ -239,6 +239,33 @@ describe('refused: 4xx, never OK, no execution, nothing remembered', () => {
 	});
 });
 
+describe('a hash that cannot be verified unambiguously: 403, nothing started', () => {
+	test('a genuine notification for "order-7:" re-split as "order-7" + ":Test" (same hash): both refused', async () => {
+		const genuine = signed(notificationFields({ orderId: 'order-7:', serviceName: 'Test' }));
+		const resplit = { ...genuine, orderId: 'order-7', serviceName: ':Test' };
+		for (const fields of [genuine, resplit]) {
+			const answer = await harness.post(formBody(fields));
+			expect(answer.status).toBe(403);
+			expect(answer.body).toMatch(
+				/^Notification refused: its (orderId|serviceName) starts or ends with ":"/,
+			);
+		}
+		expect(harness.executions).toHaveLength(0);
+		expect(harness.deduplicationEntries()).toEqual({});
+	});
+
+	test('"::" inside a hashed value, or ":" at the edge of another hashed field, is refused the same way', async () => {
+		for (const overrides of /** @type {Record<string, string>[]} */ ([
+			{ userName: 'a::b' },
+			{ userEmail: ':x@example.com' },
+		])) {
+			const answer = await harness.post(formBody(signed(notificationFields(overrides))));
+			expect(answer.status).toBe(403);
+		}
+		expect(harness.executions).toHaveLength(0);
+	});
+});
+
 describe('failures inside the trigger', () => {
 	test('a credential that cannot be read: 500, not OK, no execution, webhook() did not throw', async () => {
 		harness.setCredential(null);
@@ -295,10 +322,9 @@ describe('repeated notifications', () => {
 	test('the store holds digests only: no order number, hash or key', async () => {
 		const fields = signed(notificationFields());
 		await harness.post(formBody(fields));
-		const stored = JSON.stringify(harness.staticData());
-		expect(Object.keys(harness.staticData()['node:IntellectMoney Trigger'])).toEqual([
-			'rememberedNotifications',
-		]);
+		const stored = JSON.stringify(harness.deduplicationEntries());
+		expect(Object.values(harness.deduplicationEntries()).flat()).toHaveLength(2);
+		expect(harness.staticData()).toEqual({});
 		for (const value of ['order-42', fields.hash, SHOP.shopSecretKey, '3000001042'])
 			expect(stored).not.toContain(value);
 	});

@@ -41,6 +41,7 @@ import { parse as parseQueryString } from 'node:querystring';
 import {
 	createEngine,
 	CREDENTIAL_TYPE,
+	deduplicator,
 	PACKAGE_NAME,
 	removeEngineUserFolder,
 } from '../../../dev/n8n/engine.mjs';
@@ -219,6 +220,8 @@ export async function startTriggerHarness(options = {}) {
 	let database = null;
 	/** @type {Execution[]} */
 	const executions = [];
+	/** Whether the next execution's process dies before the execution ends (`killNextExecution`). */
+	let killNext = false;
 	/** @type {Error[]} errors webhook() threw (n8n would turn them into an error execution) */
 	const thrown = [];
 	const helper = credentialsHelper(() => credential, engine.credentialTypes);
@@ -371,6 +374,17 @@ export async function startTriggerHarness(options = {}) {
 		// 2.x: the response callback runs once the execution exists.
 		if (n8nLine === '2.x') saveIfChanged(workflow.staticData);
 		const run = await execution;
+		if (killNext) {
+			// The process running it dies before the end: nothing saved, no answer, its memory gone.
+			killNext = false;
+			repeatMemory.forgetAllTriggerMemories();
+			executions.push({
+				items: run.output(TRIGGER_NAME).map((item) => item.json),
+				status: 'crashed',
+			});
+			res.destroy();
+			return;
+		}
 		// workflowExecuteAfter: the execution's static data, when it changed.
 		if (run.staticData !== undefined) database = JSON.stringify(run.staticData);
 		executions.push({
@@ -434,10 +448,26 @@ export async function startTriggerHarness(options = {}) {
 		setN8nLine(line) {
 			n8nLine = line;
 		},
-		/** Forgets everything remembered, as a fresh workflow. */
+		/** Forgets everything remembered, as a fresh workflow (static data and deduplication store). */
 		resetStaticData() {
 			database = null;
+			deduplicator.rows.clear();
 			repeatMemory.forgetAllTriggerMemories();
+		},
+		/** The entries of n8n's deduplication store, per row (workflow id and context). */
+		deduplicationEntries() {
+			return Object.fromEntries([...deduplicator.rows].map(([key, row]) => [key, [...row.data]]));
+		},
+		/** The executions whose trigger put out an item, so the steps after it ran. */
+		ranDownstream() {
+			return executions.filter((execution) => execution.items.length > 0);
+		},
+		/**
+		 * The next execution's process dies before the execution ends, as a killed queue-mode worker:
+		 * its static data is not saved, the request gets no answer, and the process memory is gone.
+		 */
+		killNextExecution() {
+			killNext = true;
 		},
 		/** Forgets the trigger's in-process memory, as a restart of n8n does; static data stays. */
 		restart() {
