@@ -55,7 +55,7 @@ export function outputsTellTheTruth(run, world) {
 		if (!plan) return;
 		const { json } = out;
 		const { flag, kind } = OPERATIONS[plan.operation];
-		const where = `item ${index} (${plan.operation} ${plan.key ?? 'bad input'})`;
+		const where = `item ${index} (${plan.operation} ${plan.bad ? 'bad input' : (plan.key ?? `target ${plan.target}`)})`;
 		if (json.error !== undefined) {
 			const text = `${json.error} ${json.description ?? ''}`;
 			if (plan.key && !shared(plan.key) && saysNothingSent(text, outcomeOf(json)) && carriedOutFor(run, plan.key) > 0) {

@@ -244,7 +244,9 @@ export async function startWorld(world) {
 		schedule,
 		/** @param {{ id: string, orderId: string, state: string }} input */
 		addInvoice(input) {
-			invoices.set(input.id, { id: input.id, orderId: input.orderId, initial: input.state, events: [], captures: 0, refunds: 0 });
+			// A Paid invoice was captured before the schedule began (or paid without a hold): that capture counts.
+			const captures = input.state === 'Paid' ? 1 : 0;
+			invoices.set(input.id, { id: input.id, orderId: input.orderId, initial: input.state, events: [], captures, refunds: 0 });
 		},
 		/** @param {string} id */
 		addPayout(id) {
