@@ -29,17 +29,30 @@ export const virtualClock = {
 	},
 };
 
-let installed = false;
+/** @type {{ now: () => number, wait: (ms: number) => Promise<void> } | undefined} */
+let original;
 
 /**
  * Replaces `now` and `wait` of dist/shared/clock.js (the module instance n8n-core loads the node
  * with: Node's own require cache). Run `npm run build` first.
  */
 export function installVirtualClock() {
-	if (installed) return;
-	/** @type {{ clock: { now: () => number, wait: (ms: number) => Promise<void> } }} */
-	const built = require(path.join(PROJECT_ROOT, 'dist', 'shared', 'clock.js'));
-	built.clock.now = virtualClock.now;
-	built.clock.wait = virtualClock.wait;
-	installed = true;
+	if (original) return;
+	const { clock } = builtClock();
+	original = { now: clock.now, wait: clock.wait };
+	clock.now = virtualClock.now;
+	clock.wait = virtualClock.wait;
 }
+
+/**
+ * Puts the real clock back: jest runs test files one after another in a worker that keeps Node's
+ * require cache, and the next file's node must wait in real time.
+ */
+export function uninstallVirtualClock() {
+	if (!original) return;
+	Object.assign(builtClock().clock, original);
+	original = undefined;
+}
+
+/** @returns {{ clock: { now: () => number, wait: (ms: number) => Promise<void> } }} */
+const builtClock = () => require(path.join(PROJECT_ROOT, 'dist', 'shared', 'clock.js'));
