@@ -82,12 +82,17 @@ export async function openSchedule(world, invoiceStates) {
 		[CREDENTIAL_TYPE]: { eshopId: ESHOP_ID, ...MODEL_SECRETS, login: 'operator@example.com', baseUrl: server.url, testMode: false },
 	});
 	virtualClock.takeWaits();
-	/** @type {{ last: RunCommandData | undefined, staticData: Record<string, any> | undefined }} */
-	const memory = { last: undefined, staticData: undefined };
+	/**
+	 * @type {{ last: RunCommandData | undefined, staticData: Record<string, any> | undefined,
+	 *   lastRun: import('./properties.mjs').CommandRun | undefined }}
+	 */
+	const memory = { last: undefined, staticData: undefined, lastRun: undefined };
 	const secrets = [...Object.values(MODEL_SECRETS), server.userToken];
 
 	return {
 		server,
+		/** What the last command ran and saw: its items, output, error and requests. */
+		lastRun: () => memory.lastRun,
 		/**
 		 * Runs one command; the properties' violations (empty = all hold).
 		 * @param {CommandData} command
@@ -120,6 +125,7 @@ export async function openSchedule(world, invoiceStates) {
 				after: server.ledger(),
 				waits: virtualClock.takeWaits(),
 			};
+			memory.lastRun = commandRun;
 			return [
 				...movedAtMostOnce(commandRun),
 				...outputsTellTheTruth(commandRun, server),

@@ -187,6 +187,7 @@ export async function startWorld(world) {
 		if (fault === 'foreignPage') return reply(res, 200, LOGIN_PAGE);
 		if (fault === 'imRefusal') return reply(res, 200, refusal(3, 'Сервис временно недоступен'));
 		if (fault === 'bareEnvelope') return reply(res, 200, { OperationState: { Code: 0 } });
+		if (fault === 'nullResult') return reply(res, 200, { OperationState: { Code: 0 }, Result: null });
 		const done = carryOut(entry.path, entry.fields);
 		entry.carriedOut = done.carriedOut && CARRIED_OUT_FAULTS.has(fault);
 		entry.target = done.target;

@@ -46,6 +46,7 @@ export const worldName = (world) =>
  *   foreignPage    before: HTTP 200, a proxy's HTML login page
  *   imRefusal      before: IntellectMoney's own refusal (Result.State.Code 3)
  *   bareEnvelope   before: HTTP 200 {"OperationState":{"Code":0}}, no Result.State
+ *   nullResult     before: HTTP 200 {"OperationState":{"Code":0},"Result":null}
  *   lost           after: the connection is cut without an answer
  *   http5xxAfter   after: HTTP 502 page
  *   http429After   after: HTTP 429
@@ -60,6 +61,7 @@ export const MONEY_FAULTS = /** @type {const} */ ([
 	'foreignPage',
 	'imRefusal',
 	'bareEnvelope',
+	'nullResult',
 	'lost',
 	'http5xxAfter',
 	'http429After',
