@@ -1,9 +1,10 @@
 // @ts-check
 /**
- * `npm run fuzz -- --runs 2000 --seed 1 [--plant <module.mjs>] [--save-dir <dir>]`: the model-based
+ * `npm run fuzz -- --runs 2000 --seed 1 [--plant <module.mjs>] [--save-dir <dir>] [--shrink-kinds 3]`: the model-based
  * run of test/model (random worlds and fault schedules through the real node, in virtual time). Ends
  * with `model: N schedules in W worlds, V violations` and exits 0 only when V = 0. On a violation it
- * prints the seed, the path and the shrunk schedule, and saves it (default test/model/regressions/),
+ * prints the seed, the path and the shrunk schedule of the first schedule of each kind of violation
+ * (at most --shrink-kinds of them), and saves each (default test/model/regressions/),
  * where test/model/regressions.test.mjs replays it. `--plant` loads a module and calls its `install()`
  * first (a bug planted in the built node), and the run says how many schedules it took to find it.
  * Run `npm run build` first (the npm script does).
@@ -21,14 +22,20 @@ const { values } = parseArgs({
 		runs: { type: 'string', default: '2000' },
 		seed: { type: 'string', default: '1' },
 		plant: { type: 'string' },
-		'save-dir': { type: 'string', default: path.join(PROJECT_ROOT, 'test', 'model', 'regressions') },
+		'save-dir': {
+			type: 'string',
+			default: path.join(PROJECT_ROOT, 'test', 'model', 'regressions'),
+		},
 		quiet: { type: 'boolean', default: false },
+		'shrink-kinds': { type: 'string', default: '3' },
 	},
 });
 const runs = Number(values.runs);
 const seed = Number(values.seed);
 if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(seed)) {
-	console.error('usage: npm run fuzz -- --runs <positive whole number> --seed <whole number> [--plant module.mjs]');
+	console.error(
+		'usage: npm run fuzz -- --runs <positive whole number> --seed <whole number> [--plant module.mjs]',
+	);
 	process.exit(2);
 }
 
@@ -47,9 +54,12 @@ const started = Date.now();
 const report = await fuzz({
 	runs,
 	seed,
+	shrinkKinds: Number(values['shrink-kinds']),
 	onProgress: (done, violating) => {
 		if (!values.quiet && done % 100 === 0) {
-			console.log(`  ${done}/${runs} schedules, ${violating} violating, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+			console.log(
+				`  ${done}/${runs} schedules, ${violating} violating, ${((Date.now() - started) / 1000).toFixed(0)} s`,
+			);
 		}
 	},
 });
@@ -59,9 +69,15 @@ for (const [kind, count] of Object.entries(report.kinds).sort((a, b) => b[1] - a
 	console.log(`  ${String(count).padStart(6)} schedules: ${kind}`);
 }
 if (report.firstAt !== undefined) console.log(`first violation after ${report.firstAt} schedules`);
-if (report.shrunk) {
-	const { finding } = report.shrunk;
-	const saved = { seed: report.shrunk.seed, path: report.shrunk.path, violations: finding.violations, schedule: finding.schedule };
+for (const shrunk of report.shrunk) {
+	const { finding } = shrunk;
+	const saved = {
+		seed: shrunk.seed,
+		path: shrunk.path,
+		kind: shrunk.kind,
+		violations: finding.violations,
+		schedule: finding.schedule,
+	};
 	const text = `${JSON.stringify(saved, null, '\t')}\n`;
 	const name = `seed${seed}-${createHash('sha256').update(JSON.stringify(finding.schedule)).digest('hex').slice(0, 10)}.json`;
 	mkdirSync(values['save-dir'], { recursive: true });
@@ -71,5 +87,7 @@ if (report.shrunk) {
 	console.log(JSON.stringify(finding.schedule));
 	console.log(`saved: ${path.relative(PROJECT_ROOT, file)}`);
 }
-console.log(`model: ${report.schedules} schedules in ${report.worlds} worlds, ${report.violating} violations (${seconds} s)`);
+console.log(
+	`model: ${report.schedules} schedules in ${report.worlds} worlds, ${report.violating} violations (${seconds} s)`,
+);
 process.exit(report.violating === 0 ? 0 : 1);

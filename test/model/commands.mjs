@@ -62,7 +62,10 @@ const moneyFault = fc.oneof(
 );
 const readFault = fc.oneof(
 	{ arbitrary: fc.constant(/** @type {const} */ ('none')), weight: 20 },
-	...READ_FAULTS.filter((kind) => kind !== 'none').map((kind) => ({ arbitrary: fc.constant(kind), weight: 3 })),
+	...READ_FAULTS.filter((kind) => kind !== 'none').map((kind) => ({
+		arbitrary: fc.constant(kind),
+		weight: 3,
+	})),
 );
 const faults = {
 	moneyFaults: fc.array(moneyFault, { maxLength: 4 }),
@@ -74,9 +77,15 @@ const runCommand = fc
 		kind: fc.constant(/** @type {const} */ ('run')),
 		operation: fc.constantFrom(...OPERATION_NAMES),
 		targets: fc.array(fc.integer({ min: 0, max: 1 }), { minLength: 1, maxLength: 3 }),
-		badLast: fc.oneof({ arbitrary: fc.constant(false), weight: 4 }, { arbitrary: fc.constant(true), weight: 1 }),
+		badLast: fc.oneof(
+			{ arbitrary: fc.constant(false), weight: 4 },
+			{ arbitrary: fc.constant(true), weight: 1 },
+		),
 		continueOnFail: fc.boolean(),
-		tries: fc.oneof({ arbitrary: fc.constant(1), weight: 2 }, { arbitrary: fc.integer({ min: 2, max: 5 }), weight: 3 }),
+		tries: fc.oneof(
+			{ arbitrary: fc.constant(1), weight: 2 },
+			{ arbitrary: fc.integer({ min: 2, max: 5 }), weight: 3 },
+		),
 		parallel: fc.boolean(),
 		...faults,
 	})
@@ -96,7 +105,10 @@ export const worldArbitrary = fc.record({
 /** A world, the two invoices' starting states, and up to 3 commands. */
 export const scheduleArbitrary = fc.record({
 	world: worldArbitrary,
-	invoiceStates: fc.tuple(fc.constantFrom(/** @type {const} */ ('Held'), 'Paid'), fc.constantFrom(/** @type {const} */ ('Held'), 'Paid')),
+	invoiceStates: fc.tuple(
+		fc.constantFrom(/** @type {const} */ ('Held'), 'Paid'),
+		fc.constantFrom(/** @type {const} */ ('Held'), 'Paid'),
+	),
 	commands: fc.commands([runCommand, runCommand, rerunCommand], { maxCommands: 3 }),
 });
 

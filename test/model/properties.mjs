@@ -39,16 +39,20 @@ const outcomeOf = (error) => error?.outcome ?? error?.context?.outcome;
 
 /** Whether an error says nothing was sent. @param {string} text @param {string | undefined} outcome */
 const saysNothingSent = (text, outcome) =>
-	outcome === 'notSent' || outcome === 'invalid' || /nothing was sent|could not be read first/i.test(text);
+	outcome === 'notSent' ||
+	outcome === 'invalid' ||
+	/nothing was sent|could not be read first/i.test(text);
 
 /** @param {CommandRun} run @param {string} key */
-const carriedOutFor = (run, key) => run.requests.filter((r) => r.carriedOut && r.target === key).length;
+const carriedOutFor = (run, key) =>
+	run.requests.filter((r) => r.carriedOut && r.target === key).length;
 
 /** Each output item tells the truth about its own target. @param {CommandRun} run @param {WorldServer} world */
 export function outputsTellTheTruth(run, world) {
 	/** @type {string[]} */
 	const violations = [];
-	const shared = (/** @type {string} */ key) => run.items.filter((item) => item.key === key).length > 1;
+	const shared = (/** @type {string} */ key) =>
+		run.items.filter((item) => item.key === key).length > 1;
 	run.output.forEach((out, position) => {
 		const index = out.pairedItem?.item ?? position;
 		const plan = run.items[index];
@@ -58,7 +62,12 @@ export function outputsTellTheTruth(run, world) {
 		const where = `item ${index} (${plan.operation} ${plan.bad ? 'bad input' : (plan.key ?? `target ${plan.target}`)})`;
 		if (json.error !== undefined) {
 			const text = `${json.error} ${json.description ?? ''}`;
-			if (plan.key && !shared(plan.key) && saysNothingSent(text, outcomeOf(json)) && carriedOutFor(run, plan.key) > 0) {
+			if (
+				plan.key &&
+				!shared(plan.key) &&
+				saysNothingSent(text, outcomeOf(json)) &&
+				carriedOutFor(run, plan.key) > 0
+			) {
 				violations.push(`truth: ${where} says nothing was sent, but the world carried it out`);
 			}
 			return;
@@ -66,19 +75,29 @@ export function outputsTellTheTruth(run, world) {
 		if (plan.bad) violations.push(`truth: ${where} is bad input, yet it succeeded`);
 		if (!plan.key) {
 			if (kind === 'createPayout' && !world.createdPayouts.has(json.payoutOperationId)) {
-				violations.push(`truth: ${where} names payout ${json.payoutOperationId}, which the world never created`);
+				violations.push(
+					`truth: ${where} names payout ${json.payoutOperationId}, which the world never created`,
+				);
 			}
 			return;
 		}
 		const claimsFresh = json.alreadyDone === false && (flag ? json[flag] === true : true);
 		if (claimsFresh && carriedOutFor(run, plan.key) === 0) {
-			violations.push(`truth: ${where} claims it was carried out now, but no request for it was carried out`);
+			violations.push(
+				`truth: ${where} claims it was carried out now, but no request for it was carried out`,
+			);
 		}
 		if (json.alreadyDone === true && (run.after[plan.key] ?? 0) === 0) {
 			violations.push(`truth: ${where} says alreadyDone, but the world never carried it out`);
 		}
-		if (kind === 'invoice' && json.invoiceId && !(world.created.get(plan.key.slice(8)) ?? []).includes(String(json.invoiceId))) {
-			violations.push(`truth: ${where} names invoice ${json.invoiceId}, which the world never created for that order`);
+		if (
+			kind === 'invoice' &&
+			json.invoiceId &&
+			!(world.created.get(plan.key.slice(8)) ?? []).includes(String(json.invoiceId))
+		) {
+			violations.push(
+				`truth: ${where} names invoice ${json.invoiceId}, which the world never created for that order`,
+			);
 		}
 	});
 	return violations;
@@ -95,15 +114,24 @@ export function failureTellsTheTruth(run) {
 	/** @type {string[]} */
 	const violations = [];
 	const text = run.texts.join('\n');
-	const moved = [...new Set(run.requests.filter((r) => r.carriedOut && !r.target.startsWith('createPayout:')).map((r) => r.target))];
+	const moved = [
+		...new Set(
+			run.requests
+				.filter((r) => r.carriedOut && !r.target.startsWith('createPayout:'))
+				.map((r) => r.target),
+		),
+	];
 	const unique = run.items.filter((item) => item.key !== undefined).length === 1;
 	const message = `${run.error.message ?? ''} ${run.error.description ?? ''}`;
 	if (unique && moved.length > 0 && saysNothingSent(message, outcomeOf(run.error))) {
-		violations.push(`truth: the error says nothing was sent, but the world carried out ${moved.join(', ')}`);
+		violations.push(
+			`truth: the error says nothing was sent, but the world carried out ${moved.join(', ')}`,
+		);
 	}
 	for (const key of moved) {
 		const id = key.slice(key.indexOf(':') + 1);
-		if (!text.includes(id)) violations.push(`truth: the workflow failed without naming ${key}, which moved`);
+		if (!text.includes(id))
+			violations.push(`truth: the workflow failed without naming ${key}, which moved`);
 	}
 	return violations;
 }
@@ -112,7 +140,11 @@ export function failureTellsTheTruth(run) {
 export function noSecrets(run, secrets) {
 	const haystack = run.texts.join('\n');
 	return secrets
-		.filter((secret) => [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)].some((f) => haystack.includes(f)))
+		.filter((secret) =>
+			[secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)].some((f) =>
+				haystack.includes(f),
+			),
+		)
 		.map((secret) => `secret: ${secret.slice(0, 6)}… appears in an output or error`);
 }
 
@@ -126,12 +158,19 @@ export function timeoutsBounded(run) {
 	/** @type {string[]} */
 	const violations = [];
 	for (const request of run.requests) {
-		if (request.fault === 'late' && (request.closedAt ?? Infinity) - request.openedAt > TIMEOUT_MS + TIMEOUT_SLACK_MS) {
-			violations.push(`timeout: request ${request.seq} to ${request.path} stayed open past the ${TIMEOUT_MS} ms Timeout`);
+		if (
+			request.fault === 'late' &&
+			(request.closedAt ?? Infinity) - request.openedAt > TIMEOUT_MS + TIMEOUT_SLACK_MS
+		) {
+			violations.push(
+				`timeout: request ${request.seq} to ${request.path} stayed open past the ${TIMEOUT_MS} ms Timeout`,
+			);
 		}
-		if (request.path.startsWith('elsewhere/')) violations.push(`redirect: the node followed a redirect to ${request.path}`);
+		if (request.path.startsWith('elsewhere/'))
+			violations.push(`redirect: the node followed a redirect to ${request.path}`);
 	}
 	const longest = Math.max(0, ...run.waits);
-	if (longest > MAX_SINGLE_WAIT_MS) violations.push(`timeout: the node waited ${longest} ms at once`);
+	if (longest > MAX_SINGLE_WAIT_MS)
+		violations.push(`timeout: the node waited ${longest} ms at once`);
 	return violations;
 }

@@ -16,10 +16,13 @@ const folder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'regressi
 const cases = readdirSync(folder)
 	.filter((name) => name.endsWith('.json'))
 	.sort()
-	.map((name) => /** @type {[string, { schedule: import('./schedule.mjs').Schedule }]} */ ([
-		name,
-		JSON.parse(readFileSync(path.join(folder, name), 'utf8')),
-	]));
+	.map(
+		(name) =>
+			/** @type {[string, { schedule: import('./schedule.mjs').Schedule }]} */ ([
+				name,
+				JSON.parse(readFileSync(path.join(folder, name), 'utf8')),
+			]),
+	);
 
 afterAll(() => uninstallVirtualClock());
 

@@ -19,7 +19,8 @@ import { worldName } from './worlds.mjs';
  * @property {number} violating  schedules with a violation
  * @property {number | undefined} firstAt  how many schedules it took to find the first (1-based)
  * @property {Record<string, number>} kinds  violating schedules per kind of violation
- * @property {{ seed: number, path: string, finding: Finding } | undefined} shrunk
+ * @property {Array<{ seed: number, path: string, kind: string, finding: Finding }>} shrunk  the first schedule of
+ *   each kind (at most `shrinkKinds` kinds), shrunk to a smallest one that still shows that kind
  */
 
 /**
@@ -31,7 +32,11 @@ export async function play(drawn) {
 	const open = await openSchedule(drawn.world, drawn.invoiceStates);
 	/** @type {import('./commands.mjs').Model} */
 	const model = { ran: false, executed: [] };
-	const schedule = () => ({ world: drawn.world, invoiceStates: drawn.invoiceStates, commands: model.executed });
+	const schedule = () => ({
+		world: drawn.world,
+		invoiceStates: drawn.invoiceStates,
+		commands: model.executed,
+	});
 	try {
 		await runCommands(drawn.commands, open, model);
 		return undefined;
@@ -44,7 +49,7 @@ export async function play(drawn) {
 }
 
 /** A violation's kind: its text without the targets' ids and counts. @param {string} violation */
-const kindOf = (violation) =>
+export const kindOf = (violation) =>
 	violation
 		.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '<payout>')
 		.replace(/\b3\d{9}\b/g, '<invoice>')
@@ -54,10 +59,10 @@ const kindOf = (violation) =>
 		.replace(/request \d+/g, 'request');
 
 /**
- * @param {{ runs: number, seed: number, onProgress?: (done: number, violating: number) => void }} options
+ * @param {{ runs: number, seed: number, shrinkKinds?: number, onProgress?: (done: number, violating: number) => void }} options
  * @returns {Promise<FuzzReport>}
  */
-export async function fuzz({ runs, seed, onProgress }) {
+export async function fuzz({ runs, seed, shrinkKinds = 3, onProgress }) {
 	/** @type {Set<string>} */
 	const worlds = new Set();
 	/** @type {Record<string, number>} */
@@ -66,6 +71,8 @@ export async function fuzz({ runs, seed, onProgress }) {
 	let violating = 0;
 	/** @type {number | undefined} */
 	let firstIndex;
+	/** The first schedule of each kind. @type {Map<string, number>} */
+	const firstOfKind = new Map();
 	const counting = fc.asyncProperty(scheduleArbitrary, async (drawn) => {
 		const at = index++;
 		worlds.add(worldName(drawn.world));
@@ -73,13 +80,20 @@ export async function fuzz({ runs, seed, onProgress }) {
 		if (finding) {
 			violating += 1;
 			firstIndex ??= at;
-			for (const kind of new Set(finding.violations.map(kindOf))) kinds[kind] = (kinds[kind] ?? 0) + 1;
+			for (const kind of new Set(finding.violations.map(kindOf))) {
+				kinds[kind] = (kinds[kind] ?? 0) + 1;
+				if (!firstOfKind.has(kind)) firstOfKind.set(kind, at);
+			}
 		}
 		onProgress?.(index, violating);
 		return true;
 	});
 	await fc.check(counting, { seed, numRuns: runs });
-	const shrunk = firstIndex === undefined ? undefined : await shrink(seed, firstIndex);
+	const shrunk = [];
+	for (const [kind, at] of [...firstOfKind].slice(0, shrinkKinds)) {
+		const one = await shrink(seed, at, kind);
+		if (one) shrunk.push({ ...one, kind });
+	}
 	return {
 		schedules: index,
 		worlds: worlds.size,
@@ -92,15 +106,15 @@ export async function fuzz({ runs, seed, onProgress }) {
 
 /**
  * Replays the schedule at `runIndex` of `seed` and lets fast-check shrink it: the smallest schedule
- * found that still violates, with the path that replays it.
- * @param {number} seed @param {number} runIndex
+ * found that still shows a violation of `kind`, with the path that replays it.
+ * @param {number} seed @param {number} runIndex @param {string} kind
  */
-async function shrink(seed, runIndex) {
+async function shrink(seed, runIndex, kind) {
 	/** @type {Finding | undefined} */
 	let last;
 	const failing = fc.asyncProperty(scheduleArbitrary, async (drawn) => {
 		const finding = await play(drawn);
-		if (finding) {
+		if (finding?.violations.some((violation) => kindOf(violation) === kind)) {
 			last = finding;
 			throw new Violation(finding.violations);
 		}

@@ -15,7 +15,14 @@ import {
 	timeoutsBounded,
 } from './properties.mjs';
 import { ESHOP_ID, startWorld } from './world.mjs';
-import { INVOICE_IDS, itemFor, ORDER_IDS, PAYOUT_IDS, targetKey, workflowFor } from './workflows.mjs';
+import {
+	INVOICE_IDS,
+	itemFor,
+	ORDER_IDS,
+	PAYOUT_IDS,
+	targetKey,
+	workflowFor,
+} from './workflows.mjs';
 
 /**
  * @typedef {import('./worlds.mjs').World} World
@@ -59,7 +66,10 @@ async function modelEngine() {
  */
 function visibleTexts(result) {
 	const texts = [JSON.stringify(result.run.data.resultData.runData)];
-	for (const error of [result.error, ...Object.keys(result.run.data.resultData.runData).map(result.nodeError)]) {
+	for (const error of [
+		result.error,
+		...Object.keys(result.run.data.resultData.runData).map(result.nodeError),
+	]) {
 		if (!error) continue;
 		texts.push(String(error.message), String(error.description ?? ''), String(error.stack ?? ''));
 		texts.push(JSON.stringify(error, Object.getOwnPropertyNames(error)));
@@ -74,12 +84,20 @@ function visibleTexts(result) {
  */
 export async function openSchedule(world, invoiceStates) {
 	const server = await startWorld(world);
-	INVOICE_IDS.forEach((id, i) => server.addInvoice({ id, orderId: ORDER_IDS[i], state: invoiceStates[i] }));
+	INVOICE_IDS.forEach((id, i) =>
+		server.addInvoice({ id, orderId: ORDER_IDS[i], state: invoiceStates[i] }),
+	);
 	for (const id of PAYOUT_IDS) server.addPayout(id);
 	const runner = await modelEngine();
 	deduplicator.rows.clear();
 	runner.setCredentials({
-		[CREDENTIAL_TYPE]: { eshopId: ESHOP_ID, ...MODEL_SECRETS, login: 'operator@example.com', baseUrl: server.url, testMode: false },
+		[CREDENTIAL_TYPE]: {
+			eshopId: ESHOP_ID,
+			...MODEL_SECRETS,
+			login: 'operator@example.com',
+			baseUrl: server.url,
+			testMode: false,
+		},
 	});
 	virtualClock.takeWaits();
 	/**
@@ -103,9 +121,16 @@ export async function openSchedule(world, invoiceStates) {
 			memory.last = plan;
 			server.schedule.money = [...command.moneyFaults];
 			server.schedule.reads = [...command.readFaults];
-			const items = plan.targets.map((target) => ({ operation: plan.operation, target, bad: false }));
+			const items = plan.targets.map((target) => ({
+				operation: plan.operation,
+				target,
+				bad: false,
+			}));
 			if (plan.badLast) items.push({ operation: plan.operation, target: 0, bad: true });
-			const plans = items.map((item) => ({ ...item, key: targetKey(item.operation, item.target, item.bad) }));
+			const plans = items.map((item) => ({
+				...item,
+				key: targetKey(item.operation, item.target, item.bad),
+			}));
 			const before = server.ledger();
 			const seqBefore = server.log.length;
 			const result = await runner.run(workflowFor(plan.operation, plan), {
@@ -140,9 +165,16 @@ export async function openSchedule(world, invoiceStates) {
 	};
 }
 
-/** Waits (real time, briefly) until every request of the command has closed, for the timing property. @param {any} server @param {number} from */
+/**
+ * Waits (real time, briefly) until every request of the command has closed, for the timing property.
+ * @param {any} server @param {number} from
+ */
 async function settle(server, from) {
-	for (let i = 0; i < 50 && server.log.slice(from).some((/** @type {any} */ r) => r.closedAt === undefined); i++) {
+	for (
+		let i = 0;
+		i < 50 && server.log.slice(from).some((/** @type {any} */ r) => r.closedAt === undefined);
+		i++
+	) {
 		await new Promise((resolve) => setTimeout(resolve, 10));
 	}
 }

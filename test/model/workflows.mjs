@@ -28,7 +28,10 @@ export const OPERATION_NAMES = /** @type {Operation[]} */ (Object.keys(OPERATION
 export const INVOICE_IDS = ['3000071001', '3000071002'];
 export const ORDER_IDS = ['model-order-1', 'model-order-2'];
 export const NEW_ORDER_IDS = ['model-new-order-1', 'model-new-order-2'];
-export const PAYOUT_IDS = ['5d3c1b9e-8f2a-4e0b-9a51-0c2f6e7d1a01', '5d3c1b9e-8f2a-4e0b-9a51-0c2f6e7d1a02'];
+export const PAYOUT_IDS = [
+	'5d3c1b9e-8f2a-4e0b-9a51-0c2f6e7d1a01',
+	'5d3c1b9e-8f2a-4e0b-9a51-0c2f6e7d1a02',
+];
 
 /** @type {Map<string, any>} */
 const fixtures = new Map();
@@ -60,7 +63,8 @@ export function workflowFor(operation, settings) {
 	};
 	if (settings.continueOnFail) node.onError = 'continueRegularOutput';
 	// n8n reads waitBetweenTries 0 as its default 1000 ms (`|| 1000`): 1 ms is the shortest it keeps.
-	if (settings.tries > 1) Object.assign(node, { retryOnFail: true, maxTries: settings.tries, waitBetweenTries: 1 });
+	if (settings.tries > 1)
+		Object.assign(node, { retryOnFail: true, maxTries: settings.tries, waitBetweenTries: 1 });
 	return workflow;
 }
 

@@ -25,7 +25,13 @@ export const PATHS = {
 	payoutState: 'personal/payout/getOperationState',
 	createPayout: 'personal/payout/createOperation',
 };
-const MONEY_PATHS = new Set([PATHS.capture, PATHS.refund, PATHS.createInvoice, PATHS.execute, PATHS.createPayout]);
+const MONEY_PATHS = new Set([
+	PATHS.capture,
+	PATHS.refund,
+	PATHS.createInvoice,
+	PATHS.execute,
+	PATHS.createPayout,
+]);
 
 /**
  * @typedef {import('./worlds.mjs').World} World
@@ -34,7 +40,8 @@ const MONEY_PATHS = new Set([PATHS.capture, PATHS.refund, PATHS.createInvoice, P
  * @typedef {{ at: number, state: string }} StateEvent
  * @typedef {{ id: string, orderId: string, initial: string, events: StateEvent[], captures: number, refunds: number }} ModelInvoice
  * @typedef {{ id: string, initial: string, events: StateEvent[], executions: number }} ModelPayout
- * @typedef {{ seq: number, path: string, fields: Record<string, string>, fault: string, carriedOut: boolean,
+ * @typedef {{ seq: number, path: string, fields: Record<string, string>, headers: import('node:http').IncomingHttpHeaders,
+ *   fault: string, carriedOut: boolean,
  *   target: string, openedAt: number, closedAt?: number }} WorldRequest
  */
 
@@ -49,7 +56,18 @@ const refusal = (code, desc) => ({
 	Result: { State: { Code: code, Desc: desc } },
 });
 
-export const LOGIN_PAGE = '<!DOCTYPE html><html><body><form action="/login"><input name="password"></form></body></html>';
+/** A page that echoes the request, headers and body: the keys would show in an error. @param {WorldRequest} entry */
+const echoPage = (entry) => {
+	const echo =
+		`${JSON.stringify(entry.headers)} ${new URLSearchParams(entry.fields).toString()}`.replace(
+			/[<>&]/g,
+			' ',
+		);
+	return `<html><head><title>${echo}</title></head><body>${echo}</body></html>`;
+};
+
+export const LOGIN_PAGE =
+	'<!DOCTYPE html><html><body><form action="/login"><input name="password"></form></body></html>';
 
 /** @param {World} world */
 export async function startWorld(world) {
@@ -68,7 +86,8 @@ export async function startWorld(world) {
 	const userToken = `MODEL-USER-TOKEN-${randomUUID()}`;
 	let invoiceCounter = 3000070000;
 
-	const readDelay = () => (world.showAfterMs === 'never' ? Infinity : world.showAfterMs + world.personalLagMs);
+	const readDelay = () =>
+		world.showAfterMs === 'never' ? Infinity : world.showAfterMs + world.personalLagMs;
 	/** The state a read shows now. @param {{ initial: string, events: StateEvent[] }} target */
 	const visible = (target) => {
 		const now = virtualClock.now();
@@ -83,7 +102,9 @@ export async function startWorld(world) {
 
 	/** @param {Record<string, string>} f */
 	const invoiceOf = (f) =>
-		f.InvoiceId ? invoices.get(f.InvoiceId) : [...invoices.values()].find((inv) => inv.orderId === f.OrderId);
+		f.InvoiceId
+			? invoices.get(f.InvoiceId)
+			: [...invoices.values()].find((inv) => inv.orderId === f.OrderId);
 
 	/**
 	 * Carries a money-moving request out, if the world lets it: the answer, and the target it names.
@@ -93,47 +114,88 @@ export async function startWorld(world) {
 	function carryOut(path, f) {
 		if (path === PATHS.capture || path === PATHS.refund) {
 			const inv = invoiceOf(f);
-			if (!inv) return { body: refusal(3, 'Счёт не найден'), carriedOut: false, target: f.InvoiceId ?? f.OrderId };
+			if (!inv)
+				return {
+					body: refusal(3, 'Счёт не найден'),
+					carriedOut: false,
+					target: f.InvoiceId ?? f.OrderId,
+				};
 			const now = actual(inv);
 			const capture = path === PATHS.capture;
 			const key = `${capture ? 'capture' : 'refund'}:${inv.id}`;
-			const first = capture ? now === 'Held' : ['Created', 'Held', 'Paid'].includes(now) && inv.refunds === 0;
+			const first = capture
+				? now === 'Held'
+				: ['Created', 'Held', 'Paid'].includes(now) && inv.refunds === 0;
 			const again = world.repeat === 'carriedOut' && (capture ? inv.captures > 0 : inv.refunds > 0);
 			if (!first && !again) {
-				return { body: refusal(5, 'Операция невозможна в текущем состоянии счёта'), carriedOut: false, target: key };
+				const body = refusal(5, 'Операция невозможна в текущем состоянии счёта');
+				return { body, carriedOut: false, target: key };
 			}
 			if (capture) inv.captures += 1;
 			else inv.refunds += 1;
 			if (first) change(inv, capture ? 'Paid' : 'Refund');
-			const body = envelope({ InvoiceId: Number(inv.id), OrderId: inv.orderId, OperationId: randomUUID() });
+			const body = envelope({
+				InvoiceId: Number(inv.id),
+				OrderId: inv.orderId,
+				OperationId: randomUUID(),
+			});
 			return { body, carriedOut: true, target: key };
 		}
 		if (path === PATHS.createInvoice) {
 			const order = f.OrderId;
 			const made = created.get(order) ?? [];
 			if (made.length > 0 && world.createRepeat === 'refused') {
-				return { body: refusal(7, 'Счёт с таким OrderId уже существует'), carriedOut: false, target: `invoice:${order}` };
+				const body = refusal(7, 'Счёт с таким OrderId уже существует');
+				return { body, carriedOut: false, target: `invoice:${order}` };
 			}
 			const id = String(++invoiceCounter);
 			created.set(order, [...made, id]);
-			invoices.set(id, { id, orderId: order, initial: 'Created', events: [], captures: 0, refunds: 0 });
-			return { body: envelope({ InvoiceId: Number(id) }), carriedOut: true, target: `invoice:${order}` };
+			invoices.set(id, {
+				id,
+				orderId: order,
+				initial: 'Created',
+				events: [],
+				captures: 0,
+				refunds: 0,
+			});
+			return {
+				body: envelope({ InvoiceId: Number(id) }),
+				carriedOut: true,
+				target: `invoice:${order}`,
+			};
 		}
 		if (path === PATHS.execute) {
 			const op = payouts.get(String(f.PayoutOperationId).toLowerCase());
-			if (!op) return { body: refusal(3, 'Операция не найдена'), carriedOut: false, target: f.PayoutOperationId };
+			if (!op)
+				return {
+					body: refusal(3, 'Операция не найдена'),
+					carriedOut: false,
+					target: f.PayoutOperationId,
+				};
 			const first = actual(op) === 'Created';
 			if (!first && world.repeat !== 'carriedOut') {
-				return { body: refusal(5, 'Операция уже выполняется'), carriedOut: false, target: `execute:${op.id}` };
+				return {
+					body: refusal(5, 'Операция уже выполняется'),
+					carriedOut: false,
+					target: `execute:${op.id}`,
+				};
 			}
 			op.executions += 1;
 			if (first) change(op, 'InProcess');
-			return { body: envelope({ PayoutOperationId: op.id, PayoutOperationState: 'InProcess' }), carriedOut: true, target: `execute:${op.id}` };
+			return {
+				body: envelope({ PayoutOperationId: op.id, PayoutOperationState: 'InProcess' }),
+				carriedOut: true,
+				target: `execute:${op.id}`,
+			};
 		}
 		const id = randomUUID();
 		createdPayouts.add(id);
 		payouts.set(id, { id, initial: 'Created', events: [], executions: 0 });
-		return { body: envelope({ PayoutOperationId: id }), carriedOut: true, target: `createPayout:${id}` };
+		return {
+			body: envelope({ PayoutOperationId: id }),
+			carriedOut: true,
+			target: `createPayout:${id}`,
+		};
 	}
 
 	/** A state read's answer under its fault. @param {string} path @param {Record<string, string>} f @param {ReadFault} fault */
@@ -143,20 +205,30 @@ export async function startWorld(world) {
 			const inv = invoices.get(f.InvoiceId);
 			/** @param {string} state @param {string} [id] */
 			const entry = (state, id = inv?.id) => ({
-				Id: Number(id), State: state, PurchaseOrderId: inv?.orderId, EShopId: Number(ESHOP_ID),
-				Amount: { Amount: 1500, Currency: 'RUB' }, CurrentAmount: { Amount: 1500, Currency: 'RUB' },
+				Id: Number(id),
+				State: state,
+				PurchaseOrderId: inv?.orderId,
+				EShopId: Number(ESHOP_ID),
+				Amount: { Amount: 1500, Currency: 'RUB' },
+				CurrentAmount: { Amount: 1500, Currency: 'RUB' },
 			});
 			if (!inv || fault === 'empty') return envelope({ InvoicesHistoryList: [] });
 			if (fault === 'stale') return envelope({ InvoicesHistoryList: [entry(inv.initial)] });
-			if (fault === 'duplicated') return envelope({ InvoicesHistoryList: [entry(inv.initial), entry(visible(inv))] });
-			if (fault === 'otherTarget') return envelope({ InvoicesHistoryList: [entry('Held', '3000099999')] });
+			if (fault === 'duplicated')
+				return envelope({ InvoicesHistoryList: [entry(inv.initial), entry(visible(inv))] });
+			if (fault === 'otherTarget')
+				return envelope({ InvoicesHistoryList: [entry('Held', '3000099999')] });
 			return envelope({ InvoicesHistoryList: [entry(visible(inv))] });
 		}
 		const op = payouts.get(String(f.PayoutOperationId).toLowerCase());
 		if (!op || fault === 'empty') return envelope({ PayoutOperationId: f.PayoutOperationId });
-		if (fault === 'stale' || fault === 'duplicated') return envelope({ PayoutOperationId: op.id, PayoutOperationState: op.initial });
+		if (fault === 'stale' || fault === 'duplicated')
+			return envelope({ PayoutOperationId: op.id, PayoutOperationState: op.initial });
 		if (fault === 'otherTarget') {
-			return envelope({ PayoutOperationId: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee', PayoutOperationState: 'Created' });
+			return envelope({
+				PayoutOperationId: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
+				PayoutOperationState: 'Created',
+			});
 		}
 		return envelope({ PayoutOperationId: op.id, PayoutOperationState: visible(op) });
 	}
@@ -167,8 +239,13 @@ export async function startWorld(world) {
 	 */
 	function reply(res, status, body, options = {}) {
 		const text = typeof body === 'string' ? body : JSON.stringify(body);
-		const type = typeof body === 'string' ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8';
-		res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text), ...options.headers });
+		const type =
+			typeof body === 'string' ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8';
+		res.writeHead(status, {
+			'content-type': type,
+			'content-length': Buffer.byteLength(text),
+			...options.headers,
+		});
 		if (options.cut) {
 			res.write(text.slice(0, Math.floor(text.length / 2)));
 			setImmediate(() => res.socket?.destroy());
@@ -180,20 +257,27 @@ export async function startWorld(world) {
 		const fault = /** @type {MoneyFault} */ (schedule.money.shift() ?? 'none');
 		entry.fault = fault;
 		if (fault === 'reset') return void res.socket?.destroy();
-		if (fault === 'http429Before') return reply(res, 429, { error: 'Too Many Requests' }, { headers: { 'retry-after': '2' } });
+		if (fault === 'http429Before')
+			return reply(res, 429, { error: 'Too Many Requests' }, { headers: { 'retry-after': '2' } });
 		if (fault === 'redirect') {
-			return reply(res, 307, '<html>Moved</html>', { headers: { location: `/elsewhere/${entry.path}` } });
+			return reply(res, 307, '<html>Moved</html>', {
+				headers: { location: `/elsewhere/${entry.path}` },
+			});
 		}
 		if (fault === 'foreignPage') return reply(res, 200, LOGIN_PAGE);
+		if (fault === 'echoPage') return reply(res, 200, echoPage(entry));
 		if (fault === 'imRefusal') return reply(res, 200, refusal(3, 'Сервис временно недоступен'));
 		if (fault === 'bareEnvelope') return reply(res, 200, { OperationState: { Code: 0 } });
-		if (fault === 'nullResult') return reply(res, 200, { OperationState: { Code: 0 }, Result: null });
+		if (fault === 'nullResult')
+			return reply(res, 200, { OperationState: { Code: 0 }, Result: null });
 		const done = carryOut(entry.path, entry.fields);
 		entry.carriedOut = done.carriedOut && CARRIED_OUT_FAULTS.has(fault);
 		entry.target = done.target;
 		if (fault === 'lost') return void res.socket?.destroy();
-		if (fault === 'http5xxAfter') return reply(res, 502, '<html><body><h1>502 Bad Gateway</h1></body></html>');
-		if (fault === 'http429After') return reply(res, 429, { error: 'Too Many Requests' }, { headers: { 'retry-after': '2' } });
+		if (fault === 'http5xxAfter')
+			return reply(res, 502, '<html><body><h1>502 Bad Gateway</h1></body></html>');
+		if (fault === 'http429After')
+			return reply(res, 429, { error: 'Too Many Requests' }, { headers: { 'retry-after': '2' } });
 		if (fault === 'late') return; // never answered: the client gives up at its Timeout
 		reply(res, 200, done.body, { cut: fault === 'truncated' });
 	}
@@ -205,6 +289,7 @@ export async function startWorld(world) {
 		entry.target = entry.fields.InvoiceId ?? entry.fields.PayoutOperationId ?? '';
 		if (fault === 'reset') return void res.socket?.destroy();
 		if (fault === 'http500') return reply(res, 500, '<html><body><h1>500</h1></body></html>');
+		if (fault === 'echoPage') return reply(res, 200, echoPage(entry));
 		reply(res, 200, read(entry.path, entry.fields, fault));
 	}
 
@@ -215,9 +300,20 @@ export async function startWorld(world) {
 		req.on('data', (chunk) => chunks.push(chunk));
 		req.on('end', () => {
 			const path = (req.url ?? '/').split('?')[0].replace(/^\/+/, '');
-			const fields = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+			const fields = Object.fromEntries(
+				new URLSearchParams(Buffer.concat(chunks).toString('utf8')),
+			);
 			/** @type {WorldRequest} */
-			const entry = { seq: log.length, path, fields, fault: 'none', carriedOut: false, target: '', openedAt: Date.now() };
+			const entry = {
+				seq: log.length,
+				path,
+				fields,
+				headers: req.headers,
+				fault: 'none',
+				carriedOut: false,
+				target: '',
+				openedAt: Date.now(),
+			};
 			log.push(entry);
 			res.on('close', () => (entry.closedAt = Date.now()));
 			if (path === PATHS.token) return reply(res, 200, envelope({ UserToken: userToken }));
@@ -247,7 +343,14 @@ export async function startWorld(world) {
 		addInvoice(input) {
 			// A Paid invoice was captured before the schedule began (or paid without a hold): that capture counts.
 			const captures = input.state === 'Paid' ? 1 : 0;
-			invoices.set(input.id, { id: input.id, orderId: input.orderId, initial: input.state, events: [], captures, refunds: 0 });
+			invoices.set(input.id, {
+				id: input.id,
+				orderId: input.orderId,
+				initial: input.state,
+				events: [],
+				captures,
+				refunds: 0,
+			});
 		},
 		/** @param {string} id */
 		addPayout(id) {

@@ -29,7 +29,10 @@ export const WORLD_CHOICES = {
 };
 
 /** How many distinct worlds there are. */
-export const WORLD_COUNT = Object.values(WORLD_CHOICES).reduce((n, choices) => n * choices.length, 1);
+export const WORLD_COUNT = Object.values(WORLD_CHOICES).reduce(
+	(n, choices) => n * choices.length,
+	1,
+);
 
 /** A world's name, for reports. @param {World} world */
 export const worldName = (world) =>
@@ -44,6 +47,7 @@ export const worldName = (world) =>
  *   http429Before  before: HTTP 429
  *   redirect       before: HTTP 307 to another path
  *   foreignPage    before: HTTP 200, a proxy's HTML login page
+ *   echoPage       before: HTTP 200, an HTML page echoing the request's headers and body (its secrets)
  *   imRefusal      before: IntellectMoney's own refusal (Result.State.Code 3)
  *   bareEnvelope   before: HTTP 200 {"OperationState":{"Code":0}}, no Result.State
  *   nullResult     before: HTTP 200 {"OperationState":{"Code":0},"Result":null}
@@ -59,6 +63,7 @@ export const MONEY_FAULTS = /** @type {const} */ ([
 	'http429Before',
 	'redirect',
 	'foreignPage',
+	'echoPage',
 	'imRefusal',
 	'bareEnvelope',
 	'nullResult',
@@ -70,7 +75,14 @@ export const MONEY_FAULTS = /** @type {const} */ ([
 ]);
 
 /** Faults after which the request was carried out. */
-export const CARRIED_OUT_FAULTS = new Set(['none', 'lost', 'http5xxAfter', 'http429After', 'late', 'truncated']);
+export const CARRIED_OUT_FAULTS = new Set([
+	'none',
+	'lost',
+	'http5xxAfter',
+	'http429After',
+	'late',
+	'truncated',
+]);
 
 /**
  * What happens to one state read (getInvoicesHistory, getOperationState).
@@ -83,6 +95,7 @@ export const CARRIED_OUT_FAULTS = new Set(['none', 'lost', 'http5xxAfter', 'http
  *   otherTarget  an answer about another invoice / payout
  *   reset        the connection is cut
  *   http500      HTTP 500 page
+ *   echoPage     HTTP 200, an HTML page echoing the request's headers and body (its secrets)
  */
 export const READ_FAULTS = /** @type {const} */ ([
 	'none',
@@ -93,6 +106,7 @@ export const READ_FAULTS = /** @type {const} */ ([
 	'otherTarget',
 	'reset',
 	'http500',
+	'echoPage',
 ]);
 
 /** @typedef {typeof MONEY_FAULTS[number]} MoneyFault @typedef {typeof READ_FAULTS[number]} ReadFault */

@@ -16,9 +16,16 @@ describe('HTTP 429 is no proof that a request was not carried out', () => {
 		['Payout Execute', 'payoutExecute', `execute:${PAYOUT_IDS[0]}`],
 		['Create Invoice', 'createInvoice', `invoice:${NEW_ORDER_IDS[0]}`],
 	])('%s answered 429 after carrying it out: sent once', async (_name, operation, target) => {
-		const played = await play(repeatingWorld(), ['Held', 'Held'], [
-			runCommand(/** @type {any} */ (operation), { continueOnFail: true, moneyFaults: [...after429] }),
-		]);
+		const played = await play(
+			repeatingWorld(),
+			['Held', 'Held'],
+			[
+				runCommand(/** @type {any} */ (operation), {
+					continueOnFail: true,
+					moneyFaults: [...after429],
+				}),
+			],
+		);
 		expect(played.ledger[target]).toBe(1);
 		expect(played.violations).toEqual([]);
 	});

@@ -11,17 +11,21 @@ import { play, repeatingWorld, runCommand } from './attempts-support.mjs';
 
 describe('a later item that is bad input does not make n8n resend an earlier one', () => {
 	test('Create Invoice, Retry On Fail with 3 tries: one invoice for the order', async () => {
-		const played = await play(repeatingWorld(), ['Held', 'Held'], [
-			runCommand('createInvoice', { badLast: true, tries: 3 }),
-		]);
+		const played = await play(
+			repeatingWorld(),
+			['Held', 'Held'],
+			[runCommand('createInvoice', { badLast: true, tries: 3 })],
+		);
 		expect(played.ledger[`invoice:${NEW_ORDER_IDS[0]}`] ?? 0).toBeLessThanOrEqual(1);
 		expect(played.violations).toEqual([]);
 	});
 
 	test('Refund by Invoice ID of a Paid invoice, Retry On Fail with 3 tries: refunded at most once', async () => {
-		const played = await play(repeatingWorld(), ['Paid', 'Paid'], [
-			runCommand('refundById', { badLast: true, tries: 3 }),
-		]);
+		const played = await play(
+			repeatingWorld(),
+			['Paid', 'Paid'],
+			[runCommand('refundById', { badLast: true, tries: 3 })],
+		);
 		expect(played.ledger[`refund:${INVOICE_IDS[0]}`]).toBeLessThanOrEqual(1);
 		expect(played.violations).toEqual([]);
 	});

@@ -14,26 +14,31 @@ const lostEveryTime = /** @type {const} */ (['lost', 'lost', 'lost', 'lost', 'lo
 
 describe('a refund whose answer was lost is sent once across attempts', () => {
 	test('by Invoice ID, invoice still Paid, Retry On Fail with 3 tries: refunded once', async () => {
-		const played = await play(repeatingWorld(), ['Paid', 'Paid'], [
-			runCommand('refundById', { tries: 3, moneyFaults: [...lostEveryTime] }),
-		]);
+		const played = await play(
+			repeatingWorld(),
+			['Paid', 'Paid'],
+			[runCommand('refundById', { tries: 3, moneyFaults: [...lostEveryTime] })],
+		);
 		expect(played.ledger[REFUND]).toBe(1);
 		expect(played.violations).toEqual([]);
 	});
 
 	test('by Invoice ID, invoice still Paid, then an operator re-run: refunded once', async () => {
-		const played = await play(repeatingWorld(), ['Paid', 'Paid'], [
-			runCommand('refundById', { moneyFaults: ['lost'] }),
-			rerun(['lost']),
-		]);
+		const played = await play(
+			repeatingWorld(),
+			['Paid', 'Paid'],
+			[runCommand('refundById', { moneyFaults: ['lost'] }), rerun(['lost'])],
+		);
 		expect(played.ledger[REFUND]).toBe(1);
 		expect(played.violations).toEqual([]);
 	});
 
 	test('by Order ID (no state read), Retry On Fail with 3 tries: refunded once', async () => {
-		const played = await play(repeatingWorld(), ['Paid', 'Paid'], [
-			runCommand('refundByOrder', { tries: 3, moneyFaults: [...lostEveryTime] }),
-		]);
+		const played = await play(
+			repeatingWorld(),
+			['Paid', 'Paid'],
+			[runCommand('refundByOrder', { tries: 3, moneyFaults: [...lostEveryTime] })],
+		);
 		expect(played.ledger[REFUND]).toBe(1);
 		expect(played.violations).toEqual([]);
 	});

@@ -43,8 +43,12 @@ export const runCommand = (operation, overrides = {}) => ({
 	...overrides,
 });
 
-/** An operator's re-run of the last workflow. @param {import('../model/worlds.mjs').MoneyFault[]} [moneyFaults] */
-export const rerun = (moneyFaults = []) => /** @type {const} */ ({ kind: 'rerun', moneyFaults, readFaults: [] });
+/**
+ * An operator's re-run of the last workflow.
+ * @param {import('../model/worlds.mjs').MoneyFault[]} [moneyFaults]
+ * @returns {import('../model/schedule.mjs').RerunCommandData}
+ */
+export const rerun = (moneyFaults = []) => ({ kind: 'rerun', moneyFaults, readFaults: [] });
 
 /**
  * Plays the commands in the world; every command's violations, the final ledger and the last run.
