@@ -113,7 +113,9 @@ export function failureTellsTheTruth(run) {
 	if (!run.error) return [];
 	/** @type {string[]} */
 	const violations = [];
-	const text = run.texts.join('\n');
+	// The error's own words only: the run data also holds the input items, which name the targets.
+	const error = run.error;
+	const text = [error.message, error.description, JSON.stringify(error.context ?? null)].join('\n');
 	const moved = [
 		...new Set(
 			run.requests

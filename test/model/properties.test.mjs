@@ -64,14 +64,15 @@ describe('each property holds for a run that keeps it and fails for one that bre
 		expect(outputsTellTheTruth(run({ output: nothingSent }), world)).toHaveLength(1);
 	});
 
-	test('a failure names what moved', () => {
-		const error = { message: 'Could not capture' };
-		expect(
-			failureTellsTheTruth(run({ output: [], error, texts: ['invoice 3000071001 was captured'] })),
-		).toEqual([]);
-		expect(
-			failureTellsTheTruth(run({ output: [], error, texts: ['Could not capture'] })),
-		).toHaveLength(1);
+	test('a failure names what moved, in its own words (the input items in the run data do not count)', () => {
+		const named = {
+			message: 'Could not capture invoice 3000071002',
+			description: 'invoice 3000071001 was captured',
+		};
+		const unnamed = { message: 'Could not capture invoice 3000071002' };
+		const texts = ['{"invoiceId":"3000071001"}'];
+		expect(failureTellsTheTruth(run({ output: [], error: named, texts }))).toEqual([]);
+		expect(failureTellsTheTruth(run({ output: [], error: unnamed, texts }))).toHaveLength(1);
 	});
 
 	test('no secrets', () => {
