@@ -40,7 +40,10 @@ if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(seed)) {
 }
 
 if (values.plant) {
-	const plant = await import(pathToFileURL(path.resolve(values.plant)).href);
+	const plant = await import(pathToFileURL(path.resolve(values.plant)).href).catch((error) => {
+		console.error(`--plant ${values.plant}: cannot load it (${String(error.message ?? error)})`);
+		process.exit(2);
+	});
 	if (typeof plant.install !== 'function') {
 		console.error(`--plant ${values.plant}: the module exports no install()`);
 		process.exit(2);
