@@ -42,4 +42,20 @@ describe('a refund whose answer was lost is sent once across attempts', () => {
 		expect(played.ledger[REFUND]).toBe(1);
 		expect(played.violations).toEqual([]);
 	});
+
+	test('a lost refund, then a retry that cannot read the invoice first: its error does not say nothing was sent', async () => {
+		const played = await play(
+			repeatingWorld({ repeat: 'refused' }),
+			['Held', 'Held'],
+			[
+				runCommand('refundById', {
+					tries: 2,
+					moneyFaults: ['lost'],
+					readFaults: ['none', 'refused', 'refused'],
+				}),
+			],
+		);
+		expect(played.ledger[REFUND]).toBe(1);
+		expect(played.violations).toEqual([]);
+	});
 });
