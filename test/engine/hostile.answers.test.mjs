@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 
+import { deduplicator } from '../../dev/n8n/engine.mjs';
 import { loadWorkflow, withParameters } from '../support/harness.mjs';
 import {
 	answer,
@@ -84,6 +85,8 @@ describe('only proof of "not carried out" lets a money-moving request go again',
 			(/** @type {any} */ _request, /** @type {any} */ res) => answer(res, 200, { ok: true }),
 		]) {
 			h.server.reset();
+			// Each case as on a fresh n8n: no earlier run's record of this order.
+			deduplicator.rows.clear();
 			h.server.on(CAPTURE, handler);
 			const item = onlyItem(await h.run(byOrderId, { items: [order] }));
 			expect(h.server.requestsTo(CAPTURE)).toHaveLength(1);

@@ -145,10 +145,16 @@ describe('capture succeeds', () => {
 });
 
 describe('capture refused by IntellectMoney', () => {
-	test('a second capture of the same invoice is refused and moves no money', async () => {
+	test('a re-run of a capture sends nothing; sent anyway, IntellectMoney refuses it and no money moves', async () => {
 		const invoice = h.sandbox.addInvoice({ orderId: 'order-5001' });
 		await h.run(byOrderId, { items: [{ orderId: 'order-5001' }] });
-		const second = await h.run(byOrderId, { items: [{ orderId: 'order-5001' }] });
+		const again = await h.run(byOrderId, { items: [{ orderId: 'order-5001' }] });
+		expect(/** @type {any} */ (again.nodeError('IntellectMoney')).message).toBe(
+			'Not captured again: an earlier run may already have captured Order ID order-5001 [item 0]',
+		);
+		expect(h.requestsTo(ENDPOINT)).toHaveLength(1);
+		const anyway = withParameters(byOrderId, { options: { sendAfterEarlierRun: true } });
+		const second = await h.run(anyway, { items: [{ orderId: 'order-5001' }] });
 
 		expect(second.status).toBe('error');
 		const error = /** @type {any} */ (second.nodeError('IntellectMoney'));

@@ -4,6 +4,7 @@
  */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
+import type { AttemptTarget } from '../atMostOnce/memory';
 import type { ItemScope, RunScope } from './scope';
 
 export interface Operation {
@@ -14,6 +15,11 @@ export interface Operation {
 	 * n8n, whose Retry On Fail would send them again). Operations that move no money may omit it.
 	 */
 	prepare?(item: ItemScope, run: RunScope): Promise<unknown>;
+	/**
+	 * The target a prepared item's request is recorded under across runs (atMostOnce/memory.ts), for
+	 * operations that record one: the router records every item's in one write before sending any.
+	 */
+	attempt?(prepared: unknown): AttemptTarget;
 	/**
 	 * One item: send its request (prepared by `prepare`, when there is one), shape its output. A list
 	 * is several output items for this one input item (Get Many), each paired with it; an empty list

@@ -8,6 +8,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { flushAttempts, recordAttempts } from '../atMostOnce/memory';
 import { errorForItem } from '../errors';
 import type { ItemError } from '../errors';
 import { parallelRequests as readParallelRequests } from './common/options';
@@ -75,17 +76,31 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		});
 	}
 
-	const { outcomes, startedIndices, firstFailure } = await runItems(operation, {
-		itemCount: items.length,
-		parallelRequests,
-		continueOnFail,
-		item: (index) => scopes[index],
-		execute: async (item) => {
-			const entry = prepared[item.index];
-			if ('error' in entry) throw entry.error;
-			return await operation.execute(item, run, entry.value);
-		},
-	});
+	if (operation.attempt) {
+		const attemptOf = operation.attempt;
+		const valid = prepared.filter((entry): entry is { value: unknown } => 'value' in entry);
+		await recordAttempts(
+			this,
+			valid.map((entry) => attemptOf(entry.value)),
+		);
+	}
+	let pool: Awaited<ReturnType<typeof runItems>>;
+	try {
+		pool = await runItems(operation, {
+			itemCount: items.length,
+			parallelRequests,
+			continueOnFail,
+			item: (index) => scopes[index],
+			execute: async (item) => {
+				const entry = prepared[item.index];
+				if ('error' in entry) throw entry.error;
+				return await operation.execute(item, run, entry.value);
+			},
+		});
+	} finally {
+		await flushAttempts(this);
+	}
+	const { outcomes, startedIndices, firstFailure } = pool;
 
 	if (firstFailure !== undefined) {
 		const { itemIndex, error } = firstFailure;

@@ -25,8 +25,8 @@ export interface AttemptTarget {
 
 /** Scope `node`: the records never mix with a Remove Duplicates node of the same workflow. */
 const STORE_SCOPE = 'node';
-/** n8n keeps the newest 10,000 records of the node; older ones are dropped first. */
-const STORE_OPTIONS: ICheckProcessedOptions = { mode: 'entries', maxEntries: 10_000 };
+/** n8n keeps the newest 50,000 records of the node (older ones are dropped first): a big batch's own fit. */
+const STORE_OPTIONS: ICheckProcessedOptions = { mode: 'entries', maxEntries: 50_000 };
 
 type Remembered = { fate: 'sent'; envelope?: ImEnvelope } | { fate: 'lost'; lost: LostAnswer };
 
@@ -36,6 +36,17 @@ const THIS_PROCESS_LIMIT = 10_000;
 
 /** Record writes of one execution, one at a time (n8n's store loses one of two concurrent writes). */
 const storeQueues = new WeakMap<IExecuteFunctions, Promise<unknown>>();
+
+/**
+ * One node run's records, made in one write before any item is sent (recordAttempts): each target's
+ * "seen before", or the store's failure. n8n rewrites the node's whole row on every call, so a call
+ * per item would cost a batch of N items N rewrites of up to 50,000 entries.
+ */
+const recordedBatches = new WeakMap<IExecuteFunctions, Map<string, boolean> | StoreUnavailable>();
+/** Records proven untouched, removed in one write when the node run ends (flushAttempts). */
+const pendingRemovals = new WeakMap<IExecuteFunctions, Map<string, boolean>>();
+/** The batch's records whose item started (recallAttempt); the others were never sent. */
+const startedKeys = new WeakMap<IExecuteFunctions, Set<string>>();
 
 export interface Recalled {
 	memory: Memory;
@@ -71,8 +82,16 @@ export async function recallAttempt(
 	if (earlier?.fate === 'lost')
 		return { memory: 'thisExecutionLost', lost: earlier.lost, recorded: false };
 	if (!across.acrossRuns) return { memory: 'none', recorded: false };
-	const seenBefore = await inStoreQueue(context, async () => await recordInStore(context, attempt));
+	const batch = recordedBatches.get(context);
+	const batched = batch instanceof Map ? batch.get(storeKey(attempt)) : undefined;
+	if (batch instanceof StoreUnavailable) return batch;
+	startedKeys.get(context)?.add(storeKey(attempt));
+	const seenBefore =
+		batched ??
+		(await inStoreQueue(context, async () => await recordInStore(context, [storeKey(attempt)])));
 	if (seenBefore instanceof StoreUnavailable) return seenBefore;
+	// Recorded once: a second item of the batch for the same target relies on this process's memory.
+	if (batch instanceof Map) batch.set(storeKey(attempt), true);
 	return {
 		memory: seenBefore && !across.ignoreEarlierRuns ? 'earlierRun' : 'none',
 		recorded: !seenBefore,
@@ -92,9 +111,59 @@ export async function settleAttempt<TResult extends ImResultBase, TState>(
 		remember(context, attempt, { fate: 'sent', envelope: result.earlier ?? recalled.envelope });
 	} else if (result.outcome === 'lost')
 		remember(context, attempt, { fate: 'lost', lost: result.lost });
-	if (recalled.recorded && leftUntouched(result.outcome)) {
+	const key = storeKey(attempt);
+	const untouched = leftUntouched(result.outcome);
+	const batch = pendingRemovals.get(context);
+	if (batch) {
+		// Removed at the end only if every item of the batch for this target left it untouched.
+		if (recalled.recorded || batch.has(key)) batch.set(key, (batch.get(key) ?? true) && untouched);
+		// A later item for this target may send it: it holds the record now.
+		if (untouched && recalled.recorded)
+			(recordedBatches.get(context) as Map<string, boolean>)?.set(key, false);
+		else if (!untouched) batch.set(key, false);
+	} else if (recalled.recorded && untouched) {
 		// Proof that nothing of this request was carried out: a later run may send it.
-		await inStoreQueue(context, async () => await removeFromStore(context, attempt));
+		await inStoreQueue(context, async () => await removeFromStore(context, [key]));
+	}
+}
+
+/**
+ * Records, in one write, every target the node run is about to send that this execution has not sent
+ * before; the items' recallAttempt then reads the answer. Removals wait for flushAttempts.
+ */
+export async function recordAttempts(
+	context: IExecuteFunctions,
+	attempts: AttemptTarget[],
+): Promise<void> {
+	pendingRemovals.set(context, new Map());
+	startedKeys.set(context, new Set());
+	const keys = [
+		...new Set(
+			attempts.filter((attempt) => !thisProcess.has(processKey(context, attempt))).map(storeKey),
+		),
+	];
+	if (keys.length === 0) return;
+	const seen = await inStoreQueue(context, async () => await recordKeys(context, keys));
+	recordedBatches.set(context, seen);
+}
+
+/** Removes, in one write, the records of this node run's requests proven untouched. */
+export async function flushAttempts(context: IExecuteFunctions): Promise<void> {
+	const fates = pendingRemovals.get(context) ?? new Map<string, boolean>();
+	const removals = [...fates].filter(([, untouched]) => untouched).map(([key]) => key);
+	const batch = recordedBatches.get(context);
+	const started = startedKeys.get(context) ?? new Set<string>();
+	// Recorded for an item that never started (the batch stopped first): nothing was sent for it.
+	if (batch instanceof Map) {
+		for (const [key, seenBefore] of batch) {
+			if (!seenBefore && !started.has(key) && !fates.has(key)) removals.push(key);
+		}
+	}
+	pendingRemovals.delete(context);
+	recordedBatches.delete(context);
+	startedKeys.delete(context);
+	if (removals.length > 0) {
+		await inStoreQueue(context, async () => await removeFromStore(context, removals));
 	}
 }
 
@@ -115,17 +184,26 @@ function remember(
 /** True when the store already held the record (an earlier execution may have sent it). */
 async function recordInStore(
 	context: IExecuteFunctions,
-	attempt: AttemptTarget,
+	keys: string[],
 ): Promise<boolean | StoreUnavailable> {
-	const key = storeKey(attempt);
+	const seen = await recordKeys(context, keys);
+	return seen instanceof StoreUnavailable ? seen : seen.get(keys[0]) === true;
+}
+
+/** Each key's "the store held it already", for keys recorded in one write. */
+async function recordKeys(
+	context: IExecuteFunctions,
+	keys: string[],
+): Promise<Map<string, boolean> | StoreUnavailable> {
 	for (let tries = 1; ; tries++) {
 		try {
 			const answer = await context.helpers.checkProcessedAndRecord(
-				[key],
+				keys,
 				STORE_SCOPE,
 				STORE_OPTIONS,
 			);
-			return answer.processed.includes(key);
+			const processed = new Set(answer.processed.map(String));
+			return new Map(keys.map((key) => [key, processed.has(key)]));
 		} catch (error) {
 			// The first record of a node races another process's first record (a unique-key conflict):
 			// the row exists now, so once more reads it.
@@ -134,11 +212,11 @@ async function recordInStore(
 	}
 }
 
-async function removeFromStore(context: IExecuteFunctions, attempt: AttemptTarget): Promise<void> {
+async function removeFromStore(context: IExecuteFunctions, keys: string[]): Promise<void> {
 	try {
-		await context.helpers.removeProcessed([storeKey(attempt)], STORE_SCOPE, STORE_OPTIONS);
+		await context.helpers.removeProcessed(keys, STORE_SCOPE, STORE_OPTIONS);
 	} catch {
-		// The record stays: a later run reads the state first or asks the operator; never unsafe.
+		// The records stay: a later run reads the state first or asks the operator; never unsafe.
 	}
 }
 

@@ -12,6 +12,7 @@ import { intellectMoneyApiRequest } from '../../../../shared/transport/request';
 import type { ExecutePayoutOutput } from '../../outputs';
 import { inferenceError } from '../../../../shared/inferences/error';
 import { lostError, outcomeError } from '../../atMostOnce/errors';
+import type { AttemptTarget } from '../../atMostOnce/memory';
 import { sendAtMostOnce } from '../../atMostOnce/send';
 import { validatePayoutOperationId } from '../../validation/identifiers';
 import { optionsCollection, sendAfterEarlierRunOption } from '../common/descriptions';
@@ -78,6 +79,12 @@ export async function prepare(item: ItemScope, run: RunScope) {
 	return { payoutOperationId, options, settings, wait, testMode };
 }
 
+/** The payout an execute is remembered under across runs (atMostOnce/memory.ts). */
+export function attempt(prepared: unknown): AttemptTarget {
+	const { payoutOperationId } = prepared as Awaited<ReturnType<typeof prepare>>;
+	return { operation: 'executePayout', target: payoutOperationId };
+}
+
 export async function execute(
 	_item: ItemScope,
 	run: RunScope,
@@ -115,8 +122,7 @@ export async function execute(
 		},
 		attempt: {
 			context: run.node,
-			operation: 'executePayout',
-			target: payoutOperationId,
+			...attempt(prepared),
 			acrossRuns: true,
 			ignoreEarlierRuns: options.sendAfterEarlierRun === true,
 		},

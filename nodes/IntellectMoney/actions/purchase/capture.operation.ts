@@ -11,11 +11,16 @@ import { inferenceError } from '../../../../shared/inferences/error';
 import { outcomeError } from '../../atMostOnce/errors';
 import { ItemError } from '../../errors';
 import { validateMaxAmount } from '../../validation/money';
-import { maxAmountOption, merchantReceiptOption, optionsCollection } from '../common/descriptions';
+import {
+	maxAmountOption,
+	merchantReceiptOption,
+	optionsCollection,
+	sendAfterEarlierRunOption,
+} from '../common/descriptions';
 import type { ItemScope, RunScope } from '../scope';
 import { lookUpInvoice } from './invoiceLookup';
 import { purchaseActionOutput } from './output';
-import { readPurchaseRequest, sendPurchaseAction } from './purchaseFlow';
+import { purchaseAttempt, readPurchaseRequest, sendPurchaseAction } from './purchaseFlow';
 import type { PurchaseActionOptions, PurchaseActionPolicy } from './purchaseFlow';
 import { purchaseConcurrencyKey, purchaseTargetProperties } from './target';
 
@@ -28,6 +33,7 @@ const properties: INodeProperties[] = [
 		merchantReceiptOption(
 			'when the shop fiscalises through IntellectMoney and the receipt changes with this capture',
 		),
+		sendAfterEarlierRunOption('the capture'),
 	),
 ];
 
@@ -43,11 +49,12 @@ const policy: PurchaseActionPolicy = {
 	// amount was transferred.
 	classify: (state) => (state === 'paid' ? 'done' : state === 'held' ? 'pending' : 'other'),
 	// purchaseToPaid acts only on a held invoice (docs/intellectmoney-api.md §2.1: "по захолдированному
-	// СКО"), so a re-run's capture of a captured invoice is refused by IntellectMoney's published rule,
-	// and a held notification's repeat must reach it (it ends alreadyDone): no read first, no record
-	// across runs. Within one execution a capture is still sent at most once (atMostOnce/memory.ts).
+	// СКО"), so a first capture needs no read first: IntellectMoney's refusal of a Created or Refund
+	// invoice says why. But the node does not rely on IntellectMoney refusing a repeat: a capture is
+	// recorded across runs, so a re-run (or a repeated held notification) reads the invoice (Paid →
+	// alreadyDone) or, when it cannot tell, sends nothing.
 	readFirst: false,
-	acrossRuns: false,
+	acrossRuns: true,
 };
 
 interface CaptureOptions extends PurchaseActionOptions {
@@ -76,6 +83,9 @@ export async function execute(
 }
 
 export const concurrencyKey = purchaseConcurrencyKey;
+
+export const attempt = (prepared: unknown) =>
+	purchaseAttempt(policy, (prepared as Awaited<ReturnType<typeof prepare>>).request);
 
 /**
  * Refuses, before anything moves, to capture an invoice that holds more than `maxAmount`: checked

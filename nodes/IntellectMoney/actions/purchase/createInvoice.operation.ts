@@ -11,6 +11,7 @@ import { ENDPOINTS } from '../../../../shared/signature';
 import { refusalError, refusedParameter } from '../../../../shared/transport/refusal';
 import { intellectMoneyApiRequest } from '../../../../shared/transport/request';
 import { lostError, outcomeError } from '../../atMostOnce/errors';
+import type { AttemptTarget } from '../../atMostOnce/memory';
 import { sendAtMostOnce } from '../../atMostOnce/send';
 import { ItemError } from '../../errors';
 import type { CreateInvoiceOutput } from '../../outputs';
@@ -249,6 +250,12 @@ export async function prepare(item: ItemScope, run: RunScope) {
 
 type PreparedInvoice = Awaited<ReturnType<typeof prepare>>;
 
+/** The order an invoice is remembered under across runs (atMostOnce/memory.ts). */
+export function attempt(prepared: unknown): AttemptTarget {
+	const { eshopId, orderId } = prepared as PreparedInvoice;
+	return { operation: 'createInvoice', target: `${eshopId}:order:${orderId}` };
+}
+
 export async function execute(
 	_item: ItemScope,
 	run: RunScope,
@@ -278,8 +285,7 @@ export async function execute(
 			await intellectMoneyApiRequest(run.node, ENDPOINTS.createInvoice, body, settings),
 		attempt: {
 			context: run.node,
-			operation: 'createInvoice',
-			target: `${eshopId}:order:${orderId}`,
+			...attempt(prepared),
 			acrossRuns: true,
 			ignoreEarlierRuns: options.sendAfterEarlierRun === true,
 		},

@@ -12,6 +12,7 @@ import { intellectMoneyApiRequest } from '../../../../shared/transport/request';
 import type { RequestSettings } from '../../../../shared/transport/request';
 import { sendAtMostOnce } from '../../atMostOnce/send';
 import type { StateReading } from '../../atMostOnce/send';
+import type { AttemptTarget } from '../../atMostOnce/memory';
 import { inferenceError } from '../../../../shared/inferences/error';
 import { lostError, outcomeError } from '../../atMostOnce/errors';
 import { validateMerchantReceipt } from '../../validation/receipt';
@@ -95,6 +96,16 @@ export type PurchaseActionResult =
 	| { envelope: ImEnvelope<ImPurchaseActionData>; alreadyDone?: undefined }
 	| { alreadyDone: FoundInvoice | undefined; envelope?: undefined };
 
+/** The target an action is remembered under: its invoice as the item named it. */
+export function purchaseAttempt(
+	policy: PurchaseActionPolicy,
+	request: PurchaseActionRequest,
+): AttemptTarget {
+	const { invoiceId, orderId } = request.target;
+	const named = invoiceId !== undefined ? `invoice:${invoiceId}` : `order:${orderId ?? ''}`;
+	return { operation: policy.action, target: `${request.shop.eshopId}:${named}` };
+}
+
 /** Sends the action at most once; IntellectMoney's answer or the proof it was done, else the error. */
 export async function sendPurchaseAction(
 	run: RunScope,
@@ -106,8 +117,6 @@ export async function sendPurchaseAction(
 	const node = run.node.getNode();
 	// Only an invoice named by Invoice ID can be read, and only with Login and Password.
 	const canRead = invoiceId !== undefined && shop.hasLogin;
-	const targetKey =
-		invoiceId !== undefined ? `invoice:${invoiceId}` : `order:${target.orderId ?? ''}`;
 
 	const result = await sendAtMostOnce<ImPurchaseActionData, FoundInvoice>({
 		policy: { canRead, readFirst: policy.readFirst, renewsToken: false },
@@ -117,8 +126,7 @@ export async function sendPurchaseAction(
 			: undefined,
 		attempt: {
 			context: run.node,
-			operation: policy.action,
-			target: `${shop.eshopId}:${targetKey}`,
+			...purchaseAttempt(policy, request),
 			acrossRuns: policy.acrossRuns,
 			ignoreEarlierRuns: options.sendAfterEarlierRun === true,
 		},

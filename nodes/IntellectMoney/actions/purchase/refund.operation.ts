@@ -19,7 +19,7 @@ import {
 } from '../common/descriptions';
 import type { ItemScope, RunScope } from '../scope';
 import { purchaseActionOutput } from './output';
-import { readPurchaseRequest, sendPurchaseAction } from './purchaseFlow';
+import { purchaseAttempt, readPurchaseRequest, sendPurchaseAction } from './purchaseFlow';
 import type { PurchaseActionPolicy } from './purchaseFlow';
 import { purchaseConcurrencyKey, purchaseTargetProperties } from './target';
 
@@ -71,3 +71,6 @@ export async function execute(
 }
 
 export const concurrencyKey = purchaseConcurrencyKey;
+
+export const attempt = (prepared: unknown) =>
+	purchaseAttempt(policy, prepared as Awaited<ReturnType<typeof prepare>>);
