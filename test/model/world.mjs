@@ -126,7 +126,9 @@ export async function startWorld(world) {
 			const first = capture
 				? now === 'Held'
 				: ['Created', 'Held', 'Paid'].includes(now) && inv.refunds === 0;
-			const again = world.repeat === 'carriedOut' && (capture ? inv.captures > 0 : inv.refunds > 0);
+			// A capture acts only on a held invoice (docs/intellectmoney-api.md §2.1, published): a repeat of
+			// a captured one is refused in every world. A second refund has no published rule: both answers.
+			const again = world.repeat === 'carriedOut' && !capture && inv.refunds > 0;
 			if (!first && !again) {
 				const body = refusal(5, 'Операция невозможна в текущем состоянии счёта');
 				return { body, carriedOut: false, target: key };

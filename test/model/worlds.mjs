@@ -4,8 +4,9 @@
  * schedule draws for every request. Pure data (fast-check arbitraries in arbitraries.mjs).
  *
  * Unknowns (docs/intellectmoney-api.md publishes no rule for any of them):
- * - repeat: a second capture / release-refund / executeOperation of the same target is refused, or
- *   carried out again (money moves twice);
+ * - repeat: a second release-refund / executeOperation of the same target is refused, or carried out
+ *   again (money moves twice); a second capture is always refused: purchaseToPaid acts only on a held
+ *   invoice (§2.1, published), and the world's own state is Paid after a capture, whatever it shows;
  * - createRepeat: createInvoice for an Order ID that has an invoice creates a second one, or is refused
  *   (the shop option "accept only a unique purchase number");
  * - showAfterMs: a carried-out request shows in the state after 0 s, after 5 s, or never within the

@@ -6,7 +6,7 @@
  * here, and only here (errors.ts).
  */
 import { NodeOperationError } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { flushAttempts, recordAttempts } from '../atMostOnce/memory';
 import { errorForItem } from '../errors';
@@ -106,17 +106,29 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		const { itemIndex, error } = firstFailure;
 		const later = startedIndices.filter((started) => started > itemIndex).sort((a, b) => a - b);
 		const done = operation.prepare ? doneBefore(outcomes, itemIndex) : [];
-		if (done.length > 0 && later.length === 0) {
-			// n8n shows only this error and drops the other items' output: say which ones moved money.
-			throw errorForItem(node, error, itemIndex, {
-				description: `Item${done.length === 1 ? '' : 's'} ${done.join(', ')} ${done.length === 1 ? 'was' : 'were'} carried out before this failure; n8n does not show ${done.length === 1 ? 'its' : 'their'} output. Retry On Fail, or a re-run, does not send ${done.length === 1 ? 'it' : 'them'} again (they come out with alreadyDone, or as an error where an earlier run's request cannot be confirmed).`,
-			});
+		// n8n shows only this error and drops the other items' output: say which ones moved money.
+		const doneWords =
+			done.length === 0
+				? ''
+				: `Item${done.length === 1 ? '' : 's'} ${done.join(', ')} ${done.length === 1 ? 'was' : 'were'} carried out before this failure; n8n does not show ${done.length === 1 ? 'its' : 'their'} output. Retry On Fail, or a re-run, does not send ${done.length === 1 ? 'it' : 'them'} again (they come out with alreadyDone, or as an error where an earlier run's request cannot be confirmed).`;
+		if (later.length === 0) {
+			throw errorForItem(node, error, itemIndex, doneWords ? { description: doneWords } : {});
 		}
-		if (later.length === 0) throw errorForItem(node, error, itemIndex);
 		// Items after the failed one were already on their way: n8n shows only this error, so say so.
+		const laterDone = done.filter((entry) => Number.parseInt(entry, 10) > itemIndex);
+		const laterWords = later
+			.filter((index) => !laterDone.some((entry) => Number.parseInt(entry, 10) === index))
+			.map((index) => {
+				const entry = prepared[index];
+				const target =
+					operation.attempt && 'value' in entry ? operation.attempt(entry.value).target : '';
+				return target ? `${index} (${targetWords(target)})` : String(index);
+			})
+			.join(', ');
 		throw errorForItem(node, error, itemIndex, {
 			message: ` (Parallel Requests: ${later.length} later item${later.length === 1 ? ' was' : 's were'} sent alongside and may have been processed)`,
-			description: `With Parallel Requests ${parallelRequests}, item${later.length === 1 ? '' : 's'} ${later.join(', ')} started before this failure was known and may have moved money: check their state before running the batch again (a repeated capture or payout is never done twice).`,
+			description:
+				`${doneWords} With Parallel Requests ${parallelRequests}, ${laterWords ? `item${laterWords.includes(',') ? 's' : ''} ${laterWords} started before this failure was known and may have moved money: ` : ''}check their state before running the batch again.`.trim(),
 		});
 	}
 
@@ -160,14 +172,35 @@ async function prepareItems(
 	return prepared;
 }
 
-/** The items before `itemIndex` that were answered (their output is lost when the execution fails). */
+/**
+ * The items before `itemIndex` that were answered (their output is lost when the execution fails),
+ * each with the target its output names: "0 (invoice 3000000001)".
+ */
 function doneBefore(
 	outcomes: Array<{ json: unknown } | { error: unknown } | undefined>,
 	itemIndex: number,
-): number[] {
-	const done: number[] = [];
+): string[] {
+	const done: string[] = [];
 	outcomes.forEach((outcome, index) => {
-		if (index !== itemIndex && outcome !== undefined && 'json' in outcome) done.push(index);
+		if (index === itemIndex || outcome === undefined || !('json' in outcome)) return;
+		const json = (Array.isArray(outcome.json) ? outcome.json[0] : outcome.json) as
+			| IDataObject
+			| undefined;
+		const names = [
+			json?.invoiceId ? `invoice ${String(json.invoiceId)}` : '',
+			json?.orderId ? `Order ID ${String(json.orderId)}` : '',
+			json?.payoutOperationId ? `payout ${String(json.payoutOperationId)}` : '',
+		].filter(Boolean);
+		done.push(names.length > 0 ? `${index} (${names.join(', ')})` : String(index));
 	});
 	return done;
+}
+
+/** A remembered target in the operator's words: "450000:order:A-1" → "Order ID A-1". */
+function targetWords(target: string): string {
+	const [, kind, ...rest] = target.split(':');
+	const id = rest.join(':');
+	if (kind === 'order') return `Order ID ${id}`;
+	if (kind === 'invoice') return `invoice ${id}`;
+	return `payout ${target}`;
 }

@@ -45,6 +45,8 @@ const storeQueues = new WeakMap<IExecuteFunctions, Promise<unknown>>();
 const recordedBatches = new WeakMap<IExecuteFunctions, Map<string, boolean> | StoreUnavailable>();
 /** Records proven untouched, removed in one write when the node run ends (flushAttempts). */
 const pendingRemovals = new WeakMap<IExecuteFunctions, Map<string, boolean>>();
+/** Other names of targets this node run moved (an invoice by its Order ID), recorded at the end. */
+const pendingAliases = new WeakMap<IExecuteFunctions, string[]>();
 /** The batch's records whose item started (recallAttempt); the others were never sent. */
 const startedKeys = new WeakMap<IExecuteFunctions, Set<string>>();
 
@@ -128,6 +130,22 @@ export async function settleAttempt<TResult extends ImResultBase, TState>(
 }
 
 /**
+ * Remembers a target this attempt moved under its other names too (an invoice named by Order ID is
+ * also invoice N: a later run naming it either way finds the record).
+ */
+export async function rememberAliases(
+	context: IExecuteFunctions,
+	aliases: AttemptTarget[],
+): Promise<void> {
+	for (const alias of aliases) remember(context, alias, { fate: 'sent' });
+	const keys = aliases.map(storeKey);
+	const pending = pendingAliases.get(context);
+	if (pending) pending.push(...keys);
+	else if (keys.length > 0)
+		await inStoreQueue(context, async () => await recordKeys(context, keys));
+}
+
+/**
  * Records, in one write, every target the node run is about to send that this execution has not sent
  * before; the items' recallAttempt then reads the answer. Removals wait for flushAttempts.
  */
@@ -136,6 +154,7 @@ export async function recordAttempts(
 	attempts: AttemptTarget[],
 ): Promise<void> {
 	pendingRemovals.set(context, new Map());
+	pendingAliases.set(context, []);
 	startedKeys.set(context, new Set());
 	const keys = [
 		...new Set(
@@ -159,9 +178,13 @@ export async function flushAttempts(context: IExecuteFunctions): Promise<void> {
 			if (!seenBefore && !started.has(key) && !fates.has(key)) removals.push(key);
 		}
 	}
+	const aliases = pendingAliases.get(context) ?? [];
 	pendingRemovals.delete(context);
+	pendingAliases.delete(context);
 	recordedBatches.delete(context);
 	startedKeys.delete(context);
+	if (aliases.length > 0)
+		await inStoreQueue(context, async () => await recordKeys(context, aliases));
 	if (removals.length > 0) {
 		await inStoreQueue(context, async () => await removeFromStore(context, removals));
 	}

@@ -3,8 +3,8 @@
  * docs/intellectmoney-api.md §2.3). Creates a payout operation to a card or, by phone, through SBP; nothing is paid until Payout →
  * Execute sends it (wiki/88768545: create → execute → getOperationState).
  */
-import { updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, INodeProperties, JsonObject } from 'n8n-workflow';
 
 import type { ImPayoutOperationData } from '../../../../shared/api';
 import { ENDPOINTS } from '../../../../shared/signature';
@@ -195,6 +195,14 @@ export async function execute(
 	);
 	throwIfRefused(run.node.getNode(), envelope, ENDPOINTS.createPayout, body);
 	const payoutOperationId = envelope.Result?.PayoutOperationId ?? '';
+	if (payoutOperationId === '' && envelope.OperationState?.Code !== 1) {
+		// No operation to execute: an item without its id would send Execute nothing to act on.
+		throw new NodeApiError(run.node.getNode(), { message: 'no PayoutOperationId' } as JsonObject, {
+			message: 'IntellectMoney answered the payout creation without a PayoutOperationId',
+			description:
+				'The payout may or may not have been created: check the payouts in the IntellectMoney cabinet before running this again. A created payout moves no money until it is executed.',
+		});
+	}
 	const output: CreatePayoutOutput = {
 		...payoutOutput(envelope, payoutOperationId, {
 			includeRaw: options.includeRaw === true,

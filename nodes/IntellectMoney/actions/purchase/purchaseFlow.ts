@@ -12,6 +12,7 @@ import { intellectMoneyApiRequest } from '../../../../shared/transport/request';
 import type { RequestSettings } from '../../../../shared/transport/request';
 import { sendAtMostOnce } from '../../atMostOnce/send';
 import type { StateReading } from '../../atMostOnce/send';
+import { rememberAliases } from '../../atMostOnce/memory';
 import type { AttemptTarget } from '../../atMostOnce/memory';
 import { inferenceError } from '../../../../shared/inferences/error';
 import { lostError, outcomeError } from '../../atMostOnce/errors';
@@ -106,6 +107,26 @@ export function purchaseAttempt(
 	return { operation: policy.action, target: `${request.shop.eshopId}:${named}` };
 }
 
+/** The invoice's other name in IntellectMoney's answer: its Order ID, or its Invoice ID. */
+function aliasesOf(
+	policy: PurchaseActionPolicy,
+	request: PurchaseActionRequest,
+	answered: { InvoiceId?: unknown; OrderId?: unknown } | null | undefined,
+): AttemptTarget[] {
+	if (!policy.acrossRuns || !answered) return [];
+	const { invoiceId, orderId } = request.target;
+	const eshop = request.shop.eshopId;
+	const other =
+		invoiceId !== undefined
+			? typeof answered.OrderId === 'string' && answered.OrderId !== ''
+				? `order:${answered.OrderId}`
+				: undefined
+			: answered.InvoiceId !== undefined && answered.InvoiceId !== null && orderId !== undefined
+				? `invoice:${String(answered.InvoiceId)}`
+				: undefined;
+	return other ? [{ operation: policy.action, target: `${eshop}:${other}` }] : [];
+}
+
 /** Sends the action at most once; IntellectMoney's answer or the proof it was done, else the error. */
 export async function sendPurchaseAction(
 	run: RunScope,
@@ -134,8 +155,13 @@ export async function sendPurchaseAction(
 
 	switch (result.outcome) {
 		case 'sent':
+			await rememberAliases(run.node, aliasesOf(policy, request, result.envelope.Result));
 			return { envelope: result.envelope };
 		case 'alreadyDone':
+			await rememberAliases(
+				run.node,
+				aliasesOf(policy, request, { OrderId: result.state?.invoice.PurchaseOrderId }),
+			);
 			return { alreadyDone: result.state };
 		case 'refused': {
 			const note = refusalNote(
