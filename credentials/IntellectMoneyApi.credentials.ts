@@ -26,7 +26,7 @@ export class UnsignedRequestError extends Error {
  * The node builds the body from non-secret fields; this adds `Authorization`, the SHA-256 `Sign`
  * header, the MD5 body `Hash`/`PurchaseHash` (when the shop has a secret key), Login and Password for
  * the user-token request, and serializes the body as a form, so the signed values are the bytes sent.
- * Form encoding is what both original doc pages send (seeds/000 and seeds/004 code samples).
+ * Form encoding is what both original doc pages send (the code samples of docs/intellectmoney-api.md §2.1 and §2.3).
  *
  * It also makes sure the signed request goes nowhere else: the Base URL must pass the policy in
  * shared/baseUrl.ts (checked before any secret is added), redirects are never followed (a 307 would
@@ -64,7 +64,7 @@ export async function signIntellectMoneyRequest(
 	if (shopSecretKey !== '') {
 		const hash = computeHash(endpoint, body, shopSecretKey);
 		if (hash !== undefined) body.Hash = hash;
-		// seeds/004: purchaseToPaid's PurchaseHash has Hash's formula; createInvoice's is shorter (docs/intellectmoney-api.md §2.1).
+		// docs/intellectmoney-api.md §2.1: purchaseToPaid's PurchaseHash has Hash's formula; createInvoice's is shorter (docs/intellectmoney-api.md §2.1).
 		const purchaseHash = computeHash(endpoint, body, shopSecretKey, 'purchaseHash');
 		if (purchaseHash !== undefined) body.PurchaseHash = purchaseHash;
 	}

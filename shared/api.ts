@@ -34,7 +34,7 @@ export interface ImPurchaseActionData extends ImResultBase {
 	OrderId?: string;
 }
 
-/** `PayoutOperationData` (seeds/000): only `InProcess` and `Failed` states are published. */
+/** `PayoutOperationData` (docs/intellectmoney-api.md §2.3): only `InProcess` and `Failed` states are published. */
 export interface ImPayoutOperationData extends ImResultBase {
 	PayoutOperationId?: string;
 	PayoutOperationState?: string;

@@ -18,7 +18,7 @@ export interface IntellectMoneyCredentialData {
 	testMode?: boolean;
 }
 
-/** The shop number: up to 6 digits (seeds/004: EshopId, INT, max 6). */
+/** The shop number: up to 6 digits (docs/intellectmoney-api.md §2.1: EshopId, INT, max 6). */
 const ESHOP_ID = /^\d{1,6}$/;
 
 /** The credential's Eshop ID, trimmed, when it is a shop number; otherwise undefined. */

@@ -71,7 +71,7 @@ const createInvoiceSegments: SignedSegment[] = [
  * refuses to send a request it cannot sign.
  */
 export const SIGNED_FIELDS: Record<IntellectMoneyEndpoint, EndpointSignature> = {
-	// seeds/004 (purchaseToPaid): Sign = EshopId::OrderId::ToPaid::SignSecretKey, and Hash/PurchaseHash =
+	// docs/intellectmoney-api.md §2.1 (purchaseToPaid): Sign = EshopId::OrderId::ToPaid::SignSecretKey, and Hash/PurchaseHash =
 	// EshopId::OrderId::ToPaid::SecretKey. `ToPaid` is the literal action name: purchaseToRefund has the
 	// literal `Refund` in the same slot, and the legacy hold form posted action=ToPaid (docs/intellectmoney-api.md §0).
 	'merchant/purchaseToPaid': {
@@ -109,7 +109,7 @@ export const SIGNED_FIELDS: Record<IntellectMoneyEndpoint, EndpointSignature> = 
 			'EshopId',
 		],
 	},
-	// seeds/000 (executeOperation): Sign = UserToken::PayoutOperationId::SignSecretKey. No body hash.
+	// docs/intellectmoney-api.md §2.3 (executeOperation): Sign = UserToken::PayoutOperationId::SignSecretKey. No body hash.
 	'personal/payout/executeOperation': { sign: ['UserToken', 'PayoutOperationId'] },
 	// getUserToken's Sign is not published. The one client that signs it uses `::Login::Password::::key`
 	// (Magomedov-Magomed/python-intellectmoney, docs/intellectmoney-api.md §2.2, inference); other clients send no Sign,

@@ -16,9 +16,10 @@ import { PROJECT_ROOT } from '../paths.mjs';
 
 /**
  * The size budget of the tarball (bytes, 1 kB = 1000 B); docs/development.md (Verification) states the same
- * figures. Set with the operator's README (17 kB; the one before was 138 kB): 70.8 kB packed, 287 kB unpacked.
+ * figures. 2026-12-07: 98.3 kB packed, 397 kB unpacked with the operator's README (19 kB), Check Setup and the
+ * at-most-once core; 113.8 kB and 408 kB before, with the 138 kB README.
  */
-export const SIZE_BUDGET = { packedBytes: 95_000, unpackedBytes: 400_000 };
+export const SIZE_BUDGET = { packedBytes: 110_000, unpackedBytes: 450_000 };
 
 /**
  * npm lifecycle scripts that run on install, pack or publish. n8n's lint rule

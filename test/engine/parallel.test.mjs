@@ -388,7 +388,11 @@ describe('failures', () => {
 		const error = /** @type {any} */ (result.nodeError('IntellectMoney'));
 		expect(error.message).toMatch(/^[A-Z][^.]+\. IntellectMoney says: .*\[item 2\]/);
 		expect(error.message).toMatch(/7 later items were sent alongside and may have been processed/);
-		expect(error.description).toMatch(/items 3, 4, 5, 6, 7, 8, 9 started before this failure/);
+		// The items carried out are named with their invoices; item 5, refused, moved nothing.
+		expect(error.description).toMatch(
+			/Items 0 \(invoice \d+, Order ID [^)]+\), 1 \(.+\), 3 \(.+\), 4 \(.+\), 6 \(.+\), 7 \(.+\), 8 \(.+\), 9 \(.+\) were carried out before this failure/,
+		);
+		expect(error.description).not.toMatch(/item 5 /);
 		// The ten first items were sent; none after the first refusal came back.
 		expect(h.requestsTo(CAPTURE)).toHaveLength(10);
 		const ledger = h.sandbox.ledger().captures;

@@ -9,7 +9,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { flushAttempts, recordAttempts } from '../atMostOnce/memory';
-import { errorForItem } from '../errors';
+import { errorForItem, outcomeOf } from '../errors';
 import type { ItemError } from '../errors';
 import { parallelRequests as readParallelRequests } from './common/options';
 import { runItems } from './itemPool';
@@ -118,6 +118,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		const laterDone = done.filter((entry) => Number.parseInt(entry, 10) > itemIndex);
 		const laterWords = later
 			.filter((index) => !laterDone.some((entry) => Number.parseInt(entry, 10) === index))
+			.filter((index) => !provedUntouched(outcomes[index]))
 			.map((index) => {
 				const entry = prepared[index];
 				const target =
@@ -203,4 +204,11 @@ function targetWords(target: string): string {
 	if (kind === 'order') return `Order ID ${id}`;
 	if (kind === 'invoice') return `invoice ${id}`;
 	return `payout ${target}`;
+}
+
+/** An item whose error proves its request moved nothing (refused, never sent, bad input). */
+function provedUntouched(outcome: { json: unknown } | { error: unknown } | undefined): boolean {
+	if (outcome === undefined || !('error' in outcome)) return false;
+	const kind = outcomeOf(outcome.error);
+	return kind !== undefined && kind !== 'lost';
 }

@@ -14,13 +14,13 @@ function fail(message: string, description: string): never {
 	throw new ItemError(message, description);
 }
 
-/** The shop's purchase number (seeds/004: OrderId, at most 50 characters). */
+/** The shop's purchase number (docs/intellectmoney-api.md §2.1: OrderId, at most 50 characters). */
 export function validateOrderId(value: unknown): string {
 	return requireSignedText(value, 'Order ID', 50);
 }
 
 /**
- * IntellectMoney's invoice number (seeds/004: InvoiceId `3xxxxxxxxx`). `orHint` is what else the
+ * IntellectMoney's invoice number (docs/intellectmoney-api.md §2.1: InvoiceId `3xxxxxxxxx`). `orHint` is what else the
  * operation can take, for operations that offer Identify By.
  */
 export function validateInvoiceId(value: unknown, orHint = ''): string {
@@ -34,7 +34,7 @@ export function validateInvoiceId(value: unknown, orHint = ''): string {
 	return invoiceId;
 }
 
-/** A payout operation id (seeds/000: PayoutOperationId, guid). */
+/** A payout operation id (docs/intellectmoney-api.md §2.3: PayoutOperationId, guid). */
 export function validatePayoutOperationId(value: unknown): string {
 	const id = requireText(value, 'Payout Operation ID', 36);
 	if (!GUID.test(id)) {

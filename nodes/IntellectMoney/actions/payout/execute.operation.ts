@@ -1,5 +1,5 @@
 /**
- * Payout → Execute: `POST personal/payout/executeOperation` (seeds/000_a67578c069aa1be9.txt).
+ * Payout → Execute: `POST personal/payout/executeOperation` (docs/intellectmoney-api.md §2.3).
  * Sends a created payout operation to processing; optionally waits until it reaches a final state.
  */
 import { updateDisplayOptions } from 'n8n-workflow';

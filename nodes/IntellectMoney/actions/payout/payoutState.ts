@@ -15,7 +15,7 @@ import { operationOutcome } from '../common/outcome';
 import type { RunScope } from '../scope';
 
 /**
- * seeds/000 and wiki/88768545 publish only `InProcess` and `Failed`; `Created` is the state before
+ * docs/intellectmoney-api.md §2.3 and wiki/88768545 publish only `InProcess` and `Failed`; `Created` is the state before
  * Execute. So "still moving" is read narrowly: Created and InProcess. Any other state is final, and
  * `completed` is claimed only for a name that says so; anything else is `other` (still final).
  */
@@ -58,7 +58,7 @@ export function payoutOutput(
 	const { queued, ...outcome } = operationOutcome(envelope, flags.includeRaw, flags.alreadyDone);
 	const payoutState = envelope.Result?.PayoutOperationState ?? null;
 	const status = payoutStatus(payoutState, queued);
-	// seeds/000: a payout the bank refused still answers State 0, with PayoutOperationState "Failed"
+	// docs/intellectmoney-api.md §2.3: a payout the bank refused still answers State 0, with PayoutOperationState "Failed"
 	// and ErrorMessage. It is an output item (not an error) so an IF node can route it.
 	return {
 		payoutOperationId: envelope.Result?.PayoutOperationId ?? payoutOperationId,
@@ -77,7 +77,7 @@ export type PayoutEnvelope = ImEnvelope<ImPayoutOperationData>;
 
 /**
  * The payout as IntellectMoney's getOperationState shows it: `Created` is the one state before
- * Execute (seeds/000 and wiki/88768545 publish only InProcess and Failed after it), so Created =
+ * Execute (docs/intellectmoney-api.md §2.3 and wiki/88768545 publish only InProcess and Failed after it), so Created =
  * pending and any other state = executed. A refused, empty or foreign answer is unknown. Never throws.
  */
 export async function readPayoutState(

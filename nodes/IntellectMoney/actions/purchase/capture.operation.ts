@@ -1,5 +1,5 @@
 /**
- * Purchase → Capture: `POST merchant/purchaseToPaid` (seeds/004, developer.intellectmoney.ru/merchant/api/purchaseToPaid).
+ * Purchase → Capture: `POST merchant/purchaseToPaid` (docs/intellectmoney-api.md §2.1, developer.intellectmoney.ru/merchant/api/purchaseToPaid).
  * Transfers the amount held on an invoice (two-stage payment) to the shop.
  */
 import { updateDisplayOptions } from 'n8n-workflow';

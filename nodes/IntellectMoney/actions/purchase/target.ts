@@ -52,7 +52,7 @@ export function purchaseTargetProperties(verb: string): INodeProperties[] {
 	];
 }
 
-/** The Order ID field (OrderId, seeds/004: at most 50 characters), with what it is for here. */
+/** The Order ID field (OrderId, docs/intellectmoney-api.md §2.1: at most 50 characters), with what it is for here. */
 export function orderIdProperty(description: string): INodeProperties {
 	return {
 		displayName: 'Order ID',
@@ -65,7 +65,7 @@ export function orderIdProperty(description: string): INodeProperties {
 	};
 }
 
-/** The Invoice ID field (InvoiceId, seeds/004: 3xxxxxxxxx), with what it is for here. */
+/** The Invoice ID field (InvoiceId, docs/intellectmoney-api.md §2.1: 3xxxxxxxxx), with what it is for here. */
 export function invoiceIdProperty(description: string): INodeProperties {
 	return {
 		displayName: 'Invoice ID',
