@@ -64,7 +64,8 @@ export async function signIntellectMoneyRequest(
 	if (shopSecretKey !== '') {
 		const hash = computeHash(endpoint, body, shopSecretKey);
 		if (hash !== undefined) body.Hash = hash;
-		// docs/intellectmoney-api.md §2.1: purchaseToPaid's PurchaseHash has Hash's formula; createInvoice's is shorter (docs/intellectmoney-api.md §2.1).
+		// docs/intellectmoney-api.md §2.1: purchaseToPaid's PurchaseHash has Hash's formula; createInvoice's is
+		// shorter (docs/intellectmoney-api.md §2.1).
 		const purchaseHash = computeHash(endpoint, body, shopSecretKey, 'purchaseHash');
 		if (purchaseHash !== undefined) body.PurchaseHash = purchaseHash;
 	}
@@ -232,7 +233,9 @@ export class IntellectMoneyApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: `API access token, issued after the contract together with the Sign Secret Key. Cabinet: ${cabinetApiPage}. Needed unless Test Mode is on.`,
+			description:
+				`API access token, issued after the contract together with the Sign Secret Key. Cabinet: ` +
+				`${cabinetApiPage}. Needed unless Test Mode is on.`,
 		},
 		{
 			displayName: 'Sign Secret Key',
@@ -240,7 +243,9 @@ export class IntellectMoneyApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: `Key for the SHA-256 Sign header (SignSecretKey), issued with the Bearer Token. Cabinet: ${cabinetApiPage}. Needed unless Test Mode is on.`,
+			description:
+				`Key for the SHA-256 Sign header (SignSecretKey), issued with the Bearer Token. Cabinet: ` +
+				`${cabinetApiPage}. Needed unless Test Mode is on.`,
 		},
 		{
 			displayName: 'Shop Secret Key',
@@ -249,7 +254,10 @@ export class IntellectMoneyApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			description:
-				'Key for the MD5 body Hash, and the key the IntellectMoney Trigger checks notifications with: the trigger cannot be published without it. You set it yourself: lk.intellectmoney.ru → Shops → your shop → "Подключение магазина" (Shop connection) tab → Secret key. If the shop has none, leave this empty (the node works, the trigger does not).',
+				'Key for the MD5 body Hash, and the key the IntellectMoney Trigger checks notifications with: ' +
+				'the trigger cannot be published without it. You set it yourself: lk.intellectmoney.ru → Shops ' +
+				'→ your shop → "Подключение магазина" (Shop connection) tab → Secret key. If the shop has none, ' +
+				'leave this empty (the node works, the trigger does not).',
 		},
 		{
 			displayName: 'Login',
@@ -257,7 +265,9 @@ export class IntellectMoneyApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			description:
-				'Login of your IntellectMoney personal cabinet (lk.intellectmoney.ru). Needed for payouts, Get State, Get Many, Get Balance, Maximum Amount, Confirm Invoice ID and the checks that report a repeat as alreadyDone: the node gets a user token with it for each execution.',
+				'Login of your IntellectMoney personal cabinet (lk.intellectmoney.ru). Needed for payouts, Get ' +
+				'State, Get Many, Get Balance, Maximum Amount, Confirm Invoice ID and the checks that report a ' +
+				'repeat as alreadyDone: the node gets a user token with it for each execution.',
 		},
 		{
 			displayName: 'Password',
@@ -266,7 +276,8 @@ export class IntellectMoneyApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			description:
-				'Password of the same personal cabinet login. Needed wherever Login is: payouts, Get State, Get Many, Get Balance, Maximum Amount, Confirm Invoice ID and the repeat checks.',
+				'Password of the same personal cabinet login. Needed wherever Login is: payouts, Get State, Get ' +
+				'Many, Get Balance, Maximum Amount, Confirm Invoice ID and the repeat checks.',
 		},
 		{
 			displayName: 'Test Mode (TST Currency)',
@@ -274,7 +285,9 @@ export class IntellectMoneyApi implements ICredentialType {
 			type: 'boolean',
 			default: false,
 			description:
-				"Whether this credential is for IntellectMoney's test mode: invoices are created in the TST test currency (no real money; Bearer Token and Sign Secret Key may stay empty before your contract), payouts are refused, and every output item says testMode: true",
+				"Whether this credential is for IntellectMoney's test mode: invoices are created in the TST " +
+				'test currency (no real money; Bearer Token and Sign Secret Key may stay empty before your ' +
+				'contract), payouts are refused, and every output item says testMode: true',
 		},
 		{
 			displayName: 'Base URL',

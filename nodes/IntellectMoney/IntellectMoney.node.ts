@@ -30,7 +30,8 @@ export class IntellectMoney implements INodeType {
 		defaultVersion: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
-			'Create invoices with hold, capture, release or refund purchases, list invoices and holds about to expire, read the balance, and create, execute and track payouts with IntellectMoney',
+			'Create invoices with hold, capture, release or refund purchases, list invoices and holds about ' +
+			'to expire, read the balance, and create, execute and track payouts with IntellectMoney',
 		defaults: { name: 'IntellectMoney' },
 		// n8n appends its tracking to the codex link with "?" even after a "#", which breaks the anchor;
 		// a documentationUrl is used as it is (n8n editor, NodeSettings docsUrl).

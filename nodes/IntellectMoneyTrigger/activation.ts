@@ -42,7 +42,8 @@ export async function assertReadyToVerify(context: IHookFunctions): Promise<void
 	if (shopSecretKey === '') {
 		fail(
 			'The IntellectMoney credential has no Shop Secret Key, so notifications cannot be verified',
-			`Without the key anyone could send a fake payment notification. Set a Secret key in ${shopSecretKeyPlace}, and the same value as Shop Secret Key in the credential.`,
+			`Without the key anyone could send a fake payment notification. Set a Secret key in ` +
+				`${shopSecretKeyPlace}, and the same value as Shop Secret Key in the credential.`,
 		);
 	}
 	if (eshopIdOf(eshopId) === undefined) {
@@ -73,7 +74,9 @@ export async function assertReadyToVerify(context: IHookFunctions): Promise<void
 	if (options.confirmInvoiceId && !hasPersonalLogin) {
 		fail(
 			'Confirm Invoice ID needs Login and Password in the IntellectMoney credential',
-			'The invoice number is confirmed through the Personal API, which needs your lk.intellectmoney.ru Login and Password. Fill them in, or turn Confirm Invoice ID off (then capture by the hashed Order ID).',
+			'The invoice number is confirmed through the Personal API, which needs your ' +
+				'lk.intellectmoney.ru Login and Password. Fill them in, or turn Confirm Invoice ID off (then ' +
+				'capture by the hashed Order ID).',
 		);
 	}
 	assertAnswerOkReady(context, options.answerOk);

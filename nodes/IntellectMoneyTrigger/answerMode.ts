@@ -34,19 +34,24 @@ export const answerOkOption: INodeProperties = {
 	type: 'options',
 	default: 'executionCreated',
 	description:
-		'When IntellectMoney gets its OK. Until then it sends the notification again, so answering only once the workflow has done its work means a notification whose execution was lost (e.g. a queue-mode worker that died) is sent again.',
+		'When IntellectMoney gets its OK. Until then it sends the notification again, so answering only ' +
+		'once the workflow has done its work means a notification whose execution was lost (e.g. a ' +
+		'queue-mode worker that died) is sent again.',
 	options: [
 		{
 			name: 'When the Execution Is Created',
 			value: 'executionCreated',
 			description:
-				'The fastest answer; a repeat runs nothing after the trigger. A notification whose execution fails or is lost afterwards is not sent again, so watch the executions list.',
+				'The fastest answer; a repeat runs nothing after the trigger. A notification whose execution ' +
+				'fails or is lost afterwards is not sent again, so watch the executions list.',
 		},
 		{
 			name: 'When Respond to Webhook Answers',
 			value: 'respondToWebhook',
 			description:
-				'End the workflow with a Respond to Webhook node (version 1, Respond With: Text, OK). A failed or lost execution is not answered OK, so IntellectMoney sends the notification again and it runs again; a repeat of one whose execution ended runs nothing after the trigger.',
+				'End the workflow with a Respond to Webhook node (version 1, Respond With: Text, OK). A failed ' +
+				'or lost execution is not answered OK, so IntellectMoney sends the notification again and it ' +
+				'runs again; a repeat of one whose execution ended runs nothing after the trigger.',
 		},
 	],
 };
@@ -83,7 +88,8 @@ export function assertAnswerOkReady(context: IHookFunctions, answerOk: AnswerOk)
 	if (problem !== null) {
 		throw new NodeOperationError(context.getNode(), problem, {
 			description:
-				'End the workflow with a Respond to Webhook node of version 1 (1.1 and later answer only n8n\'s own Webhook node), Respond With: Text, Response Body: OK; or set Answer OK to "When the Execution Is Created".',
+				"End the workflow with a Respond to Webhook node of version 1 (1.1 and later answer only n8n's " +
+				'own Webhook node), Respond With: Text, Response Body: OK; or set Answer OK to "When the Execution Is Created".',
 		});
 	}
 }

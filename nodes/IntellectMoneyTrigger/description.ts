@@ -18,7 +18,9 @@ const allowanceMinutes = FUTURE_ALLOWANCE_MS / 60_000;
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName:
-			'Paste this node\'s Production URL into lk.intellectmoney.ru → Shops → your shop → "Подключение магазина" → Result URL (it must be https), or send it as Result URL when creating an invoice. Switch the events on in the shop\'s "Уведомления" (Notifications) tab.',
+			'Paste this node\'s Production URL into lk.intellectmoney.ru → Shops → your shop → "Подключение ' +
+			'магазина" → Result URL (it must be https), or send it as Result URL when creating an invoice. ' +
+			'Switch the events on in the shop\'s "Уведомления" (Notifications) tab.',
 		name: 'setupNotice',
 		type: 'notice',
 		default: '',
@@ -83,7 +85,8 @@ export const triggerProperties: INodeProperties[] = [
 				default: '',
 				placeholder: 'e.g. 91.212.151.242, 62.122.184.254',
 				description:
-					'Comma-separated sender addresses to accept, all others refused (empty: any sender, the hash is checked either way; IntellectMoney publishes no list; behind a reverse proxy set N8N_PROXY_HOPS)',
+					'Comma-separated sender addresses to accept, all others refused (empty: any sender, the hash is ' +
+					'checked either way; IntellectMoney publishes no list; behind a reverse proxy set N8N_PROXY_HOPS)',
 			},
 			answerOkOption,
 			{
@@ -92,7 +95,9 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					"Whether to confirm with IntellectMoney (needs Login and Password in the credential) that the notification's invoice number belongs to this shop and Order ID before putting it in the item as invoiceId (the number is not covered by the hash)",
+					'Whether to confirm with IntellectMoney (needs Login and Password in the credential) that the ' +
+					"notification's invoice number belongs to this shop and Order ID before putting it in the item " +
+					'as invoiceId (the number is not covered by the hash)',
 			},
 			{
 				displayName: 'Include Raw Fields',
@@ -112,7 +117,9 @@ export const triggerProperties: INodeProperties[] = [
 					maxValue: MAX_REMEMBER_DAYS,
 					numberPrecision: 0,
 				},
-				description: `How long notifications are remembered; one whose payment date (paymentData) is older, or more than ${allowanceMinutes} minutes ahead, is handled like a repeat`,
+				description:
+					`How long notifications are remembered; one whose payment date (paymentData) is older, or more ` +
+					`than ${allowanceMinutes} minutes ahead, is handled like a repeat`,
 			},
 			{
 				displayName: 'Remembered Notifications',
@@ -125,7 +132,8 @@ export const triggerProperties: INodeProperties[] = [
 					numberPrecision: 0,
 				},
 				description:
-					"How many notifications are remembered at most (two entries each in n8n's deduplication store, shared by every n8n process); set it above the number your shop gets in the Remember For days",
+					"How many notifications are remembered at most (two entries each in n8n's deduplication store, " +
+					'shared by every n8n process); set it above the number your shop gets in the Remember For days',
 			},
 			{
 				displayName: 'Repeated Notifications',

@@ -86,14 +86,19 @@ export function optionProblems(raw: unknown): OptionProblem[] {
 	if (!(days >= MIN_REMEMBER_DAYS && days <= MAX_REMEMBER_DAYS)) {
 		problems.push({
 			option: 'Remember For (Days)',
-			fix: `a whole number of days from ${MIN_REMEMBER_DAYS} to ${MAX_REMEMBER_DAYS} (default ${DEFAULT_REMEMBER_DAYS}); it must exceed IntellectMoney's longest hold (119 hours), or a "paid" notification after a late capture could be taken for an old one`,
+			fix:
+				`a whole number of days from ${MIN_REMEMBER_DAYS} to ${MAX_REMEMBER_DAYS} (default ` +
+				`${DEFAULT_REMEMBER_DAYS}); it must exceed IntellectMoney's longest hold (119 hours), or a ` +
+				`"paid" notification after a late capture could be taken for an old one`,
 		});
 	}
 	const count = wholeNumber(options.rememberedNotifications, DEFAULT_REMEMBERED_NOTIFICATIONS);
 	if (!(count >= MIN_REMEMBERED_NOTIFICATIONS && count <= MAX_REMEMBERED_NOTIFICATIONS)) {
 		problems.push({
 			option: 'Remembered Notifications',
-			fix: `a whole number from ${MIN_REMEMBERED_NOTIFICATIONS} to ${MAX_REMEMBERED_NOTIFICATIONS} (default ${DEFAULT_REMEMBERED_NOTIFICATIONS})`,
+			fix:
+				`a whole number from ${MIN_REMEMBERED_NOTIFICATIONS} to ${MAX_REMEMBERED_NOTIFICATIONS} ` +
+				`(default ${DEFAULT_REMEMBERED_NOTIFICATIONS})`,
 		});
 	}
 	return problems;

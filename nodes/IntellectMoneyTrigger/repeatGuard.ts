@@ -76,7 +76,8 @@ export async function openArrival(
 	const freshness = judgeFreshness(identity.paymentData, now, options.limits.windowMs);
 	if (!freshness.fresh) {
 		context.logger.warn(
-			`IntellectMoney Trigger: a verified notification is not passed on as new: its paymentData is ${freshness.reason} (Remember For is ${options.limits.windowMs / 86_400_000} days)`,
+			`IntellectMoney Trigger: a verified notification is not passed on as new: its paymentData is ` +
+				`${freshness.reason} (Remember For is ${options.limits.windowMs / 86_400_000} days)`,
 		);
 	}
 	const marked = duplicate || !freshness.fresh;

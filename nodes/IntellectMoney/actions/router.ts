@@ -110,7 +110,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		const doneWords =
 			done.length === 0
 				? ''
-				: `Item${done.length === 1 ? '' : 's'} ${done.join(', ')} ${done.length === 1 ? 'was' : 'were'} carried out before this failure; n8n does not show ${done.length === 1 ? 'its' : 'their'} output. Retry On Fail, or a re-run, does not send ${done.length === 1 ? 'it' : 'them'} again (they come out with alreadyDone, or as an error where an earlier run's request cannot be confirmed).`;
+				: `Item${done.length === 1 ? '' : 's'} ${done.join(', ')} ${done.length === 1 ? 'was' : 'were'} ` +
+					`carried out before this failure; n8n does not show ${done.length === 1 ? 'its' : 'their'} ` +
+					`output. Retry On Fail, or a re-run, does not send ${done.length === 1 ? 'it' : 'them'} again ` +
+					`(they come out with alreadyDone, or as an error where an earlier run's request cannot be confirmed).`;
 		if (later.length === 0) {
 			throw errorForItem(node, error, itemIndex, doneWords ? { description: doneWords } : {});
 		}
@@ -127,9 +130,18 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			})
 			.join(', ');
 		throw errorForItem(node, error, itemIndex, {
-			message: ` (Parallel Requests: ${later.length} later item${later.length === 1 ? ' was' : 's were'} sent alongside and may have been processed)`,
+			message:
+				` (Parallel Requests: ${later.length} later item${later.length === 1 ? ' was' : 's were'} sent ` +
+				`alongside and may have been processed)`,
 			description:
-				`${doneWords} With Parallel Requests ${parallelRequests}, ${laterWords ? `item${laterWords.includes(',') ? 's' : ''} ${laterWords} started before this failure was known and may have moved money: ` : ''}check their state before running the batch again.`.trim(),
+				`${doneWords} With Parallel Requests ${parallelRequests}, ` +
+				`${
+					laterWords
+						? `item${laterWords.includes(',') ? 's' : ''} ${laterWords} started before this failure was known ` +
+							`and may have moved money: `
+						: ''
+				}check ` +
+				`their state before running the batch again.`.trim(),
 		});
 	}
 

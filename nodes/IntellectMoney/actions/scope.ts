@@ -84,7 +84,8 @@ export function checkShopSettings(settings: {
 	if (!testMode && !settings.hasApiKeys) {
 		throw new ItemError(
 			'The IntellectMoney credential has no Bearer Token or Sign Secret Key',
-			'Open the credential and enter both from lk.intellectmoney.ru → Profile → Security → API, or turn on Test Mode to work with the TST test currency before your contract.',
+			'Open the credential and enter both from lk.intellectmoney.ru → Profile → Security → API, or ' +
+				'turn on Test Mode to work with the TST test currency before your contract.',
 		);
 	}
 	const eshopId = eshopIdOf(settings.eshopId);
@@ -99,7 +100,9 @@ export function checkShopSettings(settings: {
 	if (checked.refused !== undefined) {
 		throw new ItemError(
 			`Base URL in the IntellectMoney credential is refused: ${checked.refused}`,
-			"Open the credential and set Base URL to https://api.intellectmoney.ru/ (the default), or to this machine (http://127.0.0.1:…/) for the bundled sandbox or a local proxy. To reach IntellectMoney through a corporate proxy, keep the default Base URL and set n8n's proxy (HTTPS_PROXY) instead.",
+			'Open the credential and set Base URL to https://api.intellectmoney.ru/ (the default), or to ' +
+				'this machine (http://127.0.0.1:…/) for the bundled sandbox or a local proxy. To reach ' +
+				"IntellectMoney through a corporate proxy, keep the default Base URL and set n8n's proxy (HTTPS_PROXY) instead.",
 		);
 	}
 	return { eshopId, baseUrl: checked.url, testMode, hasLogin: settings.hasLogin };

@@ -35,7 +35,9 @@ export function lostError(node: INode, lost: LostAnswer, advice: string): NodeAp
 		return outcomeError('lost', {
 			node,
 			message: 'IntellectMoney answered without a result (no Result.State)',
-			description: `OperationState.Code ${code ?? '-'}, but no Result.State, which every processed request carries, so it may or may not have been carried out.${advice}`,
+			description:
+				`OperationState.Code ${code ?? '-'}, but no Result.State, which every processed request ` +
+				`carries, so it may or may not have been carried out.${advice}`,
 		});
 	}
 	const { error } = lost.failure;
@@ -43,7 +45,8 @@ export function lostError(node: INode, lost: LostAnswer, advice: string): NodeAp
 	// passed the request on first, so it is no proof that nothing was carried out.
 	const base =
 		error.httpCode === '429'
-			? 'It answered HTTP 429 (Too Many Requests). IntellectMoney publishes no such answer, so something in front of it may have answered after passing the request on: it may have been carried out.'
+			? 'It answered HTTP 429 (Too Many Requests). IntellectMoney publishes no such answer, so ' +
+				'something in front of it may have answered after passing the request on: it may have been carried out.'
 			: (error.description ?? '');
 	const made = new NodeApiError(node, { message: error.message } as JsonObject, {
 		message: error.message,

@@ -80,7 +80,8 @@ export async function sendAtMostOnce<TResult extends ImResultBase, TState>(
 	if (recalled instanceof StoreUnavailable) {
 		throw new ItemError(
 			`Nothing was sent: ${recalled.message}`,
-			'The node records a payment request in n8n before sending it, so that a re-run never sends it twice. Check that n8n can write to its database, then run it again.',
+			'The node records a payment request in n8n before sending it, so that a re-run never sends it ' +
+				'twice. Check that n8n can write to its database, then run it again.',
 			'notSent',
 		);
 	}

@@ -28,7 +28,8 @@ export function validateInvoiceId(value: unknown, orHint = ''): string {
 	if (!INVOICE_ID.test(invoiceId)) {
 		fail(
 			`Invoice ID "${invoiceId}" is not an IntellectMoney invoice number`,
-			`An Invoice ID has 10 digits and starts with 3, e.g. 3000001001 (the paymentId of a notification, or invoiceId of Create Invoice).${orHint}`,
+			`An Invoice ID has 10 digits and starts with 3, e.g. 3000001001 (the paymentId of a ` +
+				`notification, or invoiceId of Create Invoice).${orHint}`,
 		);
 	}
 	return invoiceId;

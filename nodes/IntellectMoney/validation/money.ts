@@ -25,7 +25,9 @@ export function validateAmount(value: unknown, field: string): string {
 	if (typeof value === 'object' || !match) {
 		fail(
 			`${field} "${text}" is not an amount with at most two decimals`,
-			`Enter the ${field} in the currency's main unit with a dot and up to two decimals, e.g. 1500.00 (not kopecks, no spaces or currency signs). A value computed by an expression must be rounded to two decimals first, e.g. {{ $json.total.toFixed(2) }}.`,
+			`Enter the ${field} in the currency's main unit with a dot and up to two decimals, e.g. 1500.00 ` +
+				`(not kopecks, no spaces or currency signs). A value computed by an expression must be rounded ` +
+				`to two decimals first, e.g. {{ $json.total.toFixed(2) }}.`,
 		);
 	}
 	const whole = match[1].replace(/^0+(?=\d)/, '');
@@ -61,7 +63,8 @@ export function validateMaxAmount(
 	if (invoiceId === undefined) {
 		fail(
 			'Maximum Amount needs Identify By Invoice ID',
-			'The node reads the held amount before capturing, and IntellectMoney lists invoices by Invoice ID only. Set Identify By to Invoice ID, or clear Maximum Amount.',
+			'The node reads the held amount before capturing, and IntellectMoney lists invoices by Invoice ' +
+				'ID only. Set Identify By to Invoice ID, or clear Maximum Amount.',
 		);
 	}
 	return ceiling;

@@ -61,7 +61,8 @@ export function requireSignable(value: string, field: string): string {
 	if (value.startsWith(':') || value.endsWith(':')) {
 		fail(
 			`${field} starts or ends with ":"`,
-			`IntellectMoney joins signed fields with "::", so a ":" at the start or end of the ${field} would run into the separator and two different values could sign the same. Remove the ":".`,
+			`IntellectMoney joins signed fields with "::", so a ":" at the start or end of the ${field} ` +
+				`would run into the separator and two different values could sign the same. Remove the ":".`,
 		);
 	}
 	return value;

@@ -33,7 +33,8 @@ const properties: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. 1234567',
 		description:
-			'The number of your IntellectMoney account (AccountId), as the cabinet lk.intellectmoney.ru shows it. Needs Login and Password in the credential.',
+			'The number of your IntellectMoney account (AccountId), as the cabinet lk.intellectmoney.ru ' +
+			'shows it. Needs Login and Password in the credential.',
 	},
 	{
 		displayName: 'Balance On',

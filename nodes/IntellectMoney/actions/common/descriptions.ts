@@ -24,7 +24,8 @@ export const timeoutOption: INodeProperties = {
 	typeOptions: { minValue: 1, maxValue: 300 },
 	default: 30,
 	description:
-		'How long to wait for IntellectMoney to answer each request. A request left unanswered may still have been carried out: the node then checks the state before it reports or repeats anything.',
+		'How long to wait for IntellectMoney to answer each request. A request left unanswered may ' +
+		'still have been carried out: the node then checks the state before it reports or repeats anything.',
 };
 
 /**
@@ -63,7 +64,10 @@ export const parallelRequestsOption: INodeProperties = {
 	typeOptions: { minValue: 1, maxValue: MAX_PARALLEL_REQUESTS, numberPrecision: 0 },
 	default: 1,
 	description:
-		'How many items to send to IntellectMoney at once (1 = one after another). Output order is kept, and items for the same invoice or payout still go one at a time. IntellectMoney publishes no rate limit; the node backs off when it answers HTTP 429. Start at 5–10. Read from the first item for the whole execution.',
+		'How many items to send to IntellectMoney at once (1 = one after another). Output order is ' +
+		'kept, and items for the same invoice or payout still go one at a time. IntellectMoney ' +
+		'publishes no rate limit; the node backs off when it answers HTTP 429. Start at 5–10. Read from ' +
+		'the first item for the whole execution.',
 };
 
 /**
@@ -73,7 +77,8 @@ export const parallelRequestsOption: INodeProperties = {
 export function moneyMovesNotice(resource: string, operations: string[]): INodeProperties {
 	return {
 		displayName:
-			'This moves money. Repeating it is safe: the node never moves it twice. When an AI agent uses this node, put a human approval in front of it.',
+			'This moves money. Repeating it is safe: the node never moves it twice. When an AI agent uses ' +
+			'this node, put a human approval in front of it.',
 		name: 'moneyMovesNotice',
 		type: 'notice',
 		default: '',
@@ -103,6 +108,10 @@ export function sendAfterEarlierRunOption(what: string): INodeProperties {
 		name: 'sendAfterEarlierRun',
 		type: 'boolean',
 		default: false,
-		description: `Whether to send ${what} although an earlier run of this node sent it and never learned whether IntellectMoney carried it out. Turn on only after checking in the IntellectMoney cabinet that it was not carried out: it removes the protection against doing it twice across runs (within a run it is still sent at most once).`,
+		description:
+			`Whether to send ${what} although an earlier run of this node sent it and never learned whether ` +
+			`IntellectMoney carried it out. Turn on only after checking in the IntellectMoney cabinet that ` +
+			`it was not carried out: it removes the protection against doing it twice across runs (within a ` +
+			`run it is still sent at most once).`,
 	};
 }

@@ -200,7 +200,8 @@ export async function execute(
 		throw new NodeApiError(run.node.getNode(), { message: 'no PayoutOperationId' } as JsonObject, {
 			message: 'IntellectMoney answered the payout creation without a PayoutOperationId',
 			description:
-				'The payout may or may not have been created: check the payouts in the IntellectMoney cabinet before running this again. A created payout moves no money until it is executed.',
+				'The payout may or may not have been created: check the payouts in the IntellectMoney cabinet ' +
+				'before running this again. A created payout moves no money until it is executed.',
 		});
 	}
 	const output: CreatePayoutOutput = {

@@ -36,7 +36,8 @@ const properties: INodeProperties[] = [
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to keep checking the payout (getOperationState) until it is no longer Created or InProcess, or until Wait Limit runs out. The item then says completed or failed instead of processing.',
+				'Whether to keep checking the payout (getOperationState) until it is no longer Created or ' +
+				'InProcess, or until Wait Limit runs out. The item then says completed or failed instead of processing.',
 		},
 		{
 			displayName: 'Wait Limit (Seconds)',
@@ -45,7 +46,8 @@ const properties: INodeProperties[] = [
 			typeOptions: { minValue: 1, maxValue: 3600 },
 			default: 300,
 			description:
-				'With Wait Until Final: the longest time to wait. When it runs out the item comes out with final false and waitTimedOut true; the payout goes on at IntellectMoney.',
+				'With Wait Until Final: the longest time to wait. When it runs out the item comes out with ' +
+				'final false and waitTimedOut true; the payout goes on at IntellectMoney.',
 			displayOptions: { show: { waitUntilFinal: [true] } },
 		},
 		{

@@ -9,7 +9,8 @@ export const PAYOUT_WORDS = {
 	checkPayout: (payoutOperationId: string) =>
 		`Payout ${payoutOperationId}: check the payout in the IntellectMoney cabinet (or with Payout → Get State) before running this again.`,
 	readFirst:
-		'Nothing was sent. The node reads the state before sending this request, so that a re-run never sends again what an earlier run carried out.',
+		'Nothing was sent. The node reads the state before sending this request, so that a re-run never ' +
+		'sends again what an earlier run carried out.',
 } as const;
 
 export function notExecutedUnread(payoutOperationId: string, why: string | undefined): string {
@@ -22,7 +23,11 @@ export function payoutSeen(reading: StateReading<PayoutEnvelope> | undefined): s
 	if (!reading?.why && reading?.state === undefined) return '';
 	const state = reading.state?.Result?.PayoutOperationState;
 	const seen = reading.why ?? (state ? `the payout is still ${state}` : 'nothing usable');
-	return ` The node read the state: ${seen}${reading.verdict === 'pending' ? ', and an execute may show only later, so that proves nothing' : ''}.`;
+	return ` The node read the state: ${seen}${
+		reading.verdict === 'pending'
+			? ', and an execute may show only ' + 'later, so that proves nothing'
+			: ''
+	}.`;
 }
 
 export function earlierRunDescription(reading: StateReading<PayoutEnvelope> | undefined): string {
@@ -32,5 +37,9 @@ export function earlierRunDescription(reading: StateReading<PayoutEnvelope> | un
 		: reading?.why
 			? ` The node read: ${reading.why}.`
 			: '';
-	return `Nothing was sent. An earlier execution of this node sent this execute and never learned whether IntellectMoney carried it out.${seen} Check the payout in the IntellectMoney cabinet: if it was not executed, turn on Options → Send Even If an Earlier Run May Have Sent It for one run.`;
+	return (
+		`Nothing was sent. An earlier execution of this node sent this execute and never learned ` +
+		`whether IntellectMoney carried it out.${seen} Check the payout in the IntellectMoney cabinet: ` +
+		`if it was not executed, turn on Options → Send Even If an Earlier Run May Have Sent It for one run.`
+	);
 }

@@ -9,6 +9,8 @@ export function refusePayoutInTestMode(testMode: boolean): void {
 	if (!testMode) return;
 	throw new ItemError(
 		'Payouts are not sent in Test Mode',
-		'IntellectMoney documents no test mode for payouts (the TST currency covers invoices only), so a payout sent now could be real. Use a credential without Test Mode, or the bundled sandbox (npm run sandbox) to try payouts.',
+		'IntellectMoney documents no test mode for payouts (the TST currency covers invoices only), so ' +
+			'a payout sent now could be real. Use a credential without Test Mode, or the bundled sandbox ' +
+			'(npm run sandbox) to try payouts.',
 	);
 }

@@ -1,5 +1,6 @@
 /**
- * Purchase → Capture: `POST merchant/purchaseToPaid` (docs/intellectmoney-api.md §2.1, developer.intellectmoney.ru/merchant/api/purchaseToPaid).
+ * Purchase → Capture: `POST merchant/purchaseToPaid` (docs/intellectmoney-api.md §2.1,
+ * developer.intellectmoney.ru/merchant/api/purchaseToPaid).
  * Transfers the amount held on an invoice (two-stage payment) to the shop.
  */
 import { updateDisplayOptions } from 'n8n-workflow';
@@ -28,7 +29,9 @@ const properties: INodeProperties[] = [
 	...purchaseTargetProperties('capture'),
 	optionsCollection(
 		maxAmountOption(
-			'Refuse to capture an invoice holding more than this (in its currency); 0 = no limit. The node reads the held amount first, so this needs Identify By Invoice ID and Login and Password in the credential. Useful when an AI agent uses this node.',
+			'Refuse to capture an invoice holding more than this (in its currency); 0 = no limit. The node ' +
+				'reads the held amount first, so this needs Identify By Invoice ID and Login and Password in ' +
+				'the credential. Useful when an AI agent uses this node.',
 		),
 		merchantReceiptOption(
 			'when the shop fiscalises through IntellectMoney and the receipt changes with this capture',
@@ -110,13 +113,16 @@ async function assertWithinMaxAmount(
 	if (amount === undefined) {
 		throw new ItemError(
 			`Could not read the amount of invoice ${invoiceId}: not captured`,
-			`Maximum Amount is set, so the node reads the held amount before capturing, and it found ${lookup.why ?? 'no positive amount in the invoice'}. Check the Invoice ID and Login and Password in the credential, or clear Maximum Amount.`,
+			`Maximum Amount is set, so the node reads the held amount before capturing, and it found ` +
+				`${lookup.why ?? 'no positive amount in the invoice'}. Check the Invoice ID and Login and ` +
+				`Password in the credential, or clear Maximum Amount.`,
 			'notSent',
 		);
 	}
 	if (amount > maxAmount) {
 		throw new ItemError(
-			`Invoice ${invoiceId} holds ${amount.toFixed(2)}${money?.Currency ? ` ${money.Currency}` : ''}, more than the Maximum Amount ${maxAmount.toFixed(2)}: not captured`,
+			`Invoice ${invoiceId} holds ${amount.toFixed(2)}${money?.Currency ? ` ${money.Currency}` : ''}, ` +
+				`more than the Maximum Amount ${maxAmount.toFixed(2)}: not captured`,
 			'Raise Options → Maximum Amount if this capture is intended, or capture it by hand in the IntellectMoney cabinet.',
 			'notSent',
 		);

@@ -69,7 +69,8 @@ const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether to hold the paid amount until you capture it (Purchase → Capture) or release it (Purchase → Release or Refund): two-stage payment',
+			'Whether to hold the paid amount until you capture it (Purchase → Capture) or release it ' +
+			'(Purchase → Release or Refund): two-stage payment',
 	},
 	{
 		displayName: 'Hold Time (Hours)',
@@ -78,7 +79,8 @@ const properties: INodeProperties[] = [
 		typeOptions: { minValue: 0, maxValue: 119 },
 		default: 72,
 		description:
-			'How long IntellectMoney holds the amount after payment, 0–119 hours. What happens when it runs out is not published: capture or release before then.',
+			'How long IntellectMoney holds the amount after payment, 0–119 hours. What happens when it runs ' +
+			'out is not published: capture or release before then.',
 		displayOptions: { show: { holdMode: [true] } },
 	},
 	{
@@ -144,7 +146,8 @@ const properties: INodeProperties[] = [
 			type: 'string',
 			default: '',
 			description:
-				"Where IntellectMoney sends this invoice's notifications (overrides the shop's Result URL): the Production URL of an IntellectMoney Trigger",
+				"Where IntellectMoney sends this invoice's notifications (overrides the shop's Result URL): the " +
+				'Production URL of an IntellectMoney Trigger',
 		},
 		{
 			displayName: 'Service Name',
@@ -293,14 +296,17 @@ export async function execute(
 	if (sent.outcome === 'refused') {
 		const note =
 			refusedParameter(sent.envelope)?.toLowerCase() === 'orderid'
-				? `If an invoice for Order ID ${orderId} was created before (an earlier run, or a lost answer), use it: its Invoice ID is in the IntellectMoney cabinet.`
+				? `If an invoice for Order ID ${orderId} was created before (an earlier run, or a lost answer), ` +
+					`use it: its Invoice ID is in the IntellectMoney cabinet.`
 				: '';
 		throw outcomeError(
 			'refused',
 			refusalError(node, sent.envelope, ENDPOINTS.createInvoice, body, note),
 		);
 	}
-	const lookInCabinet = `look for Order ID ${orderId} in the IntellectMoney cabinet before running this again (with the shop option "accept only a unique purchase number", a repeat is refused).`;
+	const lookInCabinet =
+		`look for Order ID ${orderId} in the IntellectMoney cabinet before running this again (with the ` +
+		`shop option "accept only a unique purchase number", a repeat is refused).`;
 	if (sent.outcome === 'lost')
 		throw lostError(node, sent.lost, ` The invoice may exist already: ${lookInCabinet}`);
 	if (sent.outcome === 'notSent') throw outcomeError('notSent', sent.failure.error);
@@ -310,7 +316,9 @@ export async function execute(
 		throw outcomeError('earlierRun', {
 			node,
 			message: `Not created again: an earlier run already sent the invoice for Order ID ${orderId}`,
-			description: `Nothing was sent. An invoice for this order may exist already: ${lookInCabinet} If none exists, turn on Options → Send Even If an Earlier Run May Have Sent It for one run.`,
+			description:
+				`Nothing was sent. An invoice for this order may exist already: ${lookInCabinet} If none ` +
+				`exists, turn on Options → Send Even If an Earlier Run May Have Sent It for one run.`,
 		});
 	}
 	const envelope =

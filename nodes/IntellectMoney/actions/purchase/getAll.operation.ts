@@ -80,7 +80,8 @@ const properties: INodeProperties[] = [
 		typeOptions: { minValue: 0, maxValue: 119, numberPrecision: 0 },
 		default: 0,
 		description:
-			'Only held invoices whose hold ends within this many hours from now (already ended included); 0 = every held invoice. A held invoice whose hold start cannot be told is kept, with holdExpiresAt empty.',
+			'Only held invoices whose hold ends within this many hours from now (already ended included); 0 ' +
+			'= every held invoice. A held invoice whose hold start cannot be told is kept, with holdExpiresAt empty.',
 		displayOptions: { show: { state: ['held'] } },
 	},
 	{
@@ -90,7 +91,8 @@ const properties: INodeProperties[] = [
 		typeOptions: { minValue: 0, maxValue: 119, numberPrecision: 0 },
 		default: 72,
 		description:
-			"The Hold Time your shop's invoices are created with (Create Invoice's default is 72; IntellectMoney's maximum is 119). A hold ends this long after the buyer paid: holdExpiresAt.",
+			"The Hold Time your shop's invoices are created with (Create Invoice's default is 72; " +
+			"IntellectMoney's maximum is 119). A hold ends this long after the buyer paid: holdExpiresAt.",
 	},
 	{
 		displayName: 'Filters',

@@ -80,7 +80,8 @@ export async function readInvoicePages(
 			if (id === '') {
 				throw new ItemError(
 					'IntellectMoney listed an invoice without an Id',
-					`The invoice list from Skip ${skip} has an entry without an invoice number, so the list cannot be read reliably. Nothing was passed on; check the invoices in the cabinet.`,
+					`The invoice list from Skip ${skip} has an entry without an invoice number, so the list cannot ` +
+						`be read reliably. Nothing was passed on; check the invoices in the cabinet.`,
 				);
 			}
 			if (seen.has(id)) {
@@ -122,7 +123,8 @@ async function readPage(
 	if (!Array.isArray(list)) {
 		throw new ItemError(
 			"IntellectMoney's answer has no invoice list",
-			`The answer to the page from Skip ${body.Skip} has no InvoicesHistoryList (OperationState.Code ${envelope.OperationState?.Code ?? '-'}), so nothing was passed on. Run it again later.`,
+			`The answer to the page from Skip ${body.Skip} has no InvoicesHistoryList (OperationState.Code ` +
+				`${envelope.OperationState?.Code ?? '-'}), so nothing was passed on. Run it again later.`,
 		);
 	}
 	return list;

@@ -51,7 +51,8 @@ export function notReadFirst(
 }
 
 export const NOT_READ_FIRST_DESCRIPTION =
-	'Nothing was sent. The node reads the state before sending this request, so that a re-run never sends again what an earlier run carried out.';
+	'Nothing was sent. The node reads the state before sending this request, so that a re-run never ' +
+	'sends again what an earlier run carried out.';
 
 /** Why the node cannot read the invoice, when it cannot (appended to "cannot tell"). */
 export function unreadableStateReason(target: PurchaseTarget, hasLogin: boolean): string {
@@ -79,13 +80,20 @@ export function lostAdvice(
 	target: PurchaseTarget,
 	hasLogin: boolean,
 ): string {
-	return `The node cannot tell whether the ${ACTION_NOUN[action]} of ${invoiceNamed(target)} was carried out${unreadableStateReason(target, hasLogin)}: ${CHECK_IN_CABINET} before running this again. ${PURCHASE_WORDS[action].repeatRule}`;
+	return (
+		`The node cannot tell whether the ${ACTION_NOUN[action]} of ${invoiceNamed(target)} was carried ` +
+		`out${unreadableStateReason(target, hasLogin)}: ${CHECK_IN_CABINET} before running this again. ${PURCHASE_WORDS[action].repeatRule}`
+	);
 }
 
 /** What the node read after a lost answer, for its description. */
 export function seenState(reading: StateReading<FoundInvoice> | undefined): string {
 	if (!reading?.why) return '';
-	return ` The node read the state: ${reading.why}${reading.verdict === 'pending' ? ', and a change may show only later, so that proves nothing' : ''}.`;
+	const lag =
+		reading.verdict === 'pending'
+			? ', and a change may show only later, so that proves nothing'
+			: '';
+	return ` The node read the state: ${reading.why}${lag}.`;
 }
 
 /** The error of a request an earlier execution may have sent (nothing sent now). */
@@ -99,7 +107,12 @@ export function earlierRunMessage(action: PurchaseAction, target: PurchaseTarget
 
 export function earlierRunDescription(reading: StateReading<FoundInvoice> | undefined): string {
 	const seen = reading?.why ? ` The invoice now reads: ${reading.why}.` : '';
-	return `Nothing was sent. An earlier execution of this node sent this request and never learned whether IntellectMoney carried it out.${seen} ${CHECK_IN_CABINET[0].toUpperCase()}${CHECK_IN_CABINET.slice(1)}: if it was not carried out, turn on Options → ${SEND_AFTER_EARLIER_RUN} for one run.`;
+	return (
+		`Nothing was sent. An earlier execution of this node sent this request and never learned ` +
+		`whether IntellectMoney carried it out.${seen} ` +
+		`${CHECK_IN_CABINET[0].toUpperCase()}${CHECK_IN_CABINET.slice(1)}: if it was not carried out, ` +
+		`turn on Options → ${SEND_AFTER_EARLIER_RUN} for one run.`
+	);
 }
 
 /** What a refusal may mean, given the state read after it (undefined = the state was not readable). */

@@ -33,7 +33,8 @@ export function purchaseTargetProperties(verb: string): INodeProperties[] {
 					name: 'Order ID',
 					value: 'orderId',
 					description:
-						'Your own purchase number, sent as OrderId when the invoice was created. Works while the shop option "Accept only a unique purchase number" is on (the default).',
+						'Your own purchase number, sent as OrderId when the invoice was created. Works while the shop ' +
+						'option "Accept only a unique purchase number" is on (the default).',
 				},
 			],
 			default: 'orderId',
