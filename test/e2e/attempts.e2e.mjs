@@ -281,7 +281,9 @@ describe.each(LINES)('memory across attempts in n8n %s', (lineName) => {
 			const run = await execute(FLOWS.createTwo);
 			expect(run.code).not.toBe(0);
 			expect(run.error?.context?.outcome).toBe('refused');
-			expect(`${run.error?.description}`).toContain('Item 0 was carried out before this failure');
+			expect(`${run.error?.description}`).toMatch(
+				/Item 0 \(invoice \d+, Order ID att-new-order\) was carried out before this failure/,
+			);
 			// Each try evaluates the parameters again: the same execution id on all three.
 			const tries = sandbox.log
 				.filter((e) => e.endpoint === CREATE_INVOICE)
