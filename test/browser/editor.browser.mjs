@@ -38,8 +38,9 @@ const EXPECTED = {
 	captureNotice: /This moves money/,
 	credentialTestFails:
 		/IntellectMoney refused the Login \(its answer names Login\): check Login and Password/,
-	repeatCaptureRefused: /^Capture refused\. IntellectMoney says: /,
-	repeatCaptureExplained: /nothing was captured twice/,
+	// A second run finds the first run's record in n8n and sends nothing (atMostOnce/memory.ts).
+	repeatCaptureRefused: /^Not captured again: an earlier run may already have captured /,
+	repeatCaptureExplained: /Nothing was sent/,
 	badInvoiceId: /Invoice ID/,
 	badInvoiceIdFix: /10 digits/,
 	actions: [
@@ -51,6 +52,7 @@ const EXPECTED = {
 		'Create a payout',
 		'Execute a payout',
 		'Get the state of a payout',
+		'Check the setup read only',
 		'Get the balance of an account',
 	],
 	triggerEvents: ['On held', 'On paid', 'On refunded'],
