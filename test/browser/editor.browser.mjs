@@ -202,6 +202,11 @@ describe.each(THEMES)('the operator’s path in the %s theme', (theme) => {
 	});
 
 	test('the node panel search: the node and its trigger, with their icons loaded', async () => {
+		// A toast left by an earlier step (n8n's error notice of the stopped second run) would cover the
+		// node panel's tabs: close every one first.
+		for (const close of await page.locator('.el-notification .el-notification__closeBtn').all()) {
+			await close.click().catch(() => undefined);
+		}
 		await byTestId(page, 'node-creator-plus-button').click();
 		const creator = byTestId(page, 'node-creator');
 		await creator.locator('input[data-test-id="node-creator-search-bar"]').fill(EXPECTED.nodeName);
